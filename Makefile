@@ -1,0 +1,80 @@
+# OCOP Platform — developer commands. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Python >= 3.12: pyenv's 3.12 if present, else python3.12 on PATH.
+PYTHON312 ?= $(shell for p in "$$(pyenv root 2>/dev/null)/versions/3.12.1/bin/python" /root/.pyenv/versions/3.12.1/bin/python "$$(command -v python3.12)"; do [ -x "$$p" ] && { echo "$$p"; break; }; done)
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: help setup deps assets messages db run test test-fast test-e2e fmt lint check bench clean
+
+help:
+	@echo "make run       set everything up and serve the demo at http://$(HOST):$(PORT)"
+	@echo "make test      set everything up and run the whole test suite"
+	@echo "make test-e2e  only the browser tests (headless Chromium)"
+	@echo "make fmt       format the code (ruff)"
+	@echo "make lint      lint and format check (ruff), migrations check"
+	@echo "make bench     run the benchmarks under bench/"
+
+$(VENV)/.deps: pyproject.toml uv.lock
+	@test -n "$(PYTHON312)" || { echo "Python 3.12 not found (pyenv install 3.12.1)"; exit 1; }
+	@test -x $(PY) || $(PYTHON312) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==0.13.8
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --inexact --quiet --python $(PY)
+	@touch $@
+
+deps: $(VENV)/.deps
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+assets: deps node_modules/.package-lock.json
+	$(MANAGE) vendor_assets
+
+messages: deps
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v0
+
+setup: deps assets messages
+
+db: setup
+	DEBUG=1 $(MANAGE) migrate --no-input -v0
+	DEBUG=1 $(MANAGE) createcachetable
+	DEBUG=1 $(MANAGE) load_calendar
+	DEBUG=1 $(MANAGE) load_admin_units
+	DEBUG=1 $(MANAGE) load_demo
+
+run: db
+	@echo ""
+	@echo "OCOP Platform: http://$(HOST):$(PORT)/   (SQLite in var/, files in var/media/)"
+	@DEBUG=1 $(MANAGE) demo_logins
+	DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: setup
+	$(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
+
+test-e2e: setup
+	$(PY) -m pytest -m e2e $(PYTEST_ARGS)
+
+fmt: deps
+	$(VENV)/bin/ruff check --fix src tests bench
+	$(VENV)/bin/ruff format src tests bench
+
+lint: deps
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+	$(MANAGE) makemigrations --check --dry-run
+
+bench: setup
+	$(PY) -m bench.run
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor var

@@ -1,0 +1,102 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from ocop.accounts.domain import login as login_domain
+from ocop.accounts.enums import Role
+from ocop.accounts.rules import scope_for
+from ocop.core.forms import BootstrapMixin
+from ocop.geo.models import AdminUnit
+from ocop.geo.widgets import UnitPickerWidget
+from ocop.producers.models import Subject
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") if request is not None else None
+
+
+class LoginForm(BootstrapMixin, AuthenticationForm):
+    username = forms.CharField(
+        label=_("Username or e-mail"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+
+    error_messages = {
+        "invalid_login": _("The username/e-mail or the password is not correct."),
+        "inactive": _("This account is disabled. Contact your administrator."),
+        "locked": _(
+            "Too many failed attempts. For your security, logging in to this account is "
+            "paused for %(minutes)s minutes."
+        ),
+    }
+
+    def clean(self):
+        from django.conf import settings  # noqa: PLC0415 -- leaf
+
+        username = self.cleaned_data.get("username") or ""
+        ip = client_ip(self.request)
+        if username and login_domain.is_locked_out(username=username, ip_address=ip):
+            raise forms.ValidationError(
+                self.error_messages["locked"],
+                code="locked",
+                params={"minutes": settings.OCOP_LOGIN_LOCKOUT_MINUTES},
+            )
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            if username:
+                login_domain.record_failure(username=username, ip_address=ip)
+            raise
+        login_domain.clear_failures(username=username)
+        return cleaned
+
+
+class AccountCreateForm(BootstrapMixin, forms.Form):
+    username = forms.RegexField(
+        label=_("Username"),
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
+        help_text=_("Letters, digits and . @ + - _ only."),
+        error_messages={"invalid": _("Use only letters, digits and . @ + - _ in the username.")},
+    )
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=())
+    unit = forms.ModelChoiceField(
+        label=_("Administrative unit"),
+        queryset=AdminUnit.objects.none(),
+        required=False,
+        help_text=_("A commune/ward for commune officers, a province for provincial roles."),
+    )
+    subject = forms.ModelChoiceField(
+        label=_("Subject"),
+        queryset=Subject.objects.none(),
+        required=False,
+        help_text=_("For producers and consultants."),
+    )
+    valid_to = forms.DateField(label=_("Valid until"), required=False)
+
+    def __init__(self, *args, by, **kwargs):
+        super().__init__(*args, **kwargs)
+        from ocop.geo.domain.queries import current_units  # noqa: PLC0415 -- circular import
+        from ocop.producers.domain.queries import (  # noqa: PLC0415 -- circular import
+            subjects_visible_to,
+        )
+
+        scope = scope_for(by)
+        central = scope.is_national((Role.CENTRAL_ADMIN,))
+        self.fields["role"].choices = [
+            (value, label)
+            for value, label in Role.choices
+            if central or value not in Role.national_roles
+        ]
+        units = current_units()
+        if not central:
+            provinces = sorted(scope.province_ids((Role.PROVINCE_ADMIN,)))
+            units = units.filter(province__in=provinces)
+        self.fields["unit"].queryset = units
+        self.fields["unit"].widget = UnitPickerWidget(
+            search_params={"scope": "admin"} if not central else {}
+        )
+        self.fields["subject"].queryset = subjects_visible_to(by)

@@ -1,0 +1,107 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+
+from ocop.accounts.domain.accounts import create_account
+from ocop.accounts.domain.queries import accounts_visible_to, active_assignments
+from ocop.accounts.forms import AccountCreateForm, LoginForm
+from ocop.accounts.rules import can_manage_accounts
+from ocop.core.domain.activity import history_for
+from ocop.core.text import fold_vi
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "registration/password_reset_form.html"
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+def profile(request):
+    return render(
+        request,
+        "accounts/profile.html",
+        {"assignments": active_assignments(request.user)},
+    )
+
+
+def _require_account_admin(user):
+    if not can_manage_accounts(user):
+        raise PermissionDenied(_("Only account administrators may manage accounts."))
+
+
+def account_list(request):
+    _require_account_admin(request.user)
+    accounts = accounts_visible_to(request.user).prefetch_related(
+        "role_assignments__unit", "role_assignments__subject"
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        accounts = accounts.filter(username__icontains=query) | accounts.filter(
+            full_name__icontains=query
+        )
+    page = Paginator(accounts.order_by("username"), 50).get_page(request.GET.get("page"))
+    return render(
+        request, "accounts/account_list.html", {"page": page, "query": query, "fold": fold_vi}
+    )
+
+
+def account_detail(request, pk: int):
+    _require_account_admin(request.user)
+    account = get_object_or_404(accounts_visible_to(request.user), pk=pk)
+    return render(
+        request,
+        "accounts/account_detail.html",
+        {
+            "account": account,
+            "assignments": account.role_assignments.select_related("unit", "subject"),
+            "history": history_for(account)[:50],
+        },
+    )
+
+
+def account_create(request):
+    _require_account_admin(request.user)
+    form = AccountCreateForm(request.POST or None, by=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            account = create_account(
+                by=request.user,
+                username=data["username"],
+                email=data["email"],
+                full_name=data["full_name"],
+                role=data["role"],
+                unit=data["unit"],
+                subject=data["subject"],
+                valid_to=data["valid_to"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Account %(username)s created. Send them the password-reset link "
+                    "to set a password."
+                )
+                % {"username": account.username},
+            )
+            return redirect("accounts:detail", pk=account.pk)
+    return render(request, "accounts/account_form.html", {"form": form})

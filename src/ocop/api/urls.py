@@ -1,0 +1,35 @@
+"""The JSON API (django-ninja) at /api/v1/, with its OpenAPI schema at
+/api/v1/openapi.json and documentation at /api/v1/docs.
+
+Authentication is declared per endpoint by django-ninja (session auth for
+back-office data, none for public reference data), so the API's views are
+exempted from LoginRequiredMiddleware, which would otherwise redirect API
+clients to the login page instead of answering 401.
+"""
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import URLPattern, URLResolver
+from ninja import NinjaAPI
+
+from ocop.api.geo import router as geo_router
+
+api = NinjaAPI(
+    title="OCOP Platform API",
+    version="1",
+    description="Dữ liệu Chương trình Mỗi xã một sản phẩm (OCOP) / OCOP programme data.",
+    urls_namespace="api",
+)
+api.add_router("/geo/", geo_router)
+
+
+def _exempt(patterns):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            _exempt(pattern.url_patterns)
+        elif isinstance(pattern, URLPattern):
+            pattern.callback = login_not_required(pattern.callback)
+    return patterns
+
+
+_patterns, _app_name, _namespace = api.urls
+api_urls = (_exempt(_patterns), _app_name, _namespace)

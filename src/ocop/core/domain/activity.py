@@ -1,0 +1,43 @@
+"""The activity log: every decision is recorded here."""
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from ocop.core.models import ActivityLog
+
+
+def log_action(
+    *,
+    action: str,
+    by=None,
+    obj: models.Model | None = None,
+    data: dict[str, Any] | None = None,
+    unit=None,
+) -> ActivityLog:
+    """Record ``action`` (a dotted name such as ``ocop.account.created``).
+
+    ``by`` is the acting user (None for the system), ``obj`` the object acted
+    on, ``unit`` the administrative unit the action belongs to (for scoping the
+    log), ``data`` anything needed to understand the decision later.
+    """
+    entry = ActivityLog(
+        action=action,
+        actor=by if (by is not None and getattr(by, "is_authenticated", False)) else None,
+        data=data or {},
+        unit=unit,
+    )
+    if obj is not None:
+        entry.content_type = ContentType.objects.get_for_model(obj)
+        entry.object_id = str(obj.pk)
+        entry.object_repr = str(obj)[:300]
+    entry.save()
+    return entry
+
+
+def history_for(obj: models.Model):
+    """The activity log of one object, newest first."""
+    return ActivityLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+    ).select_related("actor")

@@ -1,0 +1,141 @@
+"""Demo data: Thanh Hóa province, its coordination office, a few communes,
+one account of each role and a handful of (fictional) subjects and products.
+Deterministic and idempotent. Logins: see README or ``manage.py demo_logins``."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from ocop.accounts.enums import OrganisationKind, Role
+from ocop.accounts.models import Organisation, RoleAssignment, User
+from ocop.geo.enums import Era, Level
+from ocop.geo.models import AdminUnit
+from ocop.producers.enums import LegalForm
+from ocop.producers.models import Subject
+from ocop.products.enums import OcopStatus
+from ocop.products.models import Product
+
+PROVINCE_CODE = "38"  # Tỉnh Thanh Hóa
+COMMUNES = ["Hoằng Hóa", "Hậu Lộc", "Hạc Thành", "Sầm Sơn"]
+
+SUBJECTS = [
+    # (registration number, name, legal form, commune, representative)
+    (
+        "2801234567",
+        "Hợp tác xã Nông nghiệp Đồng Tâm",
+        LegalForm.COOPERATIVE,
+        "Hoằng Hóa",
+        "Lê Văn Tâm",
+    ),
+    (
+        "2809876543",
+        "Công ty TNHH Hải sản Hậu Lộc",
+        LegalForm.LLC_MULTI,
+        "Hậu Lộc",
+        "Nguyễn Thị Hải",
+    ),
+    ("2805550001", "Hộ kinh doanh Lê Thị Hoa", LegalForm.HOUSEHOLD, "Hạc Thành", "Lê Thị Hoa"),
+    (
+        "2805550002",
+        "Công ty CP Thực phẩm Sầm Sơn",
+        LegalForm.JOINT_STOCK,
+        "Sầm Sơn",
+        "Trần Văn Biển",
+    ),
+]
+PRODUCTS = [
+    # (subject registration number, name, product set, status, star)
+    ("2801234567", "Nước mắm cá cơm Đồng Tâm", "I.4.a", OcopStatus.CERTIFIED, 3),
+    ("2801234567", "Mắm tép Đồng Tâm", "I.4.a", OcopStatus.NONE, None),
+    ("2809876543", "Mực khô Hậu Lộc", "I.2.b", OcopStatus.CERTIFIED, 4),
+    ("2805550001", "Nem chua Thanh Hóa Cô Hoa", "I.3.a", OcopStatus.CERTIFIED, 3),
+    ("2805550002", "Chả tôm Sầm Sơn", "I.3.a", OcopStatus.IN_EVALUATION, None),
+]
+ACCOUNTS = [
+    # (username, full name, role, scope: "province" | commune name | registration no. | None)
+    ("admin", "Quản trị hệ thống (Trung ương)", Role.CENTRAL_ADMIN, None),
+    ("tw.canbo", "Cán bộ VPĐP NTM Trung ương", Role.CENTRAL_OFFICER, None),
+    ("tinh.quantri", "Quản trị tỉnh Thanh Hóa", Role.PROVINCE_ADMIN, "province"),
+    ("tinh.canbo", "Cán bộ VPĐP NTM tỉnh Thanh Hóa", Role.PROVINCE_OFFICER, "province"),
+    ("totuvan", "Thành viên Tổ tư vấn tỉnh", Role.ADVISORY_TEAM, "province"),
+    ("hoidong", "Thành viên Hội đồng tỉnh", Role.COUNCIL_MEMBER, "province"),
+    ("thanhtra", "Cán bộ hậu kiểm tỉnh", Role.INSPECTOR, "province"),
+    ("xa.hoanghoa", "Cán bộ UBND xã Hoằng Hóa", Role.COMMUNE_OFFICER, "Hoằng Hóa"),
+    ("xa.hauloc", "Cán bộ UBND xã Hậu Lộc", Role.COMMUNE_OFFICER, "Hậu Lộc"),
+    ("sx.dongtam", "Lê Văn Tâm (HTX Đồng Tâm)", Role.PRODUCER, "2801234567"),
+    ("tuvan", "Chuyên gia tư vấn OCOP", Role.CONSULTANT, "2801234567"),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo data set (Thanh Hóa). Run load_admin_units first."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        try:
+            province = AdminUnit.objects.get(
+                era=Era.CURRENT, level=Level.PROVINCE, code=PROVINCE_CODE
+            )
+        except AdminUnit.DoesNotExist as exc:
+            raise CommandError("Run `manage.py load_admin_units` first.") from exc
+        communes = {
+            u.name: u
+            for u in AdminUnit.objects.filter(
+                era=Era.CURRENT, level=Level.COMMUNE, province=province, name__in=COMMUNES
+            )
+        }
+        missing = set(COMMUNES) - set(communes)
+        if missing:
+            raise CommandError(f"Communes not found in Thanh Hóa: {sorted(missing)}")
+
+        office, _ = Organisation.objects.get_or_create(
+            name="Văn phòng Điều phối nông thôn mới tỉnh Thanh Hóa",
+            defaults={"kind": OrganisationKind.COORDINATION_OFFICE, "unit": province},
+        )
+        subjects = {}
+        for reg, name, form, commune, rep in SUBJECTS:
+            subject, _ = Subject.objects.get_or_create(
+                registration_number=reg,
+                defaults={
+                    "name": name,
+                    "legal_form": form,
+                    "commune": communes[commune],
+                    "representative": rep,
+                },
+            )
+            subjects[reg] = subject
+        for reg, name, product_set, status, star in PRODUCTS:
+            Product.objects.get_or_create(
+                subject=subjects[reg],
+                name=name,
+                defaults={
+                    "product_set": product_set,
+                    "status": status,
+                    "star": star,
+                    "commune": subjects[reg].commune,
+                },
+            )
+        for username, full_name, role, scope in ACCOUNTS:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={"full_name": full_name, "email": f"{username}@demo.ocop.vn"},
+            )
+            if created:
+                user.set_password(settings.OCOP_DEMO_PASSWORD)
+                if role in Role.officer_roles or role == Role.COUNCIL_MEMBER:
+                    user.organisation = office if scope == "province" else None
+                if username == "admin":
+                    user.is_staff = user.is_superuser = True
+                user.save()
+            unit = subject = None
+            if scope == "province":
+                unit = province
+            elif scope in communes:
+                unit = communes[scope]
+            elif scope in subjects:
+                subject = subjects[scope]
+            RoleAssignment.objects.get_or_create(user=user, role=role, unit=unit, subject=subject)
+        self.stdout.write(
+            f"Demo data: {len(subjects)} subjects, {len(PRODUCTS)} products, "
+            f"{len(ACCOUNTS)} accounts in {province.full_name}"
+        )

@@ -1,0 +1,86 @@
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .enums import DayKind
+
+
+class ActivityLog(models.Model):
+    """One decision or change: who did what, when, to which object, with which data.
+
+    Entries are append-only: nothing in the application edits or deletes them.
+    Write them through ``ocop.core.domain.activity.log_action``.
+    """
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=100, db_index=True)
+    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=300, blank=True)
+    unit = models.ForeignKey(
+        "geo.AdminUnit",
+        verbose_name=_("administrative unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    data = models.JSONField(_("data"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("activity log entry")
+        verbose_name_plural = _("activity log")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-at"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Activity log entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Activity log entries cannot be deleted.")
+
+
+class CalendarDay(models.Model):
+    """An exception to the Monday–Friday working week: a public holiday, a
+    compensatory day off, or a weekend day worked in compensation.
+
+    Kept as data with its legal basis, because the Government announces the
+    Tết and compensatory days each year.
+    """
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=DayKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} {self.name}"
+
+
+class PeriodicRun(models.Model):
+    """When each periodic job last ran, so that ``run_periodic`` can throttle."""
+
+    name = models.CharField(max_length=150, unique=True)
+    last_run = models.DateTimeField()
+
+    def __str__(self):
+        return self.name

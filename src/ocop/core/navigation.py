@@ -1,0 +1,34 @@
+"""The main navigation, by role."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ocop.accounts.enums import Role
+from ocop.accounts.rules import can_manage_accounts, scope_for
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    key: str
+
+
+def navigation_for(user) -> list[NavItem]:
+    if user is None or not user.is_authenticated:
+        return []
+    scope = scope_for(user)
+    items = [NavItem(_("Overview"), reverse("core:dashboard"), "dashboard")]
+    sees_registry = scope.roles & {
+        Role.PRODUCER,
+        Role.CONSULTANT,
+        *Role.officer_roles,
+    }
+    if sees_registry:
+        items.append(NavItem(_("Subjects"), reverse("producers:list"), "subjects"))
+        items.append(NavItem(_("Products"), reverse("products:list"), "products"))
+    if can_manage_accounts(user):
+        items.append(NavItem(_("Accounts"), reverse("accounts:list"), "accounts"))
+    return items

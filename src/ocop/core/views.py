@@ -1,0 +1,56 @@
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Count
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from ocop.accounts.domain.queries import active_assignments
+from ocop.producers.domain.queries import subjects_visible_to
+from ocop.products.domain.queries import products_visible_to
+
+
+@require_GET
+@login_not_required
+def home(request):
+    """Public home page."""
+    return render(request, "core/home.html")
+
+
+@require_GET
+def dashboard(request):
+    """The signed-in person's overview: their roles and what they can reach."""
+    products = products_visible_to(request.user)
+    context = {
+        "assignments": active_assignments(request.user),
+        "subject_count": subjects_visible_to(request.user).count(),
+        "product_count": products.count(),
+        "products_by_status": products.order_by().values("status").annotate(n=Count("id")),
+    }
+    return render(request, "core/dashboard.html", context)
+
+
+@require_GET
+@login_not_required
+def healthz(request):
+    from django.db import connection  # noqa: PLC0415 -- leaf
+    from django.http import JsonResponse  # noqa: PLC0415 -- leaf
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def error_400(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+def error_403(request, exception=None):
+    message = str(exception) if exception and str(exception) else ""
+    return render(request, "403.html", {"message": message}, status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    return render(request, "500.html", status=500)

@@ -1,0 +1,36 @@
+from django import forms
+from django.urls import reverse
+from django.utils.http import urlencode
+
+
+class UnitPickerWidget(forms.Widget):
+    """A search box for administrative units (accent-insensitive, via htmx)
+    that fills a hidden input with the chosen unit's id."""
+
+    template_name = "geo/widgets/unit_picker.html"
+
+    def __init__(self, attrs=None, *, search_params=None):
+        super().__init__(attrs)
+        self.search_params = search_params or {}
+
+    def get_context(self, name, value, attrs):
+        from ocop.geo.models import AdminUnit  # noqa: PLC0415 -- circular import
+
+        context = super().get_context(name, value, attrs)
+        label = ""
+        if value not in (None, ""):
+            unit = AdminUnit.objects.select_related("parent").filter(pk=value).first()
+            label = str(unit) if unit else ""
+        widget_id = context["widget"]["attrs"].get("id") or f"id_{name}"
+        params = {**self.search_params, "target": widget_id}
+        context["widget"].update(
+            {
+                "label": label,
+                "search_url": f"{reverse('geo:unit_search')}?{urlencode(params)}",
+                "widget_id": widget_id,
+            }
+        )
+        return context
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)

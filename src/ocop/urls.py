@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from ocop.api.urls import api_urls
+
+urlpatterns = [
+    path("", include("ocop.core.urls")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("accounts/", include("ocop.accounts.urls")),
+    path("geo/", include("ocop.geo.urls")),
+    path("subjects/", include("ocop.producers.urls")),
+    path("products/", include("ocop.products.urls")),
+    path("api/v1/", api_urls),
+    path("django-admin/", admin.site.urls),
+]
+
+handler400 = "ocop.core.views.error_400"
+handler403 = "ocop.core.views.error_403"
+handler404 = "ocop.core.views.error_404"
+handler500 = "ocop.core.views.error_500"
