@@ -34,7 +34,7 @@ def test_official_pdf_keeps_vietnamese_text_and_a_decodable_qr(tmp_path):
         },
     )
     reader = PdfReader(io.BytesIO(pdf))
-    text = " ".join(page.extract_text() for page in reader.pages)
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert "Nước mắm Ông Kiểm" in text
     assert "tỉnh Thanh Hóa" in text
@@ -43,9 +43,7 @@ def test_official_pdf_keeps_vietnamese_text_and_a_decodable_qr(tmp_path):
     assert shutil.which("pdftoppm"), "poppler-utils must be installed"
     pdf_path = tmp_path / "doc.pdf"
     pdf_path.write_bytes(pdf)
-    subprocess.run(  # noqa: S603 -- fixed arguments, tool checked above
-        [shutil.which("pdftoppm"), "-r", "150", "-png", "-singlefile"]
-        + [str(pdf_path), str(tmp_path / "page")],
-        check=True,
-    )
+    command = [shutil.which("pdftoppm"), "-r", "150", "-png", "-singlefile"]
+    command += [str(pdf_path), str(tmp_path / "page")]
+    subprocess.run(command, check=True)  # noqa: S603 -- fixed arguments, tool checked above
     assert _decode_qr((tmp_path / "page.png").read_bytes()) == [url]

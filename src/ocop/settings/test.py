@@ -25,3 +25,5 @@ ALLOWED_HOSTS = ["*"]
 SECURE_HSTS_SECONDS = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("OCOP_TEST_SQLITE") or None}
+STATIC_ROOT = tempfile.mkdtemp(prefix="ocop-test-static-")
+WHITENOISE_USE_FINDERS = True

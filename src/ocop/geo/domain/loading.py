@@ -155,7 +155,12 @@ def _rows(province_codes: set[str] | None):
     for d in legacy_districts:
         code, pcode = _code(d.code, 3), _code(d.province_code, 2)
         pkey = (old, Level.PROVINCE, pcode)
-        targets = [c for c, _ in district_new_provinces[code].most_common() if keep(c)]
+        targets = [c for c, _ in district_new_provinces[code].most_common()]
+        if not targets:
+            # Island districts without communes (Bạch Long Vĩ, Cồn Cỏ, Hoàng Sa,
+            # Lý Sơn, Côn Đảo) follow their province.
+            targets = new_provinces_of_old.get(pcode, [])
+        targets = kept_new(targets)
         if pkey not in legacy_province_keys or not targets:
             continue
         key = (old, Level.DISTRICT, code)
@@ -172,15 +177,23 @@ def _rows(province_codes: set[str] | None):
             )
         )
         successions[key] = [(cur, Level.PROVINCE, c) for c in targets]
-    district_keys = {r.key for r in rows if r.level == Level.DISTRICT}
+    districts = {r.key: r for r in rows if r.level == Level.DISTRICT}
+    district_keys = set(districts)
     for w in legacy_wards:
         code, dcode = _code(w.code, 5), _code(w.district_code, 3)
         dkey = (old, Level.DISTRICT, dcode)
-        targets = [(c, p) for c, p in new_wards_of_old.get(code, []) if keep(p)]
-        if dkey not in district_keys or not targets:
+        if dkey not in district_keys:
             continue
+        targets = [(c, p) for c, p in new_wards_of_old.get(code, []) if keep(p)]
         pkey = (old, Level.PROVINCE, district_province[dcode])
         key = (old, Level.COMMUNE, code)
+        if targets:
+            successor_province = (cur, Level.PROVINCE, targets[0][1])
+            successor_commune = (cur, Level.COMMUNE, targets[0][0])
+        else:
+            # Communes abolished before the 2025 table (28): their district's province.
+            successor_province = districts[dkey].successor_province_key
+            successor_commune = None
         rows.append(
             Row(
                 old,
@@ -190,8 +203,8 @@ def _rows(province_codes: set[str] | None):
                 w.division_type.value,
                 dkey,
                 pkey,
-                successor_province_key=(cur, Level.PROVINCE, targets[0][1]),
-                successor_commune_key=(cur, Level.COMMUNE, targets[0][0]),
+                successor_province_key=successor_province,
+                successor_commune_key=successor_commune,
             )
         )
         successions[key] = [(cur, Level.COMMUNE, c) for c, _ in targets]
