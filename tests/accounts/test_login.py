@@ -1,0 +1,82 @@
+import pytest
+from django.core import mail
+
+from tests.factories.accounts import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_by_username(client):
+    UserFactory(username="canbo.tinh", email="canbo@example.vn")
+    response = client.post(
+        "/accounts/login/", {"username": "canbo.tinh", "password": "matkhau-123"}
+    )
+    assert response.status_code == 302
+    assert response.url == "/dashboard/"
+
+
+def test_login_by_email_is_case_insensitive(client):
+    UserFactory(username="canbo.tinh", email="CanBo@Example.vn")
+    response = client.post(
+        "/accounts/login/", {"username": "canbo@example.VN", "password": "matkhau-123"}
+    )
+    assert response.status_code == 302
+
+
+def test_wrong_password_gives_a_vietnamese_message(client):
+    UserFactory(username="canbo.tinh")
+    response = client.post("/accounts/login/", {"username": "canbo.tinh", "password": "sai"})
+    assert response.status_code == 200
+    assert "Tên đăng nhập/email hoặc mật khẩu không đúng" in response.content.decode()
+
+
+def test_account_is_locked_after_repeated_failures(client, settings):
+    settings.OCOP_LOGIN_MAX_FAILURES = 3
+    UserFactory(username="canbo.tinh")
+    for _ in range(3):
+        client.post("/accounts/login/", {"username": "canbo.tinh", "password": "sai"})
+    # Even the right password is refused while locked.
+    response = client.post(
+        "/accounts/login/", {"username": "canbo.tinh", "password": "matkhau-123"}
+    )
+    assert response.status_code == 200
+    assert "tạm thời không thể đăng nhập trong 15 phút" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_success_clears_earlier_failures(client, settings):
+    settings.OCOP_LOGIN_MAX_FAILURES = 3
+    UserFactory(username="canbo.tinh")
+    for _ in range(2):
+        client.post("/accounts/login/", {"username": "canbo.tinh", "password": "sai"})
+    client.post("/accounts/login/", {"username": "canbo.tinh", "password": "matkhau-123"})
+    client.logout()
+    for _ in range(2):
+        client.post("/accounts/login/", {"username": "canbo.tinh", "password": "sai"})
+    response = client.post(
+        "/accounts/login/", {"username": "canbo.tinh", "password": "matkhau-123"}
+    )
+    assert response.status_code == 302
+
+
+def test_password_reset_sends_a_working_link(client):
+    user = UserFactory(username="canbo.tinh", email="canbo@example.vn")
+    response = client.post("/accounts/password-reset/", {"email": "canbo@example.vn"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/reset/" in line)
+    path = link.split("testserver", 1)[1].strip()
+    response = client.get(path, follow=True)
+    form_url = response.redirect_chain[-1][0]
+    response = client.post(
+        form_url, {"new_password1": "Mat-khau-moi-2026", "new_password2": "Mat-khau-moi-2026"}
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("Mat-khau-moi-2026")
+
+
+def test_password_reset_for_unknown_address_reveals_nothing(client):
+    response = client.post("/accounts/password-reset/", {"email": "khong-co@example.vn"})
+    assert response.status_code == 302
+    assert mail.outbox == []
