@@ -98,11 +98,8 @@ def test_account_form_creates_in_scope(client, province_admin, commune_x):
     assert response.url == f"/accounts/{account.pk}/"
 
 
-def test_province_admin_lists_only_accounts_of_their_province(client, province_admin,
-                                                              officer_x):
-    outsider = user_with_role(
-        Role.COMMUNE_OFFICER, unit=communes("01", 1)[0], username="xa.hanoi"
-    )
+def test_province_admin_lists_only_accounts_of_their_province(client, province_admin, officer_x):
+    outsider = user_with_role(Role.COMMUNE_OFFICER, unit=communes("01", 1)[0], username="xa.hanoi")
     client.force_login(province_admin)
     page = client.get("/accounts/").content.decode()
     assert officer_x.username in page

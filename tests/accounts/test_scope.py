@@ -96,8 +96,9 @@ def test_public_pages_open_without_login(client, path):
     assert response.headers["Content-Language"] == "vi"
 
 
-def test_subject_list_has_no_n_plus_one(client, django_assert_max_num_queries, officer_x,
-                                        commune_x):
+def test_subject_list_has_no_n_plus_one(
+    client, django_assert_max_num_queries, officer_x, commune_x
+):
     from tests.factories.registry import SubjectFactory
 
     client.force_login(officer_x)

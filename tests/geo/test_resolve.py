@@ -9,7 +9,10 @@ pytestmark = pytest.mark.django_db
 
 def _current(level, name, province="38"):
     return AdminUnit.objects.get(
-        era=Era.CURRENT, level=level, name=name, province__code=province,
+        era=Era.CURRENT,
+        level=level,
+        name=name,
+        province__code=province,
         province__era=Era.CURRENT,
     )
 

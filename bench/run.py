@@ -1,0 +1,85 @@
+"""Benchmarks: `make bench`. Prints server-side timings (Django test client,
+in-process, so network and browser time are excluded) on a throw-away
+database that holds the real administrative units and the demo data.
+
+Figures are recorded in docs/benchmarks.md with the machine and command.
+"""
+
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ocop.settings.test")
+if "DATABASE_URL" not in os.environ:
+    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='ocop-bench-')}/bench.db"
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def timed_requests(client, path: str, *, n: int, params=None) -> list[float]:
+    times = []
+    for _ in range(n):
+        start = time.perf_counter()
+        response = client.get(path, params or {})
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+    return times
+
+
+def main() -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    print(
+        f"Machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, database {connection.vendor}"
+    )
+    call_command("migrate", verbosity=0)
+    start = time.perf_counter()
+    call_command("load_admin_units", verbosity=0)
+    first = time.perf_counter() - start
+    start = time.perf_counter()
+    call_command("load_admin_units", verbosity=0)
+    second = time.perf_counter() - start
+    print(f"load_admin_units: first load {first:.1f} s, second (no change) {second:.1f} s")
+    call_command("load_calendar", verbosity=0)
+    call_command("load_demo", verbosity=0)
+
+    from ocop.accounts.models import User
+
+    anonymous, officer = Client(), Client()
+    officer.force_login(User.objects.get(username="tinh.canbo"))
+    cases = [
+        ("home (anonymous)", anonymous, "/", None),
+        ("login page", anonymous, "/accounts/login/", None),
+        ("unit search 'hoang hoa'", anonymous, "/geo/units/search/", {"q": "hoang hoa"}),
+        ("API unit search 'thanh hoa'", anonymous, "/api/v1/geo/units", {"q": "thanh hoa"}),
+        ("officer dashboard", officer, "/dashboard/", None),
+        ("officer subject list", officer, "/subjects/", None),
+    ]
+    n = int(os.environ.get("BENCH_N", "200"))
+    print(f"\n{'page':<32} {'n':>5} {'p50 ms':>8} {'p95 ms':>8}")
+    for label, client, path, params in cases:
+        timed_requests(client, path, n=5, params=params)  # warm-up
+        times = timed_requests(client, path, n=n, params=params)
+        print(f"{label:<32} {n:>5} {statistics.median(times):>8.1f} {percentile(times, 95):>8.1f}")
+
+
+if __name__ == "__main__":
+    main()
