@@ -15,6 +15,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_admin_units", verbosity=0)
         call_command("load_calendar", verbosity=0)
+        call_command("load_product_categories", verbosity=0)
 
 
 @pytest.fixture(autouse=True)

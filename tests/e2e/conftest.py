@@ -42,6 +42,7 @@ def demo_data(transactional_db):
     """Thanh Hóa only (fast), the calendar and the demo accounts."""
     call_command("load_admin_units", province=["38"], verbosity=0)
     call_command("load_calendar", verbosity=0)
+    call_command("load_product_categories", verbosity=0)
     call_command("load_demo", verbosity=0)
 
 

@@ -8,3 +8,9 @@ class OcopStatus(models.TextChoices):
     CERTIFIED = "certified", _("certified")
     EXPIRED = "expired", _("expired")
     REVOKED = "revoked", _("revoked")
+
+
+class CategoryLevel(models.TextChoices):
+    GROUP = "group", _("group")
+    SUBGROUP = "subgroup", _("sub-group")
+    SET = "set", _("product set")

@@ -1,9 +1,41 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ocop.core.text import fold_vi
 
-from .enums import OcopStatus
+from .enums import CategoryLevel, OcopStatus
+from .validators import validate_gtin
+
+
+class ProductCategory(models.Model):
+    """A node of the official product classification: a group, a sub-group or
+    a product set (bộ sản phẩm), with the decision that defines it."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=50)
+    level = models.CharField(_("level"), max_length=10, choices=CategoryLevel.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    name = models.CharField(_("name"), max_length=255)
+    name_en = models.CharField(_("English name"), max_length=255, blank=True)
+    lead_ministry = models.CharField(_("lead ministry"), max_length=100, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid until"), null=True, blank=True)
+    search_text = models.CharField(max_length=400, editable=False)
+
+    class Meta:
+        verbose_name = _("product category")
+        verbose_name_plural = _("product categories")
+        ordering = ["legal_basis", "code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def save(self, *args, **kwargs):
+        self.search_text = fold_vi(f"{self.code} {self.name}")
+        super().save(*args, **kwargs)
 
 
 class Product(models.Model):
@@ -16,8 +48,22 @@ class Product(models.Model):
         related_name="products",
     )
     name = models.CharField(_("product name"), max_length=255)
-    product_set = models.CharField(_("product set"), max_length=10, blank=True)
+    category = models.ForeignKey(
+        ProductCategory,
+        verbose_name=_("product set"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="products",
+    )
+    group_code = models.CharField(max_length=10, blank=True, editable=False, db_index=True)
     description = models.TextField(_("description"), blank=True)
+    story = models.TextField(_("product story"), blank=True)
+    raw_material_origin = models.TextField(_("raw-material origin"), blank=True)
+    packaging = models.TextField(_("packaging and label"), blank=True)
+    gtin = models.CharField(
+        _("GTIN (barcode number)"), max_length=14, blank=True, validators=[validate_gtin]
+    )
     commune = models.ForeignKey(
         "geo.AdminUnit",
         verbose_name=_("made in (commune / ward)"),
@@ -36,8 +82,10 @@ class Product(models.Model):
         _("OCOP status"), max_length=20, choices=OcopStatus.choices, default=OcopStatus.NONE
     )
     star = models.PositiveSmallIntegerField(_("stars"), null=True, blank=True)
+    certified_until = models.DateField(_("certificate valid until"), null=True, blank=True)
     search_text = models.CharField(max_length=600, editable=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("product")
@@ -45,7 +93,16 @@ class Product(models.Model):
         ordering = ["search_text", "id"]
         indexes = [
             models.Index(fields=["province", "commune"]),
-            models.Index(fields=["status", "star"]),
+            models.Index(fields=["province", "status", "star"]),
+            models.Index(fields=["province", "category"]),
+            models.Index(fields=["province", "group_code"]),
+            models.Index(fields=["province", "-created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(star__isnull=True) | models.Q(star__gte=1, star__lte=5),
+                name="products_star_1_to_5",
+            )
         ]
 
     def __str__(self):
@@ -53,5 +110,32 @@ class Product(models.Model):
 
     def save(self, *args, **kwargs):
         self.province_id = self.commune.province_id
-        self.search_text = fold_vi(self.name)
+        self.group_code = self.category.code.split(".")[0] if self.category_id else ""
+        self.search_text = fold_vi(f"{self.name} {self.subject.name}")
         super().save(*args, **kwargs)
+
+
+def product_image_path(instance, filename):
+    import uuid  # noqa: PLC0415 -- leaf
+
+    return f"products/images/{uuid.uuid4().hex}.jpg"
+
+
+class ProductImage(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    image = models.FileField(_("image"), upload_to=product_image_path)
+    thumbnail = models.FileField(upload_to=product_image_path, editable=False)
+    caption = models.CharField(_("caption"), max_length=255, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("product image")
+        verbose_name_plural = _("product images")
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.caption or f"#{self.pk}"

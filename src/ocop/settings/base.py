@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "ocop.accounts",
     "ocop.producers",
     "ocop.products",
+    "ocop.certification",
     "ocop.api",
 ]
 

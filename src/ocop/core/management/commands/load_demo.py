@@ -13,7 +13,7 @@ from ocop.geo.models import AdminUnit
 from ocop.producers.enums import LegalForm
 from ocop.producers.models import Subject
 from ocop.products.enums import OcopStatus
-from ocop.products.models import Product
+from ocop.products.models import Product, ProductCategory
 
 PROVINCE_CODE = "38"  # Tỉnh Thanh Hóa
 COMMUNES = ["Hoằng Hóa", "Hậu Lộc", "Hạc Thành", "Sầm Sơn"]
@@ -47,9 +47,9 @@ PRODUCTS = [
     # (subject registration number, name, product set, status, star)
     ("2801234567", "Nước mắm cá cơm Đồng Tâm", "I.4.a", OcopStatus.CERTIFIED, 3),
     ("2801234567", "Mắm tép Đồng Tâm", "I.4.a", OcopStatus.NONE, None),
-    ("2809876543", "Mực khô Hậu Lộc", "I.2.b", OcopStatus.CERTIFIED, 4),
-    ("2805550001", "Nem chua Thanh Hóa Cô Hoa", "I.3.a", OcopStatus.CERTIFIED, 3),
-    ("2805550002", "Chả tôm Sầm Sơn", "I.3.a", OcopStatus.IN_EVALUATION, None),
+    ("2809876543", "Mực khô Hậu Lộc", "I.3.d", OcopStatus.CERTIFIED, 4),
+    ("2805550001", "Nem chua Thanh Hóa Cô Hoa", "I.3.d", OcopStatus.CERTIFIED, 3),
+    ("2805550002", "Chả tôm Sầm Sơn", "I.3.d", OcopStatus.IN_EVALUATION, None),
 ]
 ACCOUNTS = [
     # (username, full name, role, scope: "province" | commune name | registration no. | None)
@@ -104,12 +104,15 @@ class Command(BaseCommand):
                 },
             )
             subjects[reg] = subject
+        categories = {c.code: c for c in ProductCategory.objects.all()}
+        if not categories:
+            raise CommandError("Run `manage.py load_product_categories` first.")
         for reg, name, product_set, status, star in PRODUCTS:
             Product.objects.get_or_create(
                 subject=subjects[reg],
                 name=name,
                 defaults={
-                    "product_set": product_set,
+                    "category": categories[product_set],
                     "status": status,
                     "star": star,
                     "commune": subjects[reg].commune,
