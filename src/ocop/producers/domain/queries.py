@@ -1,5 +1,10 @@
+from datetime import timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
 from ocop.accounts.rules import scope_for
-from ocop.producers.models import Subject
+from ocop.producers.models import EXPIRING_DAYS, EvidenceDocument, Subject
 
 
 def subjects_visible_to(user):
@@ -9,3 +14,23 @@ def subjects_visible_to(user):
     return Subject.objects.filter(
         scope.q(province="province", commune="commune", subject="pk")
     ).select_related("commune", "province")
+
+
+def documents_visible_to(user):
+    scope = scope_for(user)
+    return EvidenceDocument.objects.filter(
+        scope.q(province="subject__province", commune="subject__commune", subject="subject")
+    ).select_related("subject", "product")
+
+
+def with_document_flags(subjects, *, today=None):
+    """Annotate expired / soon-to-expire document counts (for list flags)."""
+    today = today or timezone.localdate()
+    soon = today + timedelta(days=EXPIRING_DAYS)
+    return subjects.annotate(
+        expired_documents=Count("documents", filter=Q(documents__expires_on__lt=today)),
+        expiring_documents=Count(
+            "documents",
+            filter=Q(documents__expires_on__gte=today, documents__expires_on__lte=soon),
+        ),
+    )
