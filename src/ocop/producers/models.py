@@ -13,6 +13,18 @@ from .enums import DocumentType, DocumentValidity, LegalForm
 EXPIRING_DAYS = 30
 
 
+def unit_names(commune) -> str:
+    """ "Xã Hoằng Hóa Tỉnh Thanh Hóa": searched together with names."""
+    if commune is None:
+        return ""
+    return f"{commune.full_name} {commune.parent.full_name if commune.parent_id else ''}"
+
+
+def subject_search_text(*, name: str, registration_number: str | None, commune) -> str:
+    """The folded, space-padded text that subject search matches against."""
+    return f" {fold_vi(f'{name} {registration_number or ""} {unit_names(commune)}')[:596]} "
+
+
 class Subject(models.Model):
     """A subject (chủ thể OCOP): the enterprise, cooperative, cooperative group
     or household business that owns and registers products."""
@@ -76,7 +88,9 @@ class Subject(models.Model):
     def save(self, *args, **kwargs):
         self.province_id = self.commune.province_id
         self.name_key = fold_vi(self.name)[:255]
-        self.search_text = fold_vi(f"{self.name} {self.registration_number or ''}")
+        self.search_text = subject_search_text(
+            name=self.name, registration_number=self.registration_number, commune=self.commune
+        )
         super().save(*args, **kwargs)
 
 

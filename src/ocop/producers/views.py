@@ -1,23 +1,196 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from ocop.core.text import fold_vi
-from ocop.producers.domain.queries import subjects_visible_to
+from ocop.accounts.enums import Role
+from ocop.core.domain.activity import history_for
+from ocop.core.downloads import bytes_response, file_response
+from ocop.producers.domain.documents import add_document, expiring_documents
+from ocop.producers.domain.queries import (
+    documents_visible_to,
+    filter_subjects,
+    subjects_visible_to,
+    with_document_flags,
+)
+from ocop.producers.domain.subjects import (
+    authorise_consultant,
+    create_subject,
+    find_similar_subjects,
+    update_subject,
+)
+from ocop.producers.forms import ConsultantForm, DocumentForm, SubjectFilterForm, SubjectForm
+from ocop.producers.rules import can_create_subject, can_edit_subject
 from ocop.products.domain.queries import products_visible_to
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def subject_list(request):
-    subjects = subjects_visible_to(request.user)
-    query = request.GET.get("q", "").strip()
-    if query:
-        subjects = subjects.filter(search_text__contains=fold_vi(query))
-    page = Paginator(subjects, 50).get_page(request.GET.get("page"))
-    return render(request, "producers/subject_list.html", {"page": page, "query": query})
+    form = SubjectFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    subjects = filter_subjects(subjects_visible_to(request.user), filters=filters)
+    export = request.GET.get("export")
+    if export in ("xlsx", "csv"):
+        from ocop.products.domain import exporting  # noqa: PLC0415 -- slow import
+
+        stamp = timezone.localdate().strftime("%Y%m%d")
+        if export == "xlsx":
+            data = exporting.export_subjects_xlsx(subjects)
+            return bytes_response(data, filename=f"chu-the-ocop-{stamp}.xlsx", content_type=XLSX)
+        data = exporting.export_subjects_csv(subjects)
+        return bytes_response(
+            data, filename=f"chu-the-ocop-{stamp}.csv", content_type="text/csv; charset=utf-8"
+        )
+    page = Paginator(with_document_flags(subjects), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "producers/subject_list.html",
+        {
+            "page": page,
+            "form": form,
+            "can_create": can_create_subject(request.user),
+            "nav_active": "subjects",
+        },
+    )
 
 
 def subject_detail(request, pk: int):
     subject = get_object_or_404(subjects_visible_to(request.user), pk=pk)
-    products = products_visible_to(request.user).filter(subject=subject)
+    today = timezone.localdate()
+    documents = documents_visible_to(request.user).filter(subject=subject)
     return render(
-        request, "producers/subject_detail.html", {"subject": subject, "products": products}
+        request,
+        "producers/subject_detail.html",
+        {
+            "subject": subject,
+            "products": products_visible_to(request.user).filter(subject=subject),
+            "documents": [(d, d.validity(today)) for d in documents],
+            "acting": subject.role_assignments.active()
+            .filter(role__in=[Role.PRODUCER, Role.CONSULTANT])
+            .select_related("user"),
+            "can_edit": can_edit_subject(request.user, subject),
+            "history": history_for(subject).select_related("actor")[:30],
+            "nav_active": "subjects",
+        },
     )
+
+
+def _save_subject(request, form, subject=None):
+    data = {k: v for k, v in form.cleaned_data.items() if k != "confirm_similar"}
+    similar = find_similar_subjects(
+        name=data["name"], commune=data["commune"], exclude_pk=subject.pk if subject else None
+    )
+    if similar and not form.cleaned_data.get("confirm_similar"):
+        form.similar = similar
+        return None
+    try:
+        if subject is None:
+            return create_subject(by=request.user, data=data)
+        return update_subject(by=request.user, subject=subject, data=data)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+    except PermissionDenied as exc:
+        form.add_error("commune", str(exc))
+    return None
+
+
+def subject_create(request):
+    if not can_create_subject(request.user):
+        raise PermissionDenied(_("Only commune and provincial officers register subjects."))
+    form = SubjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        subject = _save_subject(request, form)
+        if subject is not None:
+            messages.success(request, _("Subject registered."))
+            return redirect("producers:detail", pk=subject.pk)
+    return render(request, "producers/subject_form.html", {"form": form, "subject": None})
+
+
+def subject_edit(request, pk: int):
+    subject = get_object_or_404(subjects_visible_to(request.user), pk=pk)
+    if not can_edit_subject(request.user, subject):
+        raise PermissionDenied(_("You may not change this subject."))
+    form = SubjectForm(request.POST or None, instance=subject)
+    if request.method == "POST" and form.is_valid():
+        if _save_subject(request, form, subject) is not None:
+            messages.success(request, _("Changes saved."))
+            return redirect("producers:detail", pk=subject.pk)
+        subject.refresh_from_db()
+    return render(request, "producers/subject_form.html", {"form": form, "subject": subject})
+
+
+def document_add(request, pk: int):
+    subject = get_object_or_404(subjects_visible_to(request.user), pk=pk)
+    if not can_edit_subject(request.user, subject):
+        raise PermissionDenied(_("You may not add documents to this subject."))
+    form = DocumentForm(request.POST or None, request.FILES or None, subject=subject)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            add_document(
+                by=request.user,
+                subject=subject,
+                product=data["product"],
+                doc_type=data["doc_type"],
+                upload=data["file"],
+                number=data["number"],
+                issuer=data["issuer"],
+                issued_on=data["issued_on"],
+                expires_on=data["expires_on"],
+            )
+        except ValidationError as exc:
+            form.add_error("file" if not hasattr(exc, "error_dict") else None, exc)
+        else:
+            messages.success(request, _("Document added."))
+            if data["product"]:
+                return redirect("products:detail", pk=data["product"].pk)
+            return redirect("producers:detail", pk=subject.pk)
+    return render(request, "producers/document_form.html", {"form": form, "subject": subject})
+
+
+def document_download(request, pk: int):
+    document = get_object_or_404(documents_visible_to(request.user).exclude(file=""), pk=pk)
+    return file_response(
+        document.file,
+        filename=document.original_name or f"tai-lieu-{document.pk}",
+        content_type=document.content_type,
+        inline=request.GET.get("view") == "1",
+    )
+
+
+def documents_expiring(request):
+    """The officer's list of expired and soon-to-expire documents in their unit."""
+    documents = expiring_documents(documents_visible_to(request.user))
+    page = Paginator(documents, 50).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    return render(
+        request,
+        "producers/documents_expiring.html",
+        {"page": page, "rows": [(d, d.validity(today)) for d in page], "nav_active": "documents"},
+    )
+
+
+def consultant_add(request, pk: int):
+    subject = get_object_or_404(subjects_visible_to(request.user), pk=pk)
+    if not can_edit_subject(request.user, subject):
+        raise PermissionDenied(_("You may not authorise consultants for this subject."))
+    form = ConsultantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        login = form.cleaned_data["username"].strip()
+        users = get_user_model().objects
+        consultant = (
+            users.filter(email__iexact=login).first()
+            if "@" in login
+            else users.filter(username__iexact=login).first()
+        )
+        if consultant is None:
+            form.add_error("username", _("No account with this username or e-mail."))
+        else:
+            authorise_consultant(by=request.user, subject=subject, consultant=consultant)
+            messages.success(request, _("Consultant authorised."))
+            return redirect("producers:detail", pk=subject.pk)
+    return render(request, "producers/consultant_form.html", {"form": form, "subject": subject})

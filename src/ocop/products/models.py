@@ -38,6 +38,13 @@ class ProductCategory(models.Model):
         super().save(*args, **kwargs)
 
 
+def product_search_text(*, name: str, subject_name: str, commune) -> str:
+    """The folded, space-padded text that product search matches against."""
+    from ocop.producers.models import unit_names  # noqa: PLC0415 -- circular import
+
+    return f" {fold_vi(f'{name} {subject_name} {unit_names(commune)}')[:596]} "
+
+
 class Product(models.Model):
     """A product or service registered by a subject."""
 
@@ -111,7 +118,9 @@ class Product(models.Model):
     def save(self, *args, **kwargs):
         self.province_id = self.commune.province_id
         self.group_code = self.category.code.split(".")[0] if self.category_id else ""
-        self.search_text = fold_vi(f"{self.name} {self.subject.name}")
+        self.search_text = product_search_text(
+            name=self.name, subject_name=self.subject.name, commune=self.commune
+        )
         super().save(*args, **kwargs)
 
 

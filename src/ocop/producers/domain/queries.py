@@ -34,3 +34,20 @@ def with_document_flags(subjects, *, today=None):
             filter=Q(documents__expires_on__gte=today, documents__expires_on__lte=soon),
         ),
     )
+
+
+SUBJECT_SORTS = {"name": ["search_text", "id"], "-created": ["-created_at", "-id"]}
+
+
+def filter_subjects(queryset, *, filters: dict):
+    from ocop.core.search import search  # noqa: PLC0415 -- leaf
+
+    if filters.get("province"):
+        queryset = queryset.filter(province=filters["province"])
+    if filters.get("commune"):
+        queryset = queryset.filter(commune=filters["commune"])
+    if filters.get("legal_form"):
+        queryset = queryset.filter(legal_form=filters["legal_form"])
+    if filters.get("q"):
+        queryset = search(queryset, filters["q"])
+    return queryset.order_by(*SUBJECT_SORTS.get(filters.get("sort") or "name"))
