@@ -4,8 +4,9 @@ Every word of the query must occur in the row's ``search_text`` (which holds
 ``fold_vi`` of the names, commune and province). When that finds nothing,
 each query word that occurs nowhere is replaced by the words of the
 candidate rows within one edit (two for long words): "nuoc mma" still finds
-"Nước mắm" (words of three letters tolerate only swapped letters). The matching is done the same way on SQLite and PostgreSQL, so
-results are identical on both.
+"Nước mắm" (words of three letters tolerate only swapped letters). The
+matching is done the same way on SQLite and PostgreSQL, so results are
+identical on both.
 """
 
 from functools import reduce

@@ -77,6 +77,7 @@ class Subject(models.Model):
         verbose_name_plural = _("subjects")
         ordering = ["search_text", "id"]
         indexes = [
+            models.Index(fields=["province", "search_text", "id"]),
             models.Index(fields=["province", "commune"]),
             models.Index(fields=["province", "legal_form"]),
             models.Index(fields=["province", "name_key"]),

@@ -99,6 +99,7 @@ class Product(models.Model):
         verbose_name_plural = _("products")
         ordering = ["search_text", "id"]
         indexes = [
+            models.Index(fields=["province", "search_text", "id"]),
             models.Index(fields=["province", "commune"]),
             models.Index(fields=["province", "status", "star"]),
             models.Index(fields=["province", "category"]),
