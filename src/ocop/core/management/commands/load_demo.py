@@ -2,6 +2,8 @@
 one account of each role and a handful of (fictional) subjects and products.
 Deterministic and idempotent. Logins: see README or ``manage.py demo_logins``."""
 
+from datetime import date
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -11,7 +13,7 @@ from ocop.accounts.models import Organisation, RoleAssignment, User
 from ocop.geo.enums import Era, Level
 from ocop.geo.models import AdminUnit
 from ocop.producers.enums import LegalForm
-from ocop.producers.models import Subject
+from ocop.producers.models import EvidenceDocument, Subject
 from ocop.products.enums import OcopStatus
 from ocop.products.models import Product, ProductCategory
 
@@ -50,6 +52,41 @@ PRODUCTS = [
     ("2809876543", "Mực khô Hậu Lộc", "I.3.d", OcopStatus.CERTIFIED, 4),
     ("2805550001", "Nem chua Thanh Hóa Cô Hoa", "I.3.d", OcopStatus.CERTIFIED, 3),
     ("2805550002", "Chả tôm Sầm Sơn", "I.3.d", OcopStatus.IN_EVALUATION, None),
+]
+DOCUMENTS = [
+    # (subject registration number, type, number, issuer, issued, expires)
+    (
+        "2801234567",
+        "business_registration",
+        "2801234567",
+        "Sở Tài chính tỉnh Thanh Hóa",
+        date(2018, 3, 12),
+        None,
+    ),
+    (
+        "2801234567",
+        "food_safety",
+        "215/2023/ATTP-CNĐK",
+        "Chi cục An toàn vệ sinh thực phẩm",
+        date(2023, 12, 10),
+        date(2026, 12, 10),
+    ),
+    (
+        "2801234567",
+        "test_report",
+        "KN-2025/0412",
+        "Trung tâm Kiểm nghiệm Thanh Hóa",
+        date(2025, 4, 12),
+        date(2026, 4, 12),
+    ),
+    (
+        "2809876543",
+        "quality_declaration",
+        "03/HSHL/2024",
+        "Công ty TNHH Hải sản Hậu Lộc",
+        date(2024, 5, 2),
+        None,
+    ),
 ]
 ACCOUNTS = [
     # (username, full name, role, scope: "province" | commune name | registration no. | None)
@@ -117,6 +154,13 @@ class Command(BaseCommand):
                     "star": star,
                     "commune": subjects[reg].commune,
                 },
+            )
+        for reg, doc_type, number, issuer, issued, expires in DOCUMENTS:
+            EvidenceDocument.objects.get_or_create(
+                subject=subjects[reg],
+                doc_type=doc_type,
+                number=number,
+                defaults={"issuer": issuer, "issued_on": issued, "expires_on": expires},
             )
         for username, full_name, role, scope in ACCOUNTS:
             user, created = User.objects.get_or_create(
