@@ -112,3 +112,13 @@ def test_commune_officer_cannot_manage_accounts(client, officer_x):
     response = client.get("/accounts/new/")
     assert response.status_code == 403
     assert "Chỉ quản trị viên mới có quyền quản lý tài khoản" in response.content.decode()
+
+
+def test_admin_sends_the_password_email(client, province_admin, officer_x):
+    from django.core import mail
+
+    client.force_login(province_admin)
+    response = client.post(f"/accounts/{officer_x.pk}/send-password-email/")
+    assert response.status_code == 302
+    assert [m.to for m in mail.outbox] == [[officer_x.email]]
+    assert "/accounts/reset/" in mail.outbox[0].body

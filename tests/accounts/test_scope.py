@@ -108,3 +108,11 @@ def test_subject_list_has_no_n_plus_one(
     SubjectFactory.create_batch(20, commune=commune_x)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/subjects/")
+
+
+def test_council_member_does_not_read_the_provincial_registry(client, thanh_hoa, subject_x):
+    member = user_with_role(Role.COUNCIL_MEMBER, unit=thanh_hoa)
+    assert list(subjects_visible_to(member)) == []
+    client.force_login(member)
+    assert client.get(f"/subjects/{subject_x.pk}/").status_code == 404
+    assert "/subjects/" not in client.get("/dashboard/").content.decode()

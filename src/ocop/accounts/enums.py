@@ -28,6 +28,21 @@ class Role(models.TextChoices):
         )
     )
     national_roles = nonmember(("central_officer", "central_admin"))
+    # Who reads the registry of their scope. Council members are left out: they
+    # see only what their council evaluates (the evaluation app grants that).
+    registry_roles = nonmember(
+        (
+            "producer",
+            "consultant",
+            "commune_officer",
+            "province_officer",
+            "province_admin",
+            "advisory_team",
+            "inspector",
+            "central_officer",
+            "central_admin",
+        )
+    )
 
 
 class ScopeKind(models.TextChoices):

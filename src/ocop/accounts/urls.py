@@ -32,4 +32,5 @@ urlpatterns = [
     path("", views.account_list, name="list"),
     path("new/", views.account_create, name="create"),
     path("<int:pk>/", views.account_detail, name="detail"),
+    path("<int:pk>/send-password-email/", views.account_send_reset, name="send_reset"),
 ]

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,7 +11,7 @@ from ocop.accounts.domain.accounts import create_account
 from ocop.accounts.domain.queries import accounts_visible_to, active_assignments
 from ocop.accounts.forms import AccountCreateForm, LoginForm
 from ocop.accounts.rules import can_manage_accounts
-from ocop.core.domain.activity import history_for
+from ocop.core.domain.activity import history_for, log_action
 from ocop.core.text import fold_vi
 
 
@@ -98,10 +99,34 @@ def account_create(request):
             messages.success(
                 request,
                 _(
-                    "Account %(username)s created. Send them the password-reset link "
-                    "to set a password."
+                    "Account %(username)s created. Use “Send the password e-mail” so that "
+                    "they can set a password."
                 )
                 % {"username": account.username},
             )
             return redirect("accounts:detail", pk=account.pk)
     return render(request, "accounts/account_form.html", {"form": form})
+
+
+def account_send_reset(request, pk: int):
+    """Send the account's owner the e-mail to set (or reset) their password."""
+    _require_account_admin(request.user)
+    account = get_object_or_404(accounts_visible_to(request.user), pk=pk)
+    if request.method != "POST":
+        return redirect("accounts:detail", pk=account.pk)
+    if not account.email:
+        messages.error(request, _("This account has no e-mail address."))
+        return redirect("accounts:detail", pk=account.pk)
+    form = PasswordResetForm({"email": account.email})
+    form.is_valid()
+    form.save(
+        request=request,
+        use_https=request.is_secure(),
+        subject_template_name="registration/password_reset_subject.txt",
+        email_template_name="registration/password_reset_email.txt",
+    )
+    log_action(action="ocop.account.password_link_sent", by=request.user, obj=account)
+    messages.success(
+        request, _("The password e-mail was sent to %(email)s.") % {"email": account.email}
+    )
+    return redirect("accounts:detail", pk=account.pk)

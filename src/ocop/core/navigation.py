@@ -21,11 +21,7 @@ def navigation_for(user) -> list[NavItem]:
         return []
     scope = scope_for(user)
     items = [NavItem(_("Overview"), reverse("core:dashboard"), "dashboard")]
-    sees_registry = scope.roles & {
-        Role.PRODUCER,
-        Role.CONSULTANT,
-        *Role.officer_roles,
-    }
+    sees_registry = scope.roles & set(Role.registry_roles)
     if sees_registry:
         items.append(NavItem(_("Subjects"), reverse("producers:list"), "subjects"))
         items.append(NavItem(_("Products"), reverse("products:list"), "products"))

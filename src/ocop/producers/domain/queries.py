@@ -3,8 +3,11 @@ from datetime import timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from ocop.accounts.enums import Role
 from ocop.accounts.rules import scope_for
 from ocop.producers.models import EXPIRING_DAYS, EvidenceDocument, Subject
+
+REGISTRY = Role.registry_roles
 
 
 def subjects_visible_to(user):
@@ -12,14 +15,19 @@ def subjects_visible_to(user):
     commune or province (officers), everything (central office)."""
     scope = scope_for(user)
     return Subject.objects.filter(
-        scope.q(province="province", commune="commune", subject="pk")
+        scope.q(province="province", commune="commune", subject="pk", roles=REGISTRY)
     ).select_related("commune", "province")
 
 
 def documents_visible_to(user):
     scope = scope_for(user)
     return EvidenceDocument.objects.filter(
-        scope.q(province="subject__province", commune="subject__commune", subject="subject")
+        scope.q(
+            province="subject__province",
+            commune="subject__commune",
+            subject="subject",
+            roles=REGISTRY,
+        )
     ).select_related("subject", "product")
 
 

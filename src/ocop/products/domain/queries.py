@@ -1,3 +1,4 @@
+from ocop.accounts.enums import Role
 from ocop.accounts.rules import scope_for
 from ocop.core.search import search
 from ocop.products.models import Product
@@ -10,11 +11,14 @@ PRODUCT_SORTS = {
 }
 
 
+REGISTRY = Role.registry_roles
+
+
 def products_visible_to(user):
     """Products a person may see, by the same scope as their subjects."""
     scope = scope_for(user)
     return Product.objects.filter(
-        scope.q(province="province", commune="commune", subject="subject")
+        scope.q(province="province", commune="commune", subject="subject", roles=REGISTRY)
     ).select_related("subject", "commune", "province", "category")
 
 
