@@ -11,10 +11,10 @@ from ocop.core.domain.activity import history_for
 from ocop.core.downloads import bytes_response, file_response
 from ocop.producers.domain.documents import add_document, expiring_documents
 from ocop.producers.domain.queries import (
+    document_flags,
     documents_visible_to,
     filter_subjects,
     subjects_visible_to,
-    with_document_flags,
 )
 from ocop.producers.domain.subjects import (
     authorise_consultant,
@@ -45,7 +45,10 @@ def subject_list(request):
         return bytes_response(
             data, filename=f"chu-the-ocop-{stamp}.csv", content_type="text/csv; charset=utf-8"
         )
-    page = Paginator(with_document_flags(subjects), 50).get_page(request.GET.get("page"))
+    page = Paginator(subjects, 50).get_page(request.GET.get("page"))
+    flags = document_flags(s.pk for s in page)
+    for subject in page:
+        subject.flags = flags.get(subject.pk, {})
     return render(
         request,
         "producers/subject_list.html",

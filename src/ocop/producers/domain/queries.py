@@ -31,17 +31,20 @@ def documents_visible_to(user):
     ).select_related("subject", "product")
 
 
-def with_document_flags(subjects, *, today=None):
-    """Annotate expired / soon-to-expire document counts (for list flags)."""
+def document_flags(subject_ids, *, today=None) -> dict[int, dict[str, int]]:
+    """Expired / soon-to-expire document counts for some subjects (one query,
+    run on the page being shown rather than on the whole list)."""
     today = today or timezone.localdate()
     soon = today + timedelta(days=EXPIRING_DAYS)
-    return subjects.annotate(
-        expired_documents=Count("documents", filter=Q(documents__expires_on__lt=today)),
-        expiring_documents=Count(
-            "documents",
-            filter=Q(documents__expires_on__gte=today, documents__expires_on__lte=soon),
-        ),
+    rows = (
+        EvidenceDocument.objects.filter(subject_id__in=list(subject_ids), expires_on__lte=soon)
+        .values("subject_id")
+        .annotate(
+            expired=Count("id", filter=Q(expires_on__lt=today)),
+            expiring=Count("id", filter=Q(expires_on__gte=today)),
+        )
     )
+    return {r["subject_id"]: {"expired": r["expired"], "expiring": r["expiring"]} for r in rows}
 
 
 SUBJECT_SORTS = {"name": ["search_text", "id"], "-created": ["-created_at", "-id"]}
