@@ -114,11 +114,27 @@ def test_commune_officer_cannot_manage_accounts(client, officer_x):
     assert "Chỉ quản trị viên mới có quyền quản lý tài khoản" in response.content.decode()
 
 
-def test_admin_sends_the_password_email(client, province_admin, officer_x):
+def test_new_account_gets_the_email_to_set_a_first_password(client, province_admin, commune_x):
     from django.core import mail
 
+    account = create_account(
+        by=province_admin,
+        username="xa.moi",
+        email="xa.moi@example.vn",
+        role=Role.COMMUNE_OFFICER,
+        unit=commune_x,
+    )
+    assert not account.has_usable_password()
     client.force_login(province_admin)
-    response = client.post(f"/accounts/{officer_x.pk}/send-password-email/")
+    response = client.post(f"/accounts/{account.pk}/send-password-email/")
     assert response.status_code == 302
-    assert [m.to for m in mail.outbox] == [[officer_x.email]]
-    assert "/accounts/reset/" in mail.outbox[0].body
+    assert [m.to for m in mail.outbox] == [["xa.moi@example.vn"]]
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/reset/" in line)
+    client.logout()
+    response = client.get(link.split("testserver", 1)[1].strip(), follow=True)
+    response = client.post(
+        response.redirect_chain[-1][0],
+        {"new_password1": "Mat-khau-dau-tien-1", "new_password2": "Mat-khau-dau-tien-1"},
+    )
+    account.refresh_from_db()
+    assert account.check_password("Mat-khau-dau-tien-1")

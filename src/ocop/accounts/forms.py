@@ -1,5 +1,6 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from ocop.accounts.domain import login as login_domain
@@ -100,3 +101,12 @@ class AccountCreateForm(BootstrapMixin, forms.Form):
             search_params={"scope": "admin"} if not central else {}
         )
         self.fields["subject"].queryset = subjects_visible_to(by)
+
+
+class PasswordEmailForm(BootstrapMixin, PasswordResetForm):
+    """Password reset that also reaches accounts created without a password:
+    the same e-mail lets a new user set their first password."""
+
+    def get_users(self, email):
+        users = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
+        return (u for u in users if u.email.lower() == email.lower())

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.domain.accounts import create_account
 from ocop.accounts.domain.queries import accounts_visible_to, active_assignments
-from ocop.accounts.forms import AccountCreateForm, LoginForm
+from ocop.accounts.forms import AccountCreateForm, LoginForm, PasswordEmailForm
 from ocop.accounts.rules import can_manage_accounts
 from ocop.core.domain.activity import history_for, log_action
 from ocop.core.text import fold_vi
@@ -22,6 +21,7 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordEmailForm
     template_name = "registration/password_reset_form.html"
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
@@ -117,7 +117,7 @@ def account_send_reset(request, pk: int):
     if not account.email:
         messages.error(request, _("This account has no e-mail address."))
         return redirect("accounts:detail", pk=account.pk)
-    form = PasswordResetForm({"email": account.email})
+    form = PasswordEmailForm({"email": account.email})
     form.is_valid()
     form.save(
         request=request,
