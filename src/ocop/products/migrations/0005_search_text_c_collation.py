@@ -25,7 +25,7 @@ def to_default(apps, schema_editor):
     for table, length in COLUMNS:
         schema_editor.execute(
             f"ALTER TABLE {table} ALTER COLUMN search_text TYPE varchar({length}) "
-            "COLLATE pg_catalog.\\"default\\""
+            'COLLATE pg_catalog."default"'
         )
 
 
