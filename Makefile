@@ -76,6 +76,7 @@ lint: deps
 
 bench: setup
 	$(PY) -m bench.run
+	$(PY) -m bench.bench_import
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor var

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("ocop.accounts.urls")),
     path("geo/", include("ocop.geo.urls")),
     path("subjects/", include("ocop.producers.urls")),
+    path("products/import/", include("ocop.products.urls_import")),
     path("products/", include("ocop.products.urls")),
     path("api/v1/", api_urls),
     path("django-admin/", admin.site.urls),

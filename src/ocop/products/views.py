@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ocop.accounts.enums import Role
+from ocop.accounts.rules import has_role
 from ocop.core.domain.activity import history_for
 from ocop.core.downloads import bytes_response, file_response
 from ocop.producers.domain.queries import documents_visible_to, subjects_visible_to
@@ -14,6 +16,12 @@ from ocop.products.domain.products import add_product_image, create_product, upd
 from ocop.products.domain.queries import filter_products, products_visible_to
 from ocop.products.forms import ImageForm, ProductForm, ProductListFilter
 
+IMPORT_ROLES = (
+    Role.PROVINCE_OFFICER,
+    Role.PROVINCE_ADMIN,
+    Role.CENTRAL_OFFICER,
+    Role.CENTRAL_ADMIN,
+)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -37,7 +45,12 @@ def product_list(request):
     return render(
         request,
         "products/product_list.html",
-        {"page": page, "form": form, "nav_active": "products"},
+        {
+            "page": page,
+            "form": form,
+            "can_import": has_role(request.user, *IMPORT_ROLES),
+            "nav_active": "products",
+        },
     )
 
 

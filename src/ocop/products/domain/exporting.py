@@ -1,0 +1,195 @@
+"""Exporting products and subjects to Excel (.xlsx) and CSV.
+
+The product list uses the import's layout, so an exported list can be
+corrected in Excel and imported again: unchanged rows change nothing. Text
+that a spreadsheet would run as a formula (starting with = + - @, a tab or a
+carriage return) is written with a leading apostrophe; the import removes it.
+
+Rows are read in chunks (``iterator(chunk_size=…)`` with the related rows
+joined or prefetched), so an export costs a fixed number of queries per
+2,000 rows and the workbook is streamed (openpyxl write-only mode).
+"""
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, F, Prefetch, Q
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from ocop.certification.models import Certificate
+from ocop.products.domain.importing import FORMULA_START, LEGAL_FORM_NAMES_VI
+from ocop.products.enums import OcopStatus
+
+CHUNK_SIZE = 2000
+DATE_FORMAT = "DD/MM/YYYY"
+
+PRODUCT_HEADERS = [
+    "STT",
+    "Tên sản phẩm",
+    "Tên chủ thể",
+    "Mã số thuế",
+    "Loại hình",
+    "Địa chỉ",
+    "Xã/phường",
+    "Tỉnh",
+    "Bộ sản phẩm",
+    "Hạng sao",
+    "Điểm",
+    "Số quyết định",
+    "Ngày quyết định",
+    "Hiệu lực đến",
+]
+PRODUCT_WIDTHS = [6, 40, 40, 16, 24, 30, 24, 20, 40, 10, 8, 20, 16, 16]
+
+SUBJECT_HEADERS = [
+    "STT",
+    "Tên chủ thể",
+    "Mã số thuế",
+    "Loại hình",
+    "Người đại diện",
+    "Điện thoại",
+    "Email",
+    "Địa chỉ",
+    "Xã/phường",
+    "Tỉnh",
+    "Địa chỉ trước 01/7/2025",
+    "Số sản phẩm",
+    "Số sản phẩm OCOP",
+]
+SUBJECT_WIDTHS = [6, 40, 16, 24, 24, 14, 28, 30, 24, 20, 40, 10, 12]
+
+
+def escape_cell(value):
+    """'=1+1 for =1+1: text is never run as a formula (CSV/formula injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _latest_certificates():
+    return Prefetch(
+        "certificates",
+        queryset=Certificate.objects.order_by(F("decision_date").desc(nulls_last=True), "-id"),
+        to_attr="export_certificates",
+    )
+
+
+def product_rows(queryset):
+    """The export's rows (lists of Python values), one per product."""
+    products = queryset.select_related(
+        "subject", "subject__commune", "subject__province", "category"
+    ).prefetch_related(_latest_certificates())
+    for number, product in enumerate(products.iterator(chunk_size=CHUNK_SIZE), start=1):
+        subject = product.subject
+        latest = product.export_certificates[0] if product.export_certificates else None
+        category = product.category
+        yield [
+            number,
+            product.name,
+            subject.name,
+            subject.registration_number or "",
+            LEGAL_FORM_NAMES_VI.get(subject.legal_form, subject.legal_form),
+            subject.address,
+            subject.commune.full_name,
+            subject.province.full_name,
+            f"{category.code} {category.name}" if category else "",
+            latest.star if latest else product.star,
+            latest.score if latest else None,
+            latest.decision_number if latest else "",
+            latest.decision_date if latest else None,
+            (latest.valid_until if latest else None) or product.certified_until,
+        ]
+
+
+def subject_rows(queryset):
+    """The export's rows, one per subject, with its product counts."""
+    subjects = queryset.select_related("commune", "province").annotate(
+        export_products=Count("products", distinct=True),
+        export_certified=Count(
+            "products", filter=Q(products__status=OcopStatus.CERTIFIED), distinct=True
+        ),
+    )
+    for number, subject in enumerate(subjects.iterator(chunk_size=CHUNK_SIZE), start=1):
+        yield [
+            number,
+            subject.name,
+            subject.registration_number or "",
+            LEGAL_FORM_NAMES_VI.get(subject.legal_form, subject.legal_form),
+            subject.representative,
+            subject.phone,
+            subject.email,
+            subject.address,
+            subject.commune.full_name,
+            subject.province.full_name,
+            subject.legacy_address,
+            subject.export_products,
+            subject.export_certified,
+        ]
+
+
+def _xlsx(title: str, headers: list[str], widths: list[int], rows) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title)
+    for index, width in enumerate(widths):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for text in headers:
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        cells = []
+        for value in row:
+            if isinstance(value, date):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = DATE_FORMAT
+                cells.append(cell)
+            else:
+                cells.append(escape_cell(value))
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _csv_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, Decimal):
+        return f"{value:.2f}".replace(".", ",")  # Vietnamese decimal comma
+    return escape_cell(str(value))
+
+
+def _csv(headers: list[str], rows) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([_csv_value(v) for v in row])
+    # The byte-order mark makes Excel read the file as UTF-8.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def export_products_xlsx(queryset) -> bytes:
+    return _xlsx("San pham OCOP", PRODUCT_HEADERS, PRODUCT_WIDTHS, product_rows(queryset))
+
+
+def export_products_csv(queryset) -> bytes:
+    return _csv(PRODUCT_HEADERS, product_rows(queryset))
+
+
+def export_subjects_xlsx(queryset) -> bytes:
+    return _xlsx("Chu the OCOP", SUBJECT_HEADERS, SUBJECT_WIDTHS, subject_rows(queryset))
+
+
+def export_subjects_csv(queryset) -> bytes:
+    return _csv(SUBJECT_HEADERS, subject_rows(queryset))

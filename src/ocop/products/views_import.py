@@ -1,0 +1,208 @@
+"""Importing an Excel list of products: upload → preview → confirm → result.
+
+The upload is checked at once (a dry run: nothing is written) and the preview
+shows the header found, how columns are read, the counts and the first
+problems; unrecognised columns can be mapped to a field and checked again.
+Confirming imports the list. The forms live here because only these pages
+use them.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from ocop.core.forms import BootstrapMixin
+from ocop.geo.domain.queries import current_provinces
+from ocop.products.domain.importing import (
+    FIELDS,
+    apply_batch,
+    can_import,
+    check_batch,
+    import_batches_visible_to,
+    import_provinces_for,
+    start_import,
+    stored_columns,
+    stored_problems,
+)
+from ocop.products.models import ImportBatch
+
+PREVIEW_PROBLEMS = 50
+RESULT_PROBLEMS = 500
+
+
+class UploadForm(BootstrapMixin, forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Excel list (.xlsx)"),
+        help_text=gettext_lazy(
+            "A list of products with at least the product name and the subject name; "
+            "title rows above the header are skipped."
+        ),
+    )
+    province = forms.ModelChoiceField(
+        label=gettext_lazy("Province of the list"),
+        queryset=None,
+        help_text=gettext_lazy("Addresses without a province are taken to be in it."),
+    )
+    apply_valid = forms.BooleanField(
+        label=gettext_lazy("Apply the valid rows even if some rows are bad"), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["province"]
+        # Any 2025 province is accepted here so that a province outside the
+        # user's scope is refused by the domain with a clear message; only
+        # the user's own provinces are offered.
+        field.queryset = current_provinces()
+        allowed = list(import_provinces_for(user))
+        field.widget.choices = [("", "---------")] + [(p.pk, p.full_name) for p in allowed]
+        if len(allowed) == 1:
+            field.initial = allowed[0].pk
+
+
+class MappingForm(BootstrapMixin, forms.Form):
+    """A select per unrecognised column: which field it holds, if any."""
+
+    def __init__(self, *args, columns, mapping, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", gettext_lazy("(ignore this column)")), *FIELDS.items()]
+        self.unrecognised = []
+        for column in columns:
+            chosen = mapping.get(str(column.index))
+            if column.field and chosen is None:
+                continue
+            if not column.header and chosen is None:
+                continue
+            name = f"column_{column.index}"
+            self.fields[name] = forms.ChoiceField(
+                label=f"{column.letter}: {column.header}",
+                choices=choices,
+                required=False,
+                initial=chosen or "",
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+            self.unrecognised.append((column, self[name]))
+
+    def mapping(self) -> dict[str, str]:
+        return {name.removeprefix("column_"): value for name, value in self.cleaned_data.items()}
+
+
+class ApplyForm(BootstrapMixin, forms.Form):
+    apply_valid = forms.BooleanField(
+        label=gettext_lazy("Apply the valid rows even if some rows are bad"), required=False
+    )
+
+
+def _require_importer(user) -> None:
+    if not can_import(user):
+        raise PermissionDenied(_("Only provincial and central officers may import product lists."))
+
+
+def upload(request):
+    _require_importer(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            checked = start_import(
+                by=request.user,
+                upload=form.cleaned_data["file"],
+                province=form.cleaned_data["province"],
+                apply_valid=form.cleaned_data["apply_valid"],
+            )
+        except PermissionDenied as exc:
+            form.add_error("province", str(exc))
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            return redirect("products_import:preview", pk=checked.batch.pk)
+    return render(
+        request,
+        "products/import/upload.html",
+        {
+            "form": form,
+            "recent": import_batches_visible_to(request.user).filter(created_by=request.user)[:10],
+            "nav_active": "products",
+        },
+    )
+
+
+def preview(request, pk: int):
+    batch = get_object_or_404(import_batches_visible_to(request.user), pk=pk)
+    if batch.status == ImportBatch.Status.APPLIED:
+        return redirect("products_import:result", pk=batch.pk)
+    columns = stored_columns(batch)
+    form = MappingForm(request.POST or None, columns=columns, mapping=batch.mapping)
+    if request.method == "POST" and form.is_valid():
+        try:
+            check_batch(by=request.user, batch=batch, mapping={**batch.mapping, **form.mapping()})
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.info(request, _("The list was checked again with your column choices."))
+        return redirect("products_import:preview", pk=batch.pk)
+    problems = stored_problems(batch)
+    selects = {column.index: field for column, field in form.unrecognised}
+    return render(
+        request,
+        "products/import/preview.html",
+        {
+            "batch": batch,
+            "summary": batch.summary,
+            "columns": [
+                (c, FIELDS.get(c.field, ""), selects.get(c.index))
+                for c in columns
+                if c.header or c.field
+            ],
+            "form": form,
+            "apply_form": ApplyForm(initial={"apply_valid": batch.summary.get("apply_valid")}),
+            "problems": problems[:PREVIEW_PROBLEMS],
+            "more_problems": max(0, len(problems) - PREVIEW_PROBLEMS),
+            "nav_active": "products",
+        },
+    )
+
+
+@require_POST
+def apply(request, pk: int):
+    batch = get_object_or_404(import_batches_visible_to(request.user), pk=pk)
+    form = ApplyForm(request.POST)
+    apply_valid = form.cleaned_data["apply_valid"] if form.is_valid() else False
+    try:
+        result = apply_batch(by=request.user, batch=batch, apply_valid=apply_valid)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("products_import:preview", pk=batch.pk)
+    if not result.applied:
+        messages.error(
+            request,
+            _(
+                "Nothing was imported: %(count)s rows are bad. Correct the list and upload "
+                "it again, or tick “apply the valid rows”."
+            )
+            % {"count": result.summary["rows_rejected"]},
+        )
+        return redirect("products_import:preview", pk=batch.pk)
+    messages.success(request, _("The list was imported."))
+    return redirect("products_import:result", pk=batch.pk)
+
+
+def result(request, pk: int):
+    batch = get_object_or_404(import_batches_visible_to(request.user), pk=pk)
+    if batch.status != ImportBatch.Status.APPLIED:
+        return redirect("products_import:preview", pk=batch.pk)
+    problems = stored_problems(batch)
+    return render(
+        request,
+        "products/import/result.html",
+        {
+            "batch": batch,
+            "summary": batch.summary,
+            "problems": problems[:RESULT_PROBLEMS],
+            "more_problems": max(0, len(problems) - RESULT_PROBLEMS),
+            "nav_active": "products",
+        },
+    )
