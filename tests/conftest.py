@@ -25,3 +25,75 @@ def _vietnamese_by_default(settings):
     translation.activate("vi")
     yield
     translation.deactivate()
+
+
+# Registry fixtures shared by the accounts, producers and products tests: two
+# communes of Thanh Hóa (X and Y), a subject and a product in each, and the
+# people who act there.
+
+
+@pytest.fixture
+def commune_x():
+    from tests.factories.geo import communes
+
+    return communes("38", 2)[0]
+
+
+@pytest.fixture
+def commune_y():
+    from tests.factories.geo import communes
+
+    return communes("38", 2)[1]
+
+
+@pytest.fixture
+def subject_x(commune_x):
+    from tests.factories.registry import SubjectFactory
+
+    return SubjectFactory(commune=commune_x, name="Hợp tác xã Nước mắm Làng X")
+
+
+@pytest.fixture
+def subject_y(commune_y):
+    from tests.factories.registry import SubjectFactory
+
+    return SubjectFactory(commune=commune_y, name="Công ty TNHH Mật ong Làng Y")
+
+
+@pytest.fixture
+def product_x(subject_x):
+    from tests.factories.registry import ProductFactory
+
+    return ProductFactory(subject=subject_x, name="Nước mắm cá cơm Làng X")
+
+
+@pytest.fixture
+def product_y(subject_y):
+    from tests.factories.registry import ProductFactory
+
+    return ProductFactory(subject=subject_y, name="Mật ong bạc hà Làng Y")
+
+
+@pytest.fixture
+def officer_x(commune_x):
+    from ocop.accounts.enums import Role
+    from tests.factories.accounts import user_with_role
+
+    return user_with_role(Role.COMMUNE_OFFICER, unit=commune_x, username="xa.x")
+
+
+@pytest.fixture
+def province_officer():
+    from ocop.accounts.enums import Role
+    from tests.factories.accounts import user_with_role
+    from tests.factories.geo import province
+
+    return user_with_role(Role.PROVINCE_OFFICER, unit=province("38"), username="tinh.th")
+
+
+@pytest.fixture
+def producer_x(subject_x):
+    from ocop.accounts.enums import Role
+    from tests.factories.accounts import user_with_role
+
+    return user_with_role(Role.PRODUCER, subject=subject_x, username="sx.x")

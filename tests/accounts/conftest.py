@@ -2,48 +2,12 @@ import pytest
 
 from ocop.accounts.enums import Role
 from tests.factories.accounts import user_with_role
-from tests.factories.geo import communes, province
-from tests.factories.registry import ProductFactory, SubjectFactory
+from tests.factories.geo import province
 
 
 @pytest.fixture
 def thanh_hoa():
     return province("38")
-
-
-@pytest.fixture
-def commune_x():
-    return communes("38", 2)[0]
-
-
-@pytest.fixture
-def commune_y():
-    return communes("38", 2)[1]
-
-
-@pytest.fixture
-def subject_x(commune_x):
-    return SubjectFactory(commune=commune_x, name="Hợp tác xã Nước mắm Làng X")
-
-
-@pytest.fixture
-def subject_y(commune_y):
-    return SubjectFactory(commune=commune_y, name="Công ty TNHH Mật ong Làng Y")
-
-
-@pytest.fixture
-def product_x(subject_x):
-    return ProductFactory(subject=subject_x, name="Nước mắm cá cơm Làng X")
-
-
-@pytest.fixture
-def product_y(subject_y):
-    return ProductFactory(subject=subject_y, name="Mật ong bạc hà Làng Y")
-
-
-@pytest.fixture
-def officer_x(commune_x):
-    return user_with_role(Role.COMMUNE_OFFICER, unit=commune_x, username="xa.x")
 
 
 @pytest.fixture

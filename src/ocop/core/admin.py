@@ -3,21 +3,8 @@ from django.contrib import admin
 from .models import ActivityLog, CalendarDay
 
 
-@admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
-    list_display = ["date", "kind", "name", "legal_basis"]
-    list_filter = ["kind"]
-    date_hierarchy = "date"
-
-
-@admin.register(ActivityLog)
-class ActivityLogAdmin(admin.ModelAdmin):
-    """Read-only: the activity log cannot be edited or deleted."""
-
-    list_display = ["at", "action", "actor", "object_repr", "unit"]
-    list_filter = ["action"]
-    search_fields = ["action", "object_repr"]
-    list_select_related = ["actor", "unit"]
+class ReadOnlyAdminMixin:
+    """Records that the application never edits by hand (logs, reference data)."""
 
     def has_add_permission(self, request):
         return False
@@ -27,3 +14,20 @@ class ActivityLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "kind", "name", "legal_basis"]
+    list_filter = ["kind"]
+    date_hierarchy = "date"
+
+
+@admin.register(ActivityLog)
+class ActivityLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: the activity log cannot be edited or deleted."""
+
+    list_display = ["at", "action", "actor", "object_repr", "unit"]
+    list_filter = ["action"]
+    search_fields = ["action", "object_repr"]
+    list_select_related = ["actor", "unit"]

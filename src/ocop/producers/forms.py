@@ -5,6 +5,7 @@ from ocop.core.forms import BootstrapMixin
 from ocop.geo.domain.queries import current_units
 from ocop.geo.enums import Level
 from ocop.geo.widgets import UnitPickerWidget
+from ocop.producers.domain.subjects import SUBJECT_FIELDS
 from ocop.producers.enums import DocumentType, LegalForm
 from ocop.producers.models import Subject
 
@@ -19,21 +20,7 @@ class SubjectForm(BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = Subject
-        fields = [
-            "name",
-            "legal_form",
-            "registration_number",
-            "representative",
-            "phone",
-            "email",
-            "commune",
-            "address",
-            "legacy_address",
-            "led_by_woman",
-            "ethnic_minority",
-            "disadvantaged_area",
-            "local_labour_share",
-        ]
+        fields = SUBJECT_FIELDS
         widgets = {"commune": UnitPickerWidget()}
 
     def __init__(self, *args, **kwargs):

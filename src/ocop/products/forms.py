@@ -5,6 +5,7 @@ from ocop.core.forms import BootstrapMixin
 from ocop.geo.domain.queries import current_units
 from ocop.geo.enums import Level
 from ocop.geo.widgets import UnitPickerWidget
+from ocop.products.domain.products import PRODUCT_FIELDS
 from ocop.products.enums import CategoryLevel, OcopStatus
 from ocop.products.models import Product, ProductCategory
 
@@ -18,16 +19,7 @@ def product_set_choices():
 class ProductForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Product
-        fields = [
-            "name",
-            "category",
-            "description",
-            "story",
-            "raw_material_origin",
-            "packaging",
-            "gtin",
-            "commune",
-        ]
+        fields = PRODUCT_FIELDS
         widgets = {
             "commune": UnitPickerWidget(),
             "description": forms.Textarea(attrs={"rows": 3}),

@@ -41,3 +41,12 @@ def history_for(obj: models.Model):
     return ActivityLog.objects.filter(
         content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
     ).select_related("actor")
+
+
+def changed_fields(before: dict[str, Any], obj: models.Model) -> dict[str, list[str]]:
+    """{field: [old, new]} for the fields of ``before`` whose value on ``obj`` differs."""
+    return {
+        field: [str(old), str(getattr(obj, field))]
+        for field, old in before.items()
+        if old != getattr(obj, field)
+    }

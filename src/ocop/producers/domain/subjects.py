@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.domain.accounts import assign_role
 from ocop.accounts.enums import Role
-from ocop.core.domain.activity import log_action
+from ocop.core.domain.activity import changed_fields, log_action
 from ocop.core.text import fold_key
 from ocop.producers.models import Subject
 from ocop.producers.rules import can_create_subject, can_edit_subject
@@ -102,11 +102,7 @@ def update_subject(*, by, subject: Subject, data: dict) -> Subject:
         raise PermissionDenied(_("You may only move a subject to a unit in your scope."))
     _clean(subject)
     subject.save()
-    changes = {
-        f: [str(before[f]), str(getattr(subject, f))]
-        for f in SUBJECT_FIELDS
-        if before[f] != getattr(subject, f)
-    }
+    changes = changed_fields(before, subject)
     if changes:
         log_action(
             action="ocop.subject.changed", by=by, obj=subject, unit=subject.commune, data=changes

@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ocop.core.domain.activity import log_action
+from ocop.core.domain.activity import changed_fields, log_action
 from ocop.core.uploads import IMAGE_KINDS, check_upload
 from ocop.producers.rules import can_edit_subject
 from ocop.products.models import Product, ProductImage
@@ -58,11 +58,7 @@ def update_product(*, by, product: Product, data: dict) -> Product:
     product.gtin = normalise_gtin(product.gtin or "")
     product.full_clean(exclude=["province"])
     product.save()
-    changes = {
-        f: [str(before[f]), str(getattr(product, f))]
-        for f in PRODUCT_FIELDS
-        if before[f] != getattr(product, f)
-    }
+    changes = changed_fields(before, product)
     if changes:
         log_action(
             action="ocop.product.changed", by=by, obj=product, unit=product.commune, data=changes
