@@ -101,6 +101,7 @@ class AccountCreateForm(BootstrapMixin, forms.Form):
             search_params={"scope": "admin"} if not central else {}
         )
         self.fields["subject"].queryset = subjects_visible_to(by)
+        self.fields["subject"].empty_label = _("(none)")
 
 
 class PasswordEmailForm(BootstrapMixin, PasswordResetForm):

@@ -35,7 +35,9 @@ class SubjectForm(BootstrapMixin, forms.ModelForm):
 
 class SubjectFilterForm(BootstrapMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    province = forms.ModelChoiceField(label=_("Province"), queryset=None, required=False)
+    province = forms.ModelChoiceField(
+        label=_("Province"), queryset=None, required=False, empty_label=_("All")
+    )
     commune = forms.ModelChoiceField(
         label=_("Commune / ward"), queryset=None, required=False, widget=UnitPickerWidget()
     )

@@ -32,6 +32,7 @@ class ProductForm(BootstrapMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = product_set_choices()
         self.fields["category"].required = True
+        self.fields["category"].empty_label = _("Choose a product set")
         self.fields["commune"].queryset = current_units().filter(level=Level.COMMUNE)
         self.fields["commune"].required = False
         self.fields["commune"].help_text = _("Leave empty if it is the subject's commune.")
@@ -44,12 +45,18 @@ class ImageForm(BootstrapMixin, forms.Form):
 
 class ProductListFilter(BootstrapMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    province = forms.ModelChoiceField(label=_("Province"), queryset=None, required=False)
+    province = forms.ModelChoiceField(
+        label=_("Province"), queryset=None, required=False, empty_label=_("All")
+    )
     commune = forms.ModelChoiceField(
         label=_("Commune / ward"), queryset=None, required=False, widget=UnitPickerWidget()
     )
-    group = forms.ModelChoiceField(label=_("Group"), queryset=None, required=False)
-    category = forms.ModelChoiceField(label=_("Product set"), queryset=None, required=False)
+    group = forms.ModelChoiceField(
+        label=_("Group"), queryset=None, required=False, empty_label=_("All")
+    )
+    category = forms.ModelChoiceField(
+        label=_("Product set"), queryset=None, required=False, empty_label=_("All")
+    )
     star = forms.TypedChoiceField(
         label=_("Stars"),
         required=False,

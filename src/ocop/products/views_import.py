@@ -45,6 +45,7 @@ class UploadForm(BootstrapMixin, forms.Form):
     province = forms.ModelChoiceField(
         label=gettext_lazy("Province of the list"),
         queryset=None,
+        empty_label=gettext_lazy("Choose the province"),
         help_text=gettext_lazy("Addresses without a province are taken to be in it."),
     )
     apply_valid = forms.BooleanField(
