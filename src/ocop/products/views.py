@@ -6,8 +6,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ocop.accounts.enums import Role
-from ocop.accounts.rules import has_role
 from ocop.core.domain.activity import history_for
 from ocop.core.downloads import bytes_response, file_response
 from ocop.producers.domain.queries import documents_visible_to, subjects_visible_to
@@ -15,13 +13,8 @@ from ocop.producers.rules import can_edit_subject
 from ocop.products.domain.products import add_product_image, create_product, update_product
 from ocop.products.domain.queries import filter_products, products_visible_to
 from ocop.products.forms import ImageForm, ProductForm, ProductListFilter
+from ocop.products.rules import can_import
 
-IMPORT_ROLES = (
-    Role.PROVINCE_OFFICER,
-    Role.PROVINCE_ADMIN,
-    Role.CENTRAL_OFFICER,
-    Role.CENTRAL_ADMIN,
-)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -48,7 +41,7 @@ def product_list(request):
         {
             "page": page,
             "form": form,
-            "can_import": has_role(request.user, *IMPORT_ROLES),
+            "can_import": can_import(request.user),
             "nav_active": "products",
         },
     )

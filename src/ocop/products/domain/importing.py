@@ -37,7 +37,6 @@ from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
-from ocop.accounts.enums import Role
 from ocop.accounts.rules import scope_for
 from ocop.certification.enums import VALIDITY_MONTHS, CertificateSource
 from ocop.certification.models import Certificate
@@ -55,6 +54,7 @@ from ocop.producers.validators import (
 )
 from ocop.products.enums import CategoryLevel, OcopStatus
 from ocop.products.models import ImportBatch, Product, ProductCategory, product_search_text
+from ocop.products.rules import IMPORT_ROLES, can_import, can_import_into  # noqa: F401
 
 CHUNK_SIZE = 500
 HEADER_SEARCH_ROWS = 20
@@ -582,28 +582,6 @@ def add_months(day: date, months: int) -> date:
 
 
 # Permissions ------------------------------------------------------------------
-
-
-# The officers who keep the registry of a province (or of the country).
-IMPORT_ROLES = (
-    Role.PROVINCE_OFFICER,
-    Role.PROVINCE_ADMIN,
-    Role.CENTRAL_OFFICER,
-    Role.CENTRAL_ADMIN,
-)
-
-
-def can_import(user) -> bool:
-    """Whether ``user`` may import lists into at least one province."""
-    scope = scope_for(user)
-    return scope.is_national(IMPORT_ROLES) or bool(scope.province_ids(IMPORT_ROLES))
-
-
-def can_import_into(user, province) -> bool:
-    """Provincial and central officers may import into a province they cover."""
-    if province is None:
-        return scope_for(user).is_national(IMPORT_ROLES)
-    return scope_for(user).covers_unit(province, roles=IMPORT_ROLES)
 
 
 def check_import_permission(user, province) -> None:

@@ -1,0 +1,25 @@
+"""Permission predicates for products (editing goes with the subject: producers/rules.py)."""
+
+from ocop.accounts.enums import Role
+from ocop.accounts.rules import scope_for
+
+# The officers who keep the registry of a province (or of the country).
+IMPORT_ROLES = (
+    Role.PROVINCE_OFFICER,
+    Role.PROVINCE_ADMIN,
+    Role.CENTRAL_OFFICER,
+    Role.CENTRAL_ADMIN,
+)
+
+
+def can_import(user) -> bool:
+    """Whether ``user`` may import lists into at least one province."""
+    scope = scope_for(user)
+    return scope.is_national(IMPORT_ROLES) or bool(scope.province_ids(IMPORT_ROLES))
+
+
+def can_import_into(user, province) -> bool:
+    """Provincial and central officers may import into a province they cover."""
+    if province is None:
+        return scope_for(user).is_national(IMPORT_ROLES)
+    return scope_for(user).covers_unit(province, roles=IMPORT_ROLES)
