@@ -80,6 +80,7 @@ class Subject(models.Model):
             models.Index(fields=["province", "search_text", "id"]),
             models.Index(fields=["province", "commune"]),
             models.Index(fields=["province", "legal_form"]),
+            models.Index(fields=["legal_form"]),  # national lists (central office)
             models.Index(fields=["province", "name_key"]),
         ]
 

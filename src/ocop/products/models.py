@@ -102,6 +102,7 @@ class Product(models.Model):
             models.Index(fields=["province", "search_text", "id"]),
             models.Index(fields=["province", "commune"]),
             models.Index(fields=["province", "status", "star"]),
+            models.Index(fields=["status", "star"]),  # national lists (central office)
             models.Index(fields=["province", "category"]),
             models.Index(fields=["province", "group_code"]),
             models.Index(fields=["province", "-created_at"]),
