@@ -4,30 +4,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Certificate',
+            name="Certificate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('star', models.PositiveSmallIntegerField(verbose_name='stars')),
-                ('score', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='score')),
-                ('decision_number', models.CharField(blank=True, max_length=100, verbose_name='decision number')),
-                ('decision_date', models.DateField(blank=True, null=True, verbose_name='decision date')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='valid until')),
-                ('legal_basis', models.CharField(blank=True, max_length=50, verbose_name='legal basis')),
-                ('source', models.CharField(choices=[('import', 'imported list (historical)'), ('decision', 'recognition decision in the system')], max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("star", models.PositiveSmallIntegerField(verbose_name="stars")),
+                (
+                    "score",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=5, null=True, verbose_name="score"
+                    ),
+                ),
+                (
+                    "decision_number",
+                    models.CharField(blank=True, max_length=100, verbose_name="decision number"),
+                ),
+                (
+                    "decision_date",
+                    models.DateField(blank=True, null=True, verbose_name="decision date"),
+                ),
+                (
+                    "valid_until",
+                    models.DateField(blank=True, null=True, verbose_name="valid until"),
+                ),
+                (
+                    "legal_basis",
+                    models.CharField(blank=True, max_length=50, verbose_name="legal basis"),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("import", "imported list (historical)"),
+                            ("decision", "recognition decision in the system"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'OCOP certificate',
-                'verbose_name_plural': 'OCOP certificates',
-                'ordering': ['-decision_date', '-id'],
+                "verbose_name": "OCOP certificate",
+                "verbose_name_plural": "OCOP certificates",
+                "ordering": ["-decision_date", "-id"],
             },
         ),
     ]

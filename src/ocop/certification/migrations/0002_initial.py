@@ -5,26 +5,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('certification', '0001_initial'),
-        ('products', '0001_initial'),
+        ("certification", "0001_initial"),
+        ("products", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='certificate',
-            name='product',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='certificates', to='products.product'),
+            model_name="certificate",
+            name="product",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="certificates",
+                to="products.product",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='certificate',
-            constraint=models.CheckConstraint(condition=models.Q(('star__gte', 1), ('star__lte', 5)), name='certification_star_1_to_5'),
+            model_name="certificate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("star__gte", 1), ("star__lte", 5)),
+                name="certification_star_1_to_5",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='certificate',
-            constraint=models.UniqueConstraint(fields=('product', 'decision_number', 'star'), name='certification_unique_decision_per_product'),
+            model_name="certificate",
+            constraint=models.UniqueConstraint(
+                fields=("product", "decision_number", "star"),
+                name="certification_unique_decision_per_product",
+            ),
         ),
     ]

@@ -5,60 +5,147 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AdminUnit',
+            name="AdminUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('era', models.CharField(choices=[('2025', 'since 1 July 2025'), ('legacy', 'before 1 July 2025')], max_length=10, verbose_name='period')),
-                ('level', models.CharField(choices=[('province', 'province'), ('district', 'district'), ('commune', 'commune')], max_length=10, verbose_name='level')),
-                ('code', models.CharField(max_length=10, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('kind', models.CharField(max_length=50, verbose_name='type')),
-                ('full_name', models.CharField(max_length=150, verbose_name='full name')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid until')),
-                ('search_text', models.CharField(db_index=True, editable=False, max_length=400)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='geo.adminunit', verbose_name='parent unit')),
-                ('province', models.ForeignKey(blank=True, help_text='The province of this unit (itself for a province).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.adminunit', verbose_name='province')),
-                ('successor_commune', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.adminunit', verbose_name='2025 commune')),
-                ('successor_province', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.adminunit', verbose_name='2025 province')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "era",
+                    models.CharField(
+                        choices=[("2025", "since 1 July 2025"), ("legacy", "before 1 July 2025")],
+                        max_length=10,
+                        verbose_name="period",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("province", "province"),
+                            ("district", "district"),
+                            ("commune", "commune"),
+                        ],
+                        max_length=10,
+                        verbose_name="level",
+                    ),
+                ),
+                ("code", models.CharField(max_length=10, verbose_name="code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("kind", models.CharField(max_length=50, verbose_name="type")),
+                ("full_name", models.CharField(max_length=150, verbose_name="full name")),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="valid from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="valid until")),
+                ("search_text", models.CharField(db_index=True, editable=False, max_length=400)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="geo.adminunit",
+                        verbose_name="parent unit",
+                    ),
+                ),
+                (
+                    "province",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The province of this unit (itself for a province).",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.adminunit",
+                        verbose_name="province",
+                    ),
+                ),
+                (
+                    "successor_commune",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.adminunit",
+                        verbose_name="2025 commune",
+                    ),
+                ),
+                (
+                    "successor_province",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.adminunit",
+                        verbose_name="2025 province",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'administrative unit',
-                'verbose_name_plural': 'administrative units',
-                'ordering': ['era', 'code'],
+                "verbose_name": "administrative unit",
+                "verbose_name_plural": "administrative units",
+                "ordering": ["era", "code"],
             },
         ),
         migrations.CreateModel(
-            name='AdminUnitSuccession',
+            name="AdminUnitSuccession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_primary', models.BooleanField(default=False)),
-                ('current', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='predecessions', to='geo.adminunit')),
-                ('legacy', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='successions', to='geo.adminunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("is_primary", models.BooleanField(default=False)),
+                (
+                    "current",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="predecessions",
+                        to="geo.adminunit",
+                    ),
+                ),
+                (
+                    "legacy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="successions",
+                        to="geo.adminunit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'succession of administrative units',
-                'verbose_name_plural': 'successions of administrative units',
+                "verbose_name": "succession of administrative units",
+                "verbose_name_plural": "successions of administrative units",
             },
         ),
         migrations.AddIndex(
-            model_name='adminunit',
-            index=models.Index(fields=['era', 'level', 'province'], name='geo_adminun_era_9c4cbd_idx'),
+            model_name="adminunit",
+            index=models.Index(
+                fields=["era", "level", "province"], name="geo_adminun_era_9c4cbd_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='adminunit',
-            constraint=models.UniqueConstraint(fields=('era', 'level', 'code'), name='geo_unit_unique_code'),
+            model_name="adminunit",
+            constraint=models.UniqueConstraint(
+                fields=("era", "level", "code"), name="geo_unit_unique_code"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='adminunitsuccession',
-            constraint=models.UniqueConstraint(fields=('legacy', 'current'), name='geo_succession_unique'),
+            model_name="adminunitsuccession",
+            constraint=models.UniqueConstraint(
+                fields=("legacy", "current"), name="geo_succession_unique"
+            ),
         ),
     ]

@@ -6,64 +6,109 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('geo', '0001_initial'),
-        ('producers', '0001_initial'),
-        ('products', '0001_initial'),
+        ("geo", "0001_initial"),
+        ("producers", "0001_initial"),
+        ("products", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='evidencedocument',
-            name='product',
-            field=models.ForeignKey(blank=True, help_text='Leave empty for a document about the subject as a whole.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='products.product', verbose_name='product'),
+            model_name="evidencedocument",
+            name="product",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Leave empty for a document about the subject as a whole.",
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="documents",
+                to="products.product",
+                verbose_name="product",
+            ),
         ),
         migrations.AddField(
-            model_name='evidencedocument',
-            name='uploaded_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="evidencedocument",
+            name="uploaded_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='subject',
-            name='commune',
-            field=models.ForeignKey(limit_choices_to={'era': '2025', 'level': 'commune'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.adminunit', verbose_name='commune / ward'),
+            model_name="subject",
+            name="commune",
+            field=models.ForeignKey(
+                limit_choices_to={"era": "2025", "level": "commune"},
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="geo.adminunit",
+                verbose_name="commune / ward",
+            ),
         ),
         migrations.AddField(
-            model_name='subject',
-            name='province',
-            field=models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.adminunit', verbose_name='province'),
+            model_name="subject",
+            name="province",
+            field=models.ForeignKey(
+                editable=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="geo.adminunit",
+                verbose_name="province",
+            ),
         ),
         migrations.AddField(
-            model_name='evidencedocument',
-            name='subject',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='producers.subject', verbose_name='subject'),
+            model_name="evidencedocument",
+            name="subject",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="documents",
+                to="producers.subject",
+                verbose_name="subject",
+            ),
         ),
         migrations.AddIndex(
-            model_name='subject',
-            index=models.Index(fields=['province', 'commune'], name='producers_s_provinc_f47771_idx'),
+            model_name="subject",
+            index=models.Index(
+                fields=["province", "commune"], name="producers_s_provinc_f47771_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='subject',
-            index=models.Index(fields=['province', 'legal_form'], name='producers_s_provinc_e809e8_idx'),
+            model_name="subject",
+            index=models.Index(
+                fields=["province", "legal_form"], name="producers_s_provinc_e809e8_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='subject',
-            index=models.Index(fields=['province', 'name_key'], name='producers_s_provinc_13c66d_idx'),
+            model_name="subject",
+            index=models.Index(
+                fields=["province", "name_key"], name="producers_s_provinc_13c66d_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='evidencedocument',
-            index=models.Index(fields=['expires_on'], name='producers_e_expires_e98295_idx'),
+            model_name="evidencedocument",
+            index=models.Index(fields=["expires_on"], name="producers_e_expires_e98295_idx"),
         ),
         migrations.AddIndex(
-            model_name='evidencedocument',
-            index=models.Index(fields=['subject', 'doc_type'], name='producers_e_subject_babbdf_idx'),
+            model_name="evidencedocument",
+            index=models.Index(
+                fields=["subject", "doc_type"], name="producers_e_subject_babbdf_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidencedocument',
-            constraint=models.CheckConstraint(condition=models.Q(('expires_on__isnull', True), ('issued_on__isnull', True), ('expires_on__gte', models.F('issued_on')), _connector='OR'), name='producers_document_dates_in_order'),
+            model_name="evidencedocument",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("expires_on__isnull", True),
+                    ("issued_on__isnull", True),
+                    ("expires_on__gte", models.F("issued_on")),
+                    _connector="OR",
+                ),
+                name="producers_document_dates_in_order",
+            ),
         ),
     ]

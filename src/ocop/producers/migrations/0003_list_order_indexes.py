@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('geo', '0001_initial'),
-        ('producers', '0002_initial'),
+        ("geo", "0001_initial"),
+        ("producers", "0002_initial"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='subject',
-            index=models.Index(fields=['province', 'search_text', 'id'], name='producers_s_provinc_eedb83_idx'),
+            model_name="subject",
+            index=models.Index(
+                fields=["province", "search_text", "id"], name="producers_s_provinc_eedb83_idx"
+            ),
         ),
     ]

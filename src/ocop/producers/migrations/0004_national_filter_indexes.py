@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('geo', '0001_initial'),
-        ('producers', '0003_list_order_indexes'),
+        ("geo", "0001_initial"),
+        ("producers", "0003_list_order_indexes"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='subject',
-            index=models.Index(fields=['legal_form'], name='producers_s_legal_f_339d07_idx'),
+            model_name="subject",
+            index=models.Index(fields=["legal_form"], name="producers_s_legal_f_339d07_idx"),
         ),
     ]

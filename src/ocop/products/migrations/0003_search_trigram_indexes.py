@@ -6,8 +6,10 @@ embedded default serves one province)."""
 
 from django.db import migrations
 
-TABLES = [("products_product", "products_product_search_trgm"),
-          ("producers_subject", "producers_subject_search_trgm")]
+TABLES = [
+    ("products_product", "products_product_search_trgm"),
+    ("producers_subject", "producers_subject_search_trgm"),
+]
 
 
 def create(apps, schema_editor):

@@ -4,16 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('geo', '0001_initial'),
-        ('producers', '0003_list_order_indexes'),
-        ('products', '0003_search_trigram_indexes'),
+        ("geo", "0001_initial"),
+        ("producers", "0003_list_order_indexes"),
+        ("products", "0003_search_trigram_indexes"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(fields=['province', 'search_text', 'id'], name='products_pr_provinc_b6eb5b_idx'),
+            model_name="product",
+            index=models.Index(
+                fields=["province", "search_text", "id"], name="products_pr_provinc_b6eb5b_idx"
+            ),
         ),
     ]

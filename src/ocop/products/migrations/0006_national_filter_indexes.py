@@ -4,16 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('geo', '0001_initial'),
-        ('producers', '0004_national_filter_indexes'),
-        ('products', '0005_search_text_c_collation'),
+        ("geo", "0001_initial"),
+        ("producers", "0004_national_filter_indexes"),
+        ("products", "0005_search_text_c_collation"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(fields=['status', 'star'], name='products_pr_status_df4567_idx'),
+            model_name="product",
+            index=models.Index(fields=["status", "star"], name="products_pr_status_df4567_idx"),
         ),
     ]
