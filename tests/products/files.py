@@ -10,6 +10,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from ocop.products.domain.exporting import PRODUCT_HEADERS
+
 TITLE = "DANH SÁCH SẢN PHẨM OCOP TỈNH THANH HÓA NĂM 2022"
 
 # The header of Thanh Hóa's 2022 list, as typed there.
@@ -151,21 +153,7 @@ def thanh_hoa_list(tmp_path: Path, name: str = "ocop-thanh-hoa-2022.xlsx") -> Pa
 
 def simple_list(tmp_path: Path, rows: list[list], *, name: str = "list.xlsx") -> Path:
     """A list with the export's header on row 1 and ``rows`` below it."""
-    header = [
-        "STT",
-        "Tên sản phẩm",
-        "Tên chủ thể",
-        "Mã số thuế",
-        "Loại hình",
-        "Địa chỉ",
-        "Xã/phường",
-        "Tỉnh",
-        "Bộ sản phẩm",
-        "Hạng sao",
-        "Điểm",
-        "Số quyết định",
-        "Ngày quyết định",
-    ]
+    header = PRODUCT_HEADERS[:-1]  # the export layout without "Hiệu lực đến"
     return write_rows(
         tmp_path / name,
         [(1, header)] + [(n, values) for n, values in enumerate(rows, start=2)],

@@ -6,18 +6,14 @@ class UsernameOrEmailBackend(ModelBackend):
     """Log in with either the username or the e-mail address (case-insensitive)."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
+        from ocop.accounts.domain.queries import account_by_login  # noqa: PLC0415 -- app ready
+
         if username is None or password is None:
             return None
-        user_model = get_user_model()
-        login = username.strip()
-        if "@" in login:
-            candidates = list(user_model.objects.filter(email__iexact=login)[:2])
-            user = candidates[0] if len(candidates) == 1 else None
-        else:
-            user = user_model.objects.filter(username__iexact=login).first()
+        user = account_by_login(username)
         if user is None:
             # Run the hasher anyway so that timing does not reveal unknown accounts.
-            user_model().set_password(password)
+            get_user_model()().set_password(password)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
             return user

@@ -53,6 +53,13 @@ class ActivityLog(models.Model):
     def delete(self, *args, **kwargs):
         raise ValueError("Activity log entries cannot be deleted.")
 
+    @property
+    def label(self) -> str:
+        """The action as officers read it (the code itself if it has no label)."""
+        from ocop.core.phrases import ACTION_LABELS  # noqa: PLC0415 -- leaf
+
+        return str(ACTION_LABELS.get(self.action, self.action))
+
 
 class CalendarDay(models.Model):
     """An exception to the Monday–Friday working week: a public holiday, a

@@ -1,11 +1,11 @@
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ocop.accounts.domain.queries import account_by_login
 from ocop.accounts.enums import Role
 from ocop.core.domain.activity import history_for
 from ocop.core.downloads import bytes_response, file_response
@@ -183,13 +183,7 @@ def consultant_add(request, pk: int):
         raise PermissionDenied(_("You may not authorise consultants for this subject."))
     form = ConsultantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        login = form.cleaned_data["username"].strip()
-        users = get_user_model().objects
-        consultant = (
-            users.filter(email__iexact=login).first()
-            if "@" in login
-            else users.filter(username__iexact=login).first()
-        )
+        consultant = account_by_login(form.cleaned_data["username"])
         if consultant is None:
             form.add_error("username", _("No account with this username or e-mail."))
         else:

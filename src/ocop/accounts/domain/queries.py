@@ -30,3 +30,15 @@ def active_assignments(user):
         .select_related("unit", "unit__parent", "subject")
         .order_by("role")
     )
+
+
+def account_by_login(login: str) -> User | None:
+    """The account a person means by a username or an e-mail address
+    (case-insensitive; an e-mail shared by two accounts matches neither)."""
+    login = (login or "").strip()
+    if not login:
+        return None
+    if "@" in login:
+        candidates = list(User.objects.filter(email__iexact=login)[:2])
+        return candidates[0] if len(candidates) == 1 else None
+    return User.objects.filter(username__iexact=login).first()
