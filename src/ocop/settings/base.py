@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "ocop.producers",
     "ocop.products",
     "ocop.certification",
+    "ocop.criteria",
+    "ocop.evaluation",
     "ocop.api",
 ]
 

@@ -1,0 +1,144 @@
+"""Reads of criteria sheets and ranking rules."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q
+
+from ocop.criteria import engine
+from ocop.criteria.models import (
+    Criterion,
+    LegalBasis,
+    Option,
+    RecognitionRule,
+    Sheet,
+    StarBand,
+)
+
+
+def in_force(on: date) -> Q:
+    return Q(effective_from__lte=on) & (Q(effective_to__isnull=True) | Q(effective_to__gte=on))
+
+
+def sheet_with_tree(pk: int) -> Sheet:
+    """A sheet with its parts, sections, criteria, options and conditions prefetched."""
+    return (
+        Sheet.objects.select_related("legal_basis", "product_set")
+        .prefetch_related(
+            "parts",
+            "sections",
+            Prefetch(
+                "criteria",
+                queryset=Criterion.objects.prefetch_related(
+                    Prefetch("options", queryset=Option.objects.order_by("order"))
+                ).order_by("order"),
+            ),
+            "conditions__criterion",
+        )
+        .get(pk=pk)
+    )
+
+
+def sheet_spec(sheet: Sheet) -> engine.SheetSpec:
+    """The engine's view of a sheet (use ``sheet_with_tree`` to avoid queries)."""
+    return engine.SheetSpec(
+        parts=tuple(
+            engine.PartSpec(code=p.code, max_points=p.max_points, title=p.title)
+            for p in sheet.parts.all()
+        ),
+        sections=tuple(
+            engine.SectionSpec(
+                code=s.code,
+                part=_part_code(sheet, s.part_id),
+                parent=_section_code(sheet, s.parent_id),
+                max_points=s.max_points,
+                title=s.title,
+            )
+            for s in sheet.sections.all()
+        ),
+        criteria=tuple(
+            engine.CriterionSpec(
+                code=c.code,
+                part=_part_code(sheet, c.part_id),
+                section=_section_code(sheet, c.section_id),
+                max_points=c.max_points,
+                kind=c.kind,
+                min_value=c.min_value,
+                max_value=c.max_value,
+                text=c.text,
+                options=tuple(
+                    engine.OptionSpec(code=o.code, points=o.points, text=o.text)
+                    for o in c.options.all()
+                ),
+            )
+            for c in sheet.criteria.all()
+        ),
+        conditions=tuple(
+            engine.ConditionSpec(
+                code=k.code,
+                kind=k.kind,
+                criterion=k.criterion.code,
+                star=k.star,
+                option_codes=frozenset(k.option_codes or ()),
+                min_points=k.min_points,
+                description=k.description,
+            )
+            for k in sheet.conditions.all()
+        ),
+    )
+
+
+def _part_code(sheet: Sheet, part_id) -> str:
+    return next(p.code for p in sheet.parts.all() if p.pk == part_id)
+
+
+def _section_code(sheet: Sheet, section_id) -> str | None:
+    if section_id is None:
+        return None
+    return next(s.code for s in sheet.sections.all() if s.pk == section_id)
+
+
+def sheets_for_product_set(category, *, on: date):
+    """Current (not superseded) sheets of a product set in force on a date,
+    official ones first."""
+    return (
+        Sheet.objects.filter(in_force(on), product_set=category, superseded_by__isnull=True)
+        .select_related("legal_basis")
+        .order_by("-is_official", "-legal_basis__effective_from", "-version")
+    )
+
+
+def legal_basis_on(on: date) -> LegalBasis | None:
+    """The criteria decision in force on a date (amending decisions excluded)."""
+    return (
+        LegalBasis.objects.filter(in_force(on), bands__isnull=False)
+        .distinct()
+        .order_by("-effective_from")
+        .first()
+    )
+
+
+def bands_for(legal_basis: LegalBasis) -> list[engine.Band]:
+    return [
+        engine.Band(star=b.star, min_score=b.min_score, max_score=b.max_score)
+        for b in StarBand.objects.filter(legal_basis=legal_basis)
+    ]
+
+
+def recognition_rule(*, level: str, on: date) -> RecognitionRule | None:
+    """Which stars a level recognises on a date (the latest rule in force)."""
+    return (
+        RecognitionRule.objects.filter(in_force(on), level=level)
+        .order_by("-effective_from")
+        .first()
+    )
+
+
+def level_rule(*, level: str, on: date) -> engine.LevelRule:
+    rule = recognition_rule(level=level, on=on)
+    if rule is None:
+        return engine.LevelRule(stars=frozenset())
+    return engine.LevelRule(
+        stars=frozenset(int(s) for s in rule.stars),
+        propose_from=Decimal(rule.propose_from) if rule.propose_from is not None else None,
+    )
