@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ocop.accounts.enums import Role
 from ocop.accounts.rules import can_manage_accounts, scope_for
+from ocop.evaluation.rules import VIEWER_ROLES as EVALUATION_ROLES
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,8 @@ def navigation_for(user) -> list[NavItem]:
     if sees_registry:
         items.append(NavItem(_("Subjects"), reverse("producers:list"), "subjects"))
         items.append(NavItem(_("Products"), reverse("products:list"), "products"))
+    if scope.roles & {*EVALUATION_ROLES, Role.COUNCIL_MEMBER} or user.council_memberships.exists():
+        items.append(NavItem(_("Evaluation"), reverse("evaluation:home"), "evaluation"))
     if can_manage_accounts(user):
         items.append(NavItem(_("Accounts"), reverse("accounts:list"), "accounts"))
     return items

@@ -1,0 +1,193 @@
+"""Reads for evaluation: what each user may see, progress and results."""
+
+from collections import defaultdict
+from decimal import Decimal
+from fractions import Fraction
+
+from django.db.models import Count, Q
+
+from ocop.criteria import engine
+
+from ..enums import Body, SheetStatus
+from ..models import (
+    AgendaItem,
+    Attendance,
+    Conflict,
+    Council,
+    CouncilMember,
+    CriterionScore,
+    Scoresheet,
+    Session,
+)
+from ..rules import council_scope_q
+
+
+def councils_visible_to(user):
+    if user is None or not user.is_authenticated:
+        return Council.objects.none()
+    return (
+        Council.objects.filter(council_scope_q(user) | Q(members__user=user, members__active=True))
+        .distinct()
+        .select_related("unit")
+    )
+
+
+def sessions_visible_to(user):
+    return Session.objects.filter(council__in=councils_visible_to(user)).select_related(
+        "council", "council__unit"
+    )
+
+
+def items_visible_to(user):
+    return AgendaItem.objects.filter(session__in=sessions_visible_to(user))
+
+
+def scoresheets_of(user):
+    """The user's own scoresheets, newest session first."""
+    return (
+        Scoresheet.objects.filter(member__user=user)
+        .select_related("item__session__council", "item__product__subject", "member")
+        .order_by("-item__session__date", "item__order", "-round")
+    )
+
+
+def voting_members(council) -> list[CouncilMember]:
+    return list(council.members.filter(body=Body.COUNCIL, active=True).select_related("user"))
+
+
+def present_members(session) -> list[CouncilMember]:
+    return [
+        a.member
+        for a in Attendance.objects.filter(
+            session=session, present=True, member__body=Body.COUNCIL, member__active=True
+        ).select_related("member__user")
+    ]
+
+
+def quorum(session) -> dict:
+    """Whether enough council members are present (and the chair, if required)."""
+    council = session.council
+    members = voting_members(council)
+    present = present_members(session)
+    needed = -(-len(members) * council.quorum_percent // 100)  # ceiling
+    chair_present = any(m.role == "chair" for m in present)
+    reached = len(members) > 0 and len(present) >= needed
+    if council.quorum_requires_chair:
+        reached = reached and chair_present
+    return {
+        "members": len(members),
+        "present": len(present),
+        "needed": needed,
+        "chair_present": chair_present,
+        "reached": reached,
+    }
+
+
+def recused_pairs(session) -> set[tuple[int, int]]:
+    """(item id, member id) pairs where the member is recused."""
+    return set(
+        Conflict.objects.filter(item__session=session, recused=True).values_list(
+            "item_id", "member_id"
+        )
+    )
+
+
+def expected_scorers(item, *, present=None, recused=None) -> list[CouncilMember]:
+    """Present, non-recused council members who must score the item."""
+    present = present_members(item.session) if present is None else present
+    recused = recused_pairs(item.session) if recused is None else recused
+    return [m for m in present if (item.pk, m.pk) not in recused]
+
+
+def agenda(session):
+    """The session's agenda with products, subjects and sheets."""
+    return session.items.select_related(
+        "product__subject__commune__province", "product__category", "sheet"
+    ).order_by("order", "id")
+
+
+def progress(session) -> dict[int, dict]:
+    """Per item: how many sheets of the current round are submitted, of how many."""
+    rows = (
+        Scoresheet.objects.filter(item__session=session)
+        .values("item_id", "round", "status", "item__round")
+        .annotate(n=Count("id"))
+    )
+    out: dict[int, dict] = defaultdict(lambda: {"submitted": 0, "total": 0})
+    for row in rows:
+        if row["round"] != row["item__round"]:
+            continue
+        out[row["item_id"]]["total"] += row["n"]
+        if row["status"] == SheetStatus.SUBMITTED:
+            out[row["item_id"]]["submitted"] += row["n"]
+    return out
+
+
+def can_see_scores(user, item) -> bool:
+    """Blind scoring: a member sees the others' scores of a round only after
+    submitting their own; everyone else once the round's result exists."""
+    own = Scoresheet.objects.filter(item=item, round=item.round, member__user=user).first()
+    if own is not None:
+        return own.status == SheetStatus.SUBMITTED
+    return item.round_results.filter(round=item.round).exists()
+
+
+def round_sheets(item, round_no=None):
+    return (
+        Scoresheet.objects.filter(item=item, round=item.round if round_no is None else round_no)
+        .select_related("member__user")
+        .order_by("member__id")
+    )
+
+
+def criterion_means(item, round_no=None) -> dict[int, Fraction]:
+    """Mean points per criterion id over the submitted sheets of a round."""
+    sums: dict[int, Decimal] = defaultdict(Decimal)
+    counts: dict[int, int] = defaultdict(int)
+    rows = CriterionScore.objects.filter(
+        scoresheet__item=item,
+        scoresheet__round=item.round if round_no is None else round_no,
+        scoresheet__status=SheetStatus.SUBMITTED,
+    ).values_list("criterion_id", "points")
+    for criterion_id, points in rows:
+        sums[criterion_id] += points
+        counts[criterion_id] += 1
+    return {cid: Fraction(sums[cid]) / counts[cid] for cid in sums}
+
+
+def calibration(council) -> list[dict]:
+    """Each member's calibration over the council's decided items: the mean
+    deviation of their totals from the council means (final rounds only)."""
+    rows = Scoresheet.objects.filter(
+        item__session__council=council,
+        item__status="decided",
+        status=SheetStatus.SUBMITTED,
+    ).values_list(
+        "member_id",
+        "item_id",
+        "round",
+        "total",
+        "item__round",
+        "item__score_sum",
+        "item__score_count",
+    )
+    deviations: dict[int, list[Fraction]] = defaultdict(list)
+    for member_id, _item_id, rnd, total, item_round, score_sum, score_count in rows:
+        if rnd != item_round or not score_count:
+            continue
+        deviations[member_id].append(Fraction(total) - Fraction(score_sum) / score_count)
+    members = {m.pk: m for m in council.members.select_related("user")}
+    out = []
+    for member_id, values in deviations.items():
+        mean = engine.calibration(values)
+        out.append(
+            {
+                "member": members.get(member_id),
+                "items": len(values),
+                "mean_deviation": mean,
+                "mean_deviation_display": Decimal(mean.numerator) / Decimal(mean.denominator),
+                "mean_abs_deviation": sum((abs(v) for v in values), Fraction(0)) / len(values),
+            }
+        )
+    out.sort(key=lambda r: -abs(r["mean_deviation"]))
+    return out

@@ -1,0 +1,355 @@
+"""Blind scoring: each member fills in their own sheet (autosaved per
+criterion), submits it (which locks it), and the item's result is computed
+once, when the last expected member submits.
+
+Concurrency: a member writes only their own sheet, so members never overwrite
+each other. Submissions lock the agenda item's row (``select_for_update``), so
+the last submission sees every other one and computes the result exactly
+once (``RoundResult`` is also unique per item and round).
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ocop.core.domain.activity import log_action
+from ocop.criteria import engine
+from ocop.criteria.domain.queries import bands_for, level_rule, sheet_spec, sheet_with_tree
+
+from ..enums import ItemStatus, SessionState, SheetStatus
+from ..models import AgendaItem, CriterionScore, Reopening, RoundResult, Scoresheet
+from ..rules import is_chair
+from . import queries
+
+
+def _spec_for(item) -> tuple:
+    sheet = sheet_with_tree(item.sheet_id)
+    return sheet, sheet_spec(sheet)
+
+
+def answers_of(scoresheet) -> dict[str, engine.Answer]:
+    return {
+        a.criterion.code: engine.Answer(options=frozenset(a.options or ()), value=a.value)
+        for a in scoresheet.answers.select_related("criterion")
+    }
+
+
+def _check_own_draft(scoresheet, by) -> None:
+    if scoresheet.member.user_id != getattr(by, "pk", None):
+        raise PermissionDenied(_("This is another member's sheet."))
+    session = scoresheet.item.session
+    if session.state != SessionState.OPEN:
+        raise ValidationError(_("The session is not open for scoring."))
+    if scoresheet.status != SheetStatus.DRAFT:
+        raise ValidationError(_("You have submitted this sheet; only the chair can reopen it."))
+    if scoresheet.round != scoresheet.item.round or scoresheet.item.status != ItemStatus.SCORING:
+        raise ValidationError(_("This scoring round is over."))
+
+
+def parse_value(raw) -> Decimal | None:
+    if raw in (None, ""):
+        return None
+    try:
+        return Decimal(str(raw).replace(",", "."))
+    except InvalidOperation:
+        raise ValidationError(_("“%(value)s” is not a number.") % {"value": raw}) from None
+
+
+@transaction.atomic
+def save_answer(
+    *, scoresheet: Scoresheet, criterion_code: str, by, options=(), value=None
+) -> Scoresheet:
+    """Autosave one criterion of the member's own sheet; returns the sheet with
+    its running totals."""
+    scoresheet = (
+        Scoresheet.objects.select_for_update()
+        .select_related("item__session", "member")
+        .get(pk=scoresheet.pk)
+    )
+    _check_own_draft(scoresheet, by)
+    sheet, spec = _spec_for(scoresheet.item)
+    criterion = spec.criterion(criterion_code)
+    if criterion is None:
+        raise ValidationError(
+            _("The sheet has no criterion “%(code)s”.") % {"code": criterion_code}
+        )
+    answer = engine.Answer(options=frozenset(o for o in options if o), value=parse_value(value))
+    try:
+        points = engine.criterion_points(criterion, answer)
+    except engine.AnswerError as error:
+        raise ValidationError(str(error)) from None
+    criterion_obj = next(c for c in sheet.criteria.all() if c.code == criterion_code)
+    CriterionScore.objects.update_or_create(
+        scoresheet=scoresheet,
+        criterion=criterion_obj,
+        defaults={"options": sorted(answer.options), "value": answer.value, "points": points},
+    )
+    _retotal(scoresheet, spec)
+    return scoresheet
+
+
+def _retotal(scoresheet, spec) -> None:
+    score = engine.score_sheet(spec, answers_of(scoresheet))
+    scoresheet.total = score.total
+    scoresheet.part_totals = {k: str(v) for k, v in score.parts.items()}
+    scoresheet.save(update_fields=["total", "part_totals", "updated_at"])
+
+
+def unanswered(scoresheet, spec=None) -> list[str]:
+    if spec is None:
+        _sheet, spec = _spec_for(scoresheet.item)
+    answers = answers_of(scoresheet)
+    return [c.code for c in spec.criteria if not engine.is_answered(c, answers.get(c.code))]
+
+
+@transaction.atomic
+def submit_scoresheet(*, scoresheet: Scoresheet, by, comment: str = "") -> Scoresheet:
+    """Submit and lock the member's sheet; compute the result if it was the last."""
+    item = AgendaItem.objects.select_for_update().get(pk=scoresheet.item_id)
+    scoresheet = (
+        Scoresheet.objects.select_for_update()
+        .select_related("item__session", "member")
+        .get(pk=scoresheet.pk)
+    )
+    _check_own_draft(scoresheet, by)
+    _sheet, spec = _spec_for(item)
+    missing = unanswered(scoresheet, spec)
+    if missing:
+        raise ValidationError(
+            _("Score every criterion before submitting. Not scored yet: %(codes)s.")
+            % {"codes": ", ".join(missing)}
+        )
+    _retotal(scoresheet, spec)
+    scoresheet.status = SheetStatus.SUBMITTED
+    scoresheet.submitted_at = timezone.now()
+    if comment:
+        scoresheet.comment = comment
+    scoresheet.save(update_fields=["status", "submitted_at", "comment", "updated_at"])
+    log_action(
+        action="ocop.scoresheet.submitted",
+        by=by,
+        obj=item.session,
+        unit=item.session.council.unit,
+        data={
+            "product": str(item.product),
+            "round": scoresheet.round,
+            "total": str(scoresheet.total),
+        },
+    )
+    compute_if_complete(item=item)
+    return scoresheet
+
+
+def compute_if_complete(*, item: AgendaItem) -> RoundResult | None:
+    """Compute the round's result when every expected member has submitted.
+    Call inside a transaction holding the item's row lock."""
+    item = AgendaItem.objects.select_related("session__council", "sheet__legal_basis").get(
+        pk=item.pk
+    )
+    if item.status != ItemStatus.SCORING:
+        return None
+    expected = {m.pk for m in queries.expected_scorers(item)}
+    sheets = list(
+        Scoresheet.objects.filter(item=item, round=item.round).prefetch_related(
+            "answers__criterion"
+        )
+    )
+    submitted = [s for s in sheets if s.status == SheetStatus.SUBMITTED and s.member_id in expected]
+    if not expected or {s.member_id for s in submitted} != expected:
+        return None
+    if RoundResult.objects.filter(item=item, round=item.round).exists():
+        return None
+    return _compute(item, submitted)
+
+
+def _compute(item: AgendaItem, submitted: list[Scoresheet]) -> RoundResult:
+    _sheet, spec = _spec_for(item)
+    totals = [s.total for s in submitted]
+    agg = engine.aggregate(totals)
+    criteria = {c.code: c for c in spec.criteria}
+    holds: dict[str, int] = {}
+    for condition in spec.conditions:
+        crit = criteria[condition.criterion]
+        holds[condition.code] = sum(
+            1
+            for s in submitted
+            if engine.condition_holds(condition, crit, answers_of(s).get(condition.criterion))
+        )
+    council = item.session.council
+    flagged = agg.spread > council.max_spread
+    result = RoundResult.objects.create(
+        item=item,
+        round=item.round,
+        score_sum=sum(totals, Decimal(0)),
+        score_count=len(totals),
+        spread=agg.spread,
+        stdev=agg.stdev,
+        flagged=flagged,
+        conditions={code: [n, len(submitted)] for code, n in holds.items()},
+    )
+    item.score_sum = result.score_sum
+    item.score_count = result.score_count
+    if flagged:
+        item.status = ItemStatus.FLAGGED
+        _clear_ranking(item)
+    else:
+        unmet, disqualified = engine.unmet_star_levels(spec.conditions, holds, len(submitted))
+        legal_basis = item.sheet.legal_basis
+        ranking = engine.rank(
+            score=agg.mean,
+            bands=bands_for(legal_basis),
+            unmet_levels=unmet,
+            disqualified=disqualified,
+            min_recognised_star=legal_basis.min_recognised_star,
+            level=level_rule(level=council.level, on=item.session.date),
+        )
+        item.status = ItemStatus.DECIDED
+        item.band_star = ranking.band_star
+        item.star = ranking.star
+        item.achieved = ranking.achieved
+        item.recognised_star = ranking.recognised_star
+        item.proposed = ranking.proposed
+        item.capped_by = ranking.capped_by
+        item.disqualified = ranking.disqualified
+        item.decided_at = timezone.now()
+    item.save()
+    log_action(
+        action="ocop.evaluation.flagged" if flagged else "ocop.evaluation.result",
+        obj=item.session,
+        unit=council.unit,
+        data={
+            "product": str(item.product),
+            "round": item.round,
+            "score": str(item.score_display),
+            "spread": str(agg.spread),
+            "star": item.star,
+            "recognised_star": item.recognised_star,
+            "proposed": item.proposed,
+        },
+    )
+    return result
+
+
+def _clear_ranking(item) -> None:
+    item.band_star = item.star = item.recognised_star = item.capped_by = None
+    item.achieved = None
+    item.proposed = item.disqualified = False
+    item.decided_at = None
+
+
+def _snapshot(scoresheet) -> dict:
+    return {
+        "total": str(scoresheet.total),
+        "submitted_at": scoresheet.submitted_at.isoformat() if scoresheet.submitted_at else None,
+        "answers": {
+            a.criterion.code: {
+                "options": a.options,
+                "value": str(a.value) if a.value is not None else None,
+                "points": str(a.points),
+            }
+            for a in scoresheet.answers.select_related("criterion")
+        },
+    }
+
+
+@transaction.atomic
+def reopen_scoresheet(*, scoresheet: Scoresheet, by, reason: str) -> Scoresheet:
+    """The chair reopens a submitted sheet; the submitted values are kept and
+    any result of the round is withdrawn until every sheet is submitted again."""
+    item = AgendaItem.objects.select_for_update().get(pk=scoresheet.item_id)
+    session = item.session
+    if not is_chair(by, session):
+        raise PermissionDenied(_("Only the chair can reopen a submitted sheet."))
+    if session.state != SessionState.OPEN:
+        raise ValidationError(_("The session is not open for scoring."))
+    scoresheet = Scoresheet.objects.select_for_update().get(pk=scoresheet.pk)
+    if scoresheet.status != SheetStatus.SUBMITTED:
+        raise ValidationError(_("This sheet has not been submitted."))
+    if scoresheet.round != item.round:
+        raise ValidationError(_("Only sheets of the current round can be reopened."))
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for reopening the sheet."))
+    previous = _snapshot(scoresheet)
+    Reopening.objects.create(scoresheet=scoresheet, by=by, reason=reason, previous=previous)
+    scoresheet.status = SheetStatus.DRAFT
+    scoresheet.submitted_at = None
+    scoresheet.save(update_fields=["status", "submitted_at", "updated_at"])
+    old_result = RoundResult.objects.filter(item=item, round=item.round).first()
+    if old_result is not None:
+        old_result.delete()
+    if item.status in (ItemStatus.DECIDED, ItemStatus.FLAGGED):
+        item.status = ItemStatus.SCORING
+        item.score_sum = item.score_count = None
+        _clear_ranking(item)
+        item.save()
+    log_action(
+        action="ocop.scoresheet.reopened",
+        by=by,
+        obj=session,
+        unit=session.council.unit,
+        data={
+            "member": scoresheet.member.name,
+            "product": str(item.product),
+            "reason": reason,
+            "previous": previous,
+        },
+    )
+    return scoresheet
+
+
+@transaction.atomic
+def start_new_round(*, item: AgendaItem, by, reason: str) -> AgendaItem:
+    """After a spread above the council's limit and a discussion, the chair
+    starts a new round; members start from their previous answers. Earlier
+    rounds are kept."""
+    item = AgendaItem.objects.select_for_update().select_related("session").get(pk=item.pk)
+    session = item.session
+    if not is_chair(by, session):
+        raise PermissionDenied(_("Only the chair can start a new scoring round."))
+    if session.state != SessionState.OPEN:
+        raise ValidationError(_("The session is not open for scoring."))
+    if item.status != ItemStatus.FLAGGED:
+        raise ValidationError(
+            _("A new round is started only for a product flagged for discussion.")
+        )
+    if not reason.strip():
+        raise ValidationError(_("Record what the council discussed before re-scoring."))
+    previous = {
+        s.member_id: s
+        for s in Scoresheet.objects.filter(item=item, round=item.round).prefetch_related("answers")
+    }
+    item.round += 1
+    item.status = ItemStatus.SCORING
+    item.score_sum = item.score_count = None
+    _clear_ranking(item)
+    item.save()
+    for member in queries.expected_scorers(item):
+        sheet = Scoresheet.objects.create(item=item, member=member, round=item.round)
+        old = previous.get(member.pk)
+        if old is not None:
+            CriterionScore.objects.bulk_create(
+                [
+                    CriterionScore(
+                        scoresheet=sheet,
+                        criterion_id=a.criterion_id,
+                        options=a.options,
+                        value=a.value,
+                        points=a.points,
+                    )
+                    for a in old.answers.all()
+                ]
+            )
+            sheet.total = old.total
+            sheet.part_totals = old.part_totals
+            sheet.save(update_fields=["total", "part_totals"])
+    log_action(
+        action="ocop.evaluation.new_round",
+        by=by,
+        obj=session,
+        unit=session.council.unit,
+        data={"product": str(item.product), "round": item.round, "reason": reason},
+    )
+    return item

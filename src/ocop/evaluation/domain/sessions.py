@@ -1,0 +1,323 @@
+"""Sessions: agenda, attendance, conflicts of interest, and the session's
+one state-transition function ``set_session_state``."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ocop.accounts.enums import Role
+from ocop.accounts.models import RoleAssignment
+from ocop.core.domain.activity import log_action
+from ocop.criteria.domain.queries import sheets_for_product_set
+
+from ..enums import Body, ConflictKind, ConflictSource, ItemStatus, SessionState
+from ..models import AgendaItem, Attendance, Conflict, Scoresheet, Session
+from ..rules import can_manage_council, can_manage_session, is_chair, member_of
+from . import queries
+
+
+@transaction.atomic
+def create_session(*, council, by, title: str, date, place: str = "") -> Session:
+    if not can_manage_session(by, Session(council=council)):
+        raise PermissionDenied(_("You cannot plan sessions of this council."))
+    if not council.active:
+        raise ValidationError(_("This council is no longer active."))
+    session = Session.objects.create(
+        council=council, title=title, date=date, place=place, created_by=by
+    )
+    Attendance.objects.bulk_create(
+        [
+            Attendance(session=session, member=m, present=False)
+            for m in council.members.filter(active=True, body=Body.COUNCIL)
+        ]
+    )
+    log_action(action="ocop.session.created", by=by, obj=session, unit=council.unit)
+    return session
+
+
+def _require_planned(session, message=None):
+    if session.state != SessionState.PLANNED:
+        raise ValidationError(
+            message or _("The agenda and attendance can only change before scoring opens.")
+        )
+
+
+@transaction.atomic
+def add_item(*, session: Session, product, by, sheet=None) -> AgendaItem:
+    """Put a product on the agenda, scored on ``sheet`` (by default the current
+    sheet of its product set in force on the session date)."""
+    if not can_manage_session(by, session):
+        raise PermissionDenied(_("You cannot change this session's agenda."))
+    _require_planned(session)
+    if session.items.filter(product=product).exists():
+        raise ValidationError(_("This product is already on the agenda."))
+    if sheet is None:
+        if product.category_id is None:
+            raise ValidationError(
+                _("The product has no product set, so no criteria sheet can be chosen.")
+            )
+        sheet = sheets_for_product_set(product.category, on=session.date).first()
+        if sheet is None:
+            raise ValidationError(
+                _("No criteria sheet of the product set “%(set)s” is in force on %(date)s.")
+                % {"set": product.category, "date": session.date.strftime("%d/%m/%Y")}
+            )
+    order = (session.items.aggregate(m=Max("order"))["m"] or 0) + 1
+    item = AgendaItem.objects.create(session=session, product=product, sheet=sheet, order=order)
+    detect_conflicts(item=item)
+    log_action(
+        action="ocop.session.item_added",
+        by=by,
+        obj=session,
+        unit=session.council.unit,
+        data={"product": str(product), "sheet": str(sheet)},
+    )
+    return item
+
+
+@transaction.atomic
+def remove_item(*, item: AgendaItem, by) -> None:
+    session = item.session
+    if not can_manage_session(by, session):
+        raise PermissionDenied(_("You cannot change this session's agenda."))
+    _require_planned(session)
+    product = str(item.product)
+    item.delete()
+    log_action(
+        action="ocop.session.item_removed",
+        by=by,
+        obj=session,
+        unit=session.council.unit,
+        data={"product": product},
+    )
+
+
+@transaction.atomic
+def withdraw_item(*, item: AgendaItem, by, reason: str) -> AgendaItem:
+    """Take a product off an open session (e.g. samples missing); the chair decides."""
+    session = item.session
+    if not is_chair(by, session):
+        raise PermissionDenied(_("Only the chair can withdraw a product during the session."))
+    if session.state != SessionState.OPEN:
+        raise ValidationError(_("Products are withdrawn only while the session is scoring."))
+    if item.status == ItemStatus.DECIDED:
+        raise ValidationError(_("This product already has a result."))
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for withdrawing the product."))
+    item.status = ItemStatus.WITHDRAWN
+    item.save(update_fields=["status"])
+    log_action(
+        action="ocop.session.item_withdrawn",
+        by=by,
+        obj=session,
+        unit=session.council.unit,
+        data={"product": str(item.product), "reason": reason},
+    )
+    return item
+
+
+@transaction.atomic
+def set_attendance(*, session: Session, present_member_ids, by) -> None:
+    if not can_manage_session(by, session):
+        raise PermissionDenied(_("You cannot record attendance for this session."))
+    _require_planned(session)
+    present = {int(i) for i in present_member_ids}
+    members = session.council.members.filter(active=True, body=Body.COUNCIL)
+    for member in members:
+        Attendance.objects.update_or_create(
+            session=session, member=member, defaults={"present": member.pk in present}
+        )
+    log_action(
+        action="ocop.session.attendance",
+        by=by,
+        obj=session,
+        unit=session.council.unit,
+        data={"present": sorted(m.name for m in members if m.pk in present)},
+    )
+
+
+def detect_conflicts(*, item: AgendaItem) -> list[Conflict]:
+    """Flag links the data shows between council members and the item's
+    subject: the member is its consultant or producer account, or lives or
+    works in the same commune. Flags are not recusals; the chair decides."""
+    subject = item.product.subject
+    found = []
+    members = item.session.council.members.filter(active=True, body=Body.COUNCIL)
+    linked_users = set(
+        RoleAssignment.objects.active()
+        .filter(subject=subject, role__in=[Role.CONSULTANT, Role.PRODUCER])
+        .values_list("user_id", flat=True)
+    )
+    for member in members:
+        kinds = []
+        if member.user_id in linked_users:
+            kinds.append((ConflictKind.CONSULTANT, _("The member's account acts for the subject.")))
+        if member.commune_id and member.commune_id in (subject.commune_id, item.product.commune_id):
+            kinds.append(
+                (ConflictKind.SAME_COMMUNE, _("The member is from the subject's commune."))
+            )
+        for kind, note in kinds:
+            conflict, created = Conflict.objects.get_or_create(
+                item=item,
+                member=member,
+                kind=kind,
+                defaults={"source": ConflictSource.DETECTED, "note": note},
+            )
+            if created:
+                found.append(conflict)
+    return found
+
+
+@transaction.atomic
+def declare_conflict(
+    *, item: AgendaItem, member, kind: str, by, note: str = "", recuse: bool = True
+) -> Conflict:
+    """A member declares a conflict (or an officer/chair records one); with
+    ``recuse`` the member does not score the product."""
+    session = item.session
+    is_self = member.user_id == getattr(by, "pk", None)
+    if not (is_self or can_manage_session(by, session)):
+        raise PermissionDenied(_("You cannot record conflicts for this session."))
+    if session.state == SessionState.CLOSED:
+        raise ValidationError(_("The session is closed."))
+    conflict, _created = Conflict.objects.update_or_create(
+        item=item,
+        member=member,
+        kind=kind,
+        defaults={"source": ConflictSource.DECLARED, "note": note, "recorded_by": by},
+    )
+    log_action(
+        action="ocop.session.conflict_declared",
+        by=by,
+        obj=session,
+        unit=session.council.unit,
+        data={"member": member.name, "product": str(item.product), "kind": kind, "note": note},
+    )
+    if recuse:
+        set_recusal(conflict=conflict, recused=True, by=by)
+    return conflict
+
+
+@transaction.atomic
+def set_recusal(*, conflict: Conflict, recused: bool, by) -> Conflict:
+    item = AgendaItem.objects.select_for_update().get(pk=conflict.item_id)
+    session = item.session
+    is_self = conflict.member.user_id == getattr(by, "pk", None)
+    if not (is_chair(by, session) or can_manage_session(by, session) or (is_self and recused)):
+        raise PermissionDenied(_("Only the chair or the officer decides recusals."))
+    if item.status == ItemStatus.DECIDED:
+        raise ValidationError(_("This product already has a result; recusal can no longer change."))
+    conflict.recused = recused
+    conflict.save(update_fields=["recused"])
+    if session.state == SessionState.OPEN:
+        sheets = Scoresheet.objects.filter(item=item, member=conflict.member, round=item.round)
+        if recused:
+            sheets.delete()
+        elif not sheets.exists():
+            Scoresheet.objects.create(item=item, member=conflict.member, round=item.round)
+    log_action(
+        action="ocop.session.recusal",
+        by=by,
+        obj=session,
+        unit=session.council.unit,
+        data={"member": conflict.member.name, "product": str(item.product), "recused": recused},
+    )
+    if recused and session.state == SessionState.OPEN:
+        from .scoring import compute_if_complete  # noqa: PLC0415 -- cycle
+
+        compute_if_complete(item=item)
+    return conflict
+
+
+# The session's state machine --------------------------------------------------
+
+
+def _open(session: Session, by) -> None:
+    if not can_manage_session(by, session):
+        raise PermissionDenied(_("Only the chair, the secretary or the office opens scoring."))
+    items = list(queries.agenda(session))
+    if not items:
+        raise ValidationError(_("The agenda is empty: add the products to evaluate."))
+    q = queries.quorum(session)
+    if not q["reached"]:
+        message = _("No quorum: %(present)s of %(members)s members present, %(needed)s needed.") % q
+        if session.council.quorum_requires_chair and not q["chair_present"]:
+            message += " " + _("The chair must be present.")
+        raise ValidationError(message)
+    present = queries.present_members(session)
+    recused = queries.recused_pairs(session)
+    sheets = []
+    for item in items:
+        for member in queries.expected_scorers(item, present=present, recused=recused):
+            sheets.append(Scoresheet(item=item, member=member, round=item.round))
+    Scoresheet.objects.bulk_create(sheets, ignore_conflicts=True)
+    session.items.filter(status=ItemStatus.WAITING).update(status=ItemStatus.SCORING)
+    session.opened_at = timezone.now()
+
+
+def _close(session: Session, by) -> None:
+    if not is_chair(by, session):
+        raise PermissionDenied(_("Only the chair closes the session."))
+    pending = [
+        str(i.product)
+        for i in session.items.select_related("product")
+        if i.status not in (ItemStatus.DECIDED, ItemStatus.WITHDRAWN)
+    ]
+    if pending:
+        raise ValidationError(
+            _("These products have no result yet: %(products)s.") % {"products": "; ".join(pending)}
+        )
+    session.closed_at = timezone.now()
+
+
+TRANSITIONS = {
+    (SessionState.PLANNED, SessionState.OPEN): _open,
+    (SessionState.OPEN, SessionState.CLOSED): _close,
+}
+
+
+@transaction.atomic
+def set_session_state(*, session: Session, new_state: str, by, note: str = "") -> Session:
+    """Move a session along planned → scoring → closed, or refuse with a reason."""
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    step = TRANSITIONS.get((session.state, new_state))
+    if step is None:
+        raise ValidationError(
+            _("A session cannot go from “%(old)s” to “%(new)s”.")
+            % {
+                "old": SessionState(session.state).label,
+                "new": SessionState(new_state).label,
+            }
+        )
+    step(session, by)
+    old = session.state
+    session.state = new_state
+    if note:
+        session.note = note
+    session.save()
+    log_action(
+        action=f"ocop.session.{new_state}",
+        by=by,
+        obj=session,
+        unit=session.council.unit,
+        data={"from": old, "to": new_state, "note": note},
+    )
+    return session
+
+
+def can_open(user, session) -> bool:
+    return session.state == SessionState.PLANNED and can_manage_session(user, session)
+
+
+def can_close(user, session) -> bool:
+    return session.state == SessionState.OPEN and is_chair(user, session)
+
+
+def membership(user, session):
+    return member_of(user, session.council)
+
+
+def manages(user, session) -> bool:
+    return can_manage_council(user, session.council)

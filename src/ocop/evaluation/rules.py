@@ -1,0 +1,70 @@
+"""Who may do what in evaluation, scoped by administrative unit.
+
+* Provincial coordination officers and administrators manage the councils of
+  their province (district councils of the old provinces now inside it count
+  too); central officers manage central councils and see every council.
+* Advisory-team members see the councils of their province.
+* A council member sees only their own councils' sessions and agendas.
+* The chair opens scoring, reopens a member's sheet, starts a new round and
+  closes the session; the secretary helps with agenda and attendance.
+"""
+
+from django.db.models import Q
+
+from ocop.accounts.enums import Role
+from ocop.accounts.rules import has_role, scope_for
+
+from .enums import Body, MemberRole
+
+MANAGER_ROLES = (
+    Role.PROVINCE_OFFICER,
+    Role.PROVINCE_ADMIN,
+    Role.CENTRAL_OFFICER,
+    Role.CENTRAL_ADMIN,
+)
+VIEWER_ROLES = (*MANAGER_ROLES, Role.ADVISORY_TEAM)
+
+
+def council_scope_q(user, roles=VIEWER_ROLES) -> Q:
+    """Councils in the user's administrative scope (not counting membership)."""
+    scope = scope_for(user)
+    if scope.is_national(roles):
+        return Q()
+    ids = sorted(scope.province_ids(roles))
+    if not ids:
+        return Q(pk__in=[])
+    return Q(unit__province__in=ids) | Q(unit__successor_province__in=ids)
+
+
+def can_create_council(user) -> bool:
+    return has_role(user, *MANAGER_ROLES)
+
+
+def can_manage_council(user, council) -> bool:
+    from .models import Council  # noqa: PLC0415 -- circular import
+
+    if not has_role(user, *MANAGER_ROLES):
+        return False
+    if council.unit_id is None:
+        return scope_for(user).is_national(MANAGER_ROLES)
+    return Council.objects.filter(council_scope_q(user, MANAGER_ROLES), pk=council.pk).exists()
+
+
+def member_of(user, council, *, body=Body.COUNCIL):
+    """The user's active membership of a council (None if not a member)."""
+    if user is None or not user.is_authenticated:
+        return None
+    return council.members.filter(user=user, body=body, active=True).first()
+
+
+def can_manage_session(user, session) -> bool:
+    """Officers of the council's scope, and its chair and secretary."""
+    if can_manage_council(user, session.council):
+        return True
+    member = member_of(user, session.council)
+    return member is not None and member.role in (MemberRole.CHAIR, MemberRole.SECRETARY)
+
+
+def is_chair(user, session) -> bool:
+    member = member_of(user, session.council)
+    return member is not None and member.role == MemberRole.CHAIR

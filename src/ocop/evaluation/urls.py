@@ -1,0 +1,32 @@
+from django.urls import path
+
+from . import documents, views
+
+app_name = "evaluation"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("councils/new/", views.council_create, name="council_create"),
+    path("councils/<int:pk>/", views.council_detail, name="council"),
+    path("councils/<int:pk>/edit/", views.council_edit, name="council_edit"),
+    path("councils/<int:pk>/members/add/", views.member_add, name="member_add"),
+    path("councils/<int:pk>/sessions/new/", views.session_create, name="session_create"),
+    path("members/<int:pk>/remove/", views.member_remove, name="member_remove"),
+    path("sessions/<int:pk>/", views.session_detail, name="session"),
+    path("sessions/<int:pk>/state/", views.session_state, name="session_state"),
+    path("sessions/<int:pk>/attendance/", views.attendance, name="attendance"),
+    path("sessions/<int:pk>/items/add/", views.item_add, name="item_add"),
+    path("sessions/<int:pk>/conflicts/add/", views.conflict_add, name="conflict_add"),
+    path("sessions/<int:pk>/minutes.pdf", documents.minutes_pdf, name="minutes_pdf"),
+    path("sessions/<int:pk>/results.xlsx", documents.results_xlsx, name="results_xlsx"),
+    path("conflicts/<int:pk>/recusal/", views.recusal, name="recusal"),
+    path("items/<int:pk>/", views.item_detail, name="item"),
+    path("items/<int:pk>/remove/", views.item_remove, name="item_remove"),
+    path("items/<int:pk>/withdraw/", views.item_withdraw, name="item_withdraw"),
+    path("items/<int:pk>/new-round/", views.new_round, name="new_round"),
+    path("items/<int:pk>/documents/<int:doc>/", views.document_download, name="document"),
+    path("scoresheets/<int:pk>/", views.scoresheet, name="scoresheet"),
+    path("scoresheets/<int:pk>/answer/", views.answer, name="answer"),
+    path("scoresheets/<int:pk>/submit/", views.submit, name="submit"),
+    path("scoresheets/<int:pk>/reopen/", views.reopen, name="reopen"),
+    path("scoresheets/<int:pk>/sheet.pdf", documents.scoresheet_pdf, name="scoresheet_pdf"),
+]
