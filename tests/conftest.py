@@ -16,6 +16,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_admin_units", verbosity=0)
         call_command("load_calendar", verbosity=0)
         call_command("load_product_categories", verbosity=0)
+        call_command("load_criteria", "--shipped", verbosity=0)
 
 
 @pytest.fixture(autouse=True)
