@@ -41,13 +41,9 @@ def can_create_council(user) -> bool:
 
 
 def can_manage_council(user, council) -> bool:
-    from .models import Council  # noqa: PLC0415 -- circular import
-
     if not has_role(user, *MANAGER_ROLES):
         return False
-    if council.unit_id is None:
-        return scope_for(user).is_national(MANAGER_ROLES)
-    return Council.objects.filter(council_scope_q(user, MANAGER_ROLES), pk=council.pk).exists()
+    return scope_for(user).covers_unit(council.unit, MANAGER_ROLES)
 
 
 def member_of(user, council, *, body=Body.COUNCIL):

@@ -94,7 +94,7 @@ def save_answer(
 def _retotal(scoresheet, spec) -> None:
     score = engine.score_sheet(spec, answers_of(scoresheet))
     scoresheet.total = score.total
-    scoresheet.part_totals = {k: str(v) for k, v in score.parts.items()}
+    scoresheet.part_totals = {k: str(v.quantize(Decimal("0.01"))) for k, v in score.parts.items()}
     scoresheet.save(update_fields=["total", "part_totals", "updated_at"])
 
 
