@@ -117,13 +117,39 @@ def validate_sheet(spec: SheetSpec) -> list[str]:
     section_codes = {s.code for s in spec.sections}
     for criterion in spec.criteria:
         errors.extend(_criterion_errors(criterion, part_codes, section_codes))
+    sections = {s.code: s for s in spec.sections}
+    cyclic = _cyclic_sections(spec.sections)
+    for code in sorted(cyclic):
+        errors.append(_("Section %(code)s is its own ancestor.") % {"code": code})
+    for section in spec.sections:
+        if section.parent is not None and section.parent not in sections:
+            errors.append(
+                _("Section %(code)s belongs to an unknown section “%(parent)s”.")
+                % {"code": section.code, "parent": section.parent}
+            )
+        elif (
+            section.parent is not None
+            and section.part in part_codes
+            and sections[section.parent].part != section.part
+        ):
+            errors.append(
+                _("Section %(code)s is in part %(part)s but its parent section is not.")
+                % {"code": section.code, "part": section.part}
+            )
+    for criterion in spec.criteria:
+        section = sections.get(criterion.section)
+        if section is not None and section.part in part_codes and section.part != criterion.part:
+            errors.append(
+                _("Criterion %(code)s is in part %(part)s but its section %(section)s is not.")
+                % {"code": criterion.code, "part": criterion.part, "section": criterion.section}
+            )
     for section in spec.sections:
         if section.part not in part_codes:
             errors.append(
                 _("Section %(code)s belongs to an unknown part “%(part)s”.")
                 % {"code": section.code, "part": section.part}
             )
-        if section.max_points is not None:
+        if section.max_points is not None and section.code not in cyclic:
             total = _section_total(spec, section.code)
             if total != section.max_points:
                 errors.append(
@@ -197,13 +223,15 @@ def _criterion_errors(criterion: CriterionSpec, parts: set[str], sections: set[s
         errors.append(_("Criterion %(code)s has an option with negative points.") % names)
     if criterion.kind == SINGLE:
         best = max((o.points for o in criterion.options), default=None)
-        if best != criterion.max_points:
+        if best is None:
+            errors.append(_("Criterion %(code)s has no options.") % names)
+        elif best != criterion.max_points:
             errors.append(
                 _(
                     "Criterion %(code)s: its best option gives %(best)s points, "
                     "but its maximum is %(max)s."
                 )
-                % {**names, "best": best if best is not None else _("nothing")}
+                % {**names, "best": best}
             )
     elif criterion.kind == MULTI:
         if not criterion.options:
@@ -219,7 +247,11 @@ def _criterion_errors(criterion: CriterionSpec, parts: set[str], sections: set[s
     elif criterion.kind == NUMBER:
         if criterion.min_value is None or criterion.max_value is None:
             errors.append(_("Criterion %(code)s is a number but has no range.") % names)
-        elif criterion.max_value != criterion.max_points or criterion.min_value < 0:
+        elif (
+            criterion.max_value != criterion.max_points
+            or criterion.min_value < 0
+            or criterion.min_value > criterion.max_value
+        ):
             errors.append(
                 _(
                     "Criterion %(code)s: its range must run from 0 or more "
@@ -233,6 +265,22 @@ def _criterion_errors(criterion: CriterionSpec, parts: set[str], sections: set[s
             % {**names, "kind": criterion.kind}
         )
     return errors
+
+
+def _cyclic_sections(sections: Iterable[SectionSpec]) -> set[str]:
+    """Codes of sections whose chain of parents loops back on itself."""
+    parents = {s.code: s.parent for s in sections}
+    cyclic: set[str] = set()
+    for code in parents:
+        seen = {code}
+        current = parents.get(code)
+        while current is not None and current in parents:
+            if current in seen:
+                cyclic.add(code)
+                break
+            seen.add(current)
+            current = parents[current]
+    return cyclic
 
 
 def _section_total(spec: SheetSpec, code: str) -> Decimal:
