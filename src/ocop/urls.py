@@ -13,6 +13,7 @@ urlpatterns = [
     path("subjects/", include("ocop.producers.urls")),
     path("products/import/", include("ocop.products.urls_import")),
     path("products/", include("ocop.products.urls")),
+    path("criteria/", include("ocop.criteria.urls")),
     path("evaluation/", include("ocop.evaluation.urls")),
     path("api/v1/", api_urls),
     path("django-admin/", admin.site.urls),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ocop.accounts.enums import Role
 from ocop.accounts.rules import can_manage_accounts, scope_for
+from ocop.criteria.rules import can_view_criteria
 from ocop.evaluation.rules import VIEWER_ROLES as EVALUATION_ROLES
 
 
@@ -28,6 +29,8 @@ def navigation_for(user) -> list[NavItem]:
         items.append(NavItem(_("Products"), reverse("products:list"), "products"))
     if scope.roles & {*EVALUATION_ROLES, Role.COUNCIL_MEMBER} or user.council_memberships.exists():
         items.append(NavItem(_("Evaluation"), reverse("evaluation:home"), "evaluation"))
+    if can_view_criteria(user):
+        items.append(NavItem(_("Criteria sheets"), reverse("criteria:list"), "criteria"))
     if can_manage_accounts(user):
         items.append(NavItem(_("Accounts"), reverse("accounts:list"), "accounts"))
     return items
