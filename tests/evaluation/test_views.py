@@ -188,3 +188,23 @@ def test_council_page_shows_calibration_to_the_office(client, item, members, pro
     body = page.content.decode()
     assert 'id="calibration"' in body
     assert "-0,67" in body
+
+
+def test_registry_evidence_is_shown_beside_prefillable_criteria(client, item, members):
+    from datetime import date
+
+    from ocop.producers.models import EvidenceDocument
+
+    subject = item.product.subject
+    EvidenceDocument.objects.create(
+        subject=subject,
+        doc_type="quality_declaration",
+        number="CB-01/2025",
+        issued_on=date(2019, 1, 2),
+        expires_on=date(2020, 1, 1),
+    )
+    client.force_login(members[1].user)
+    page = client.get(reverse("evaluation:scoresheet", args=[sheet_of(item, members[1]).pk]))
+    body = page.content.decode()
+    assert subject.get_legal_form_display() in body  # 3.1 legal form
+    assert "CB-01/2025" in body  # 7.1 quality declaration, with its validity

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,6 +18,7 @@ from ocop.products.models import Product
 from .domain import councils as council_domain
 from .domain import queries, scoring
 from .domain import sessions as session_domain
+from .domain.evidence import evidence_for
 from .enums import Body, ItemStatus, SessionState, SheetStatus
 from .forms import CloseForm, ConflictForm, CouncilForm, MemberForm, ReasonForm, SessionForm
 from .models import Conflict, CouncilMember, Scoresheet
@@ -470,9 +472,20 @@ def scoresheet(request, pk: int):
         and item.status == ItemStatus.SCORING
         and sheet.round == item.round
     )
-    today_docs = item.product.subject.documents.filter(
-        Q(product__isnull=True) | Q(product=item.product)
-    ).order_by("doc_type")
+    documents = list(
+        item.product.subject.documents.filter(
+            Q(product__isnull=True) | Q(product=item.product)
+        ).order_by("doc_type")
+    )
+    today = timezone.localdate()
+
+    def evidence(criterion):
+        if not criterion.prefill:
+            return []
+        return evidence_for(
+            key=criterion.prefill, product=item.product, documents=documents, today=today
+        )
+
     return render(
         request,
         "evaluation/scoresheet.html",
@@ -481,15 +494,15 @@ def scoresheet(request, pk: int):
             "item": item,
             "product": item.product,
             "tree": tree,
-            "rows": _rows(tree, answers),
+            "rows": _rows(tree, answers, evidence),
             "editable": editable,
-            "documents": today_docs,
+            "documents": documents,
             "nav_active": "evaluation",
         },
     )
 
 
-def _rows(tree, answers):
+def _rows(tree, answers, evidence=lambda criterion: []):
     """The sheet in reading order: part, section and criterion rows."""
     rows = []
     sections_by_part = {}
@@ -504,7 +517,7 @@ def _rows(tree, answers):
     def emit_section(section, depth):
         rows.append({"kind": "section", "obj": section, "depth": depth})
         for criterion in criteria_by_section.get((section.part_id, section.pk), []):
-            rows.append(_criterion_row(criterion, answers))
+            rows.append(_criterion_row(criterion, answers, evidence))
         for child in [
             s for s in sections_by_part.get(section.part_id, []) if s.parent_id == section.pk
         ]:
@@ -513,16 +526,17 @@ def _rows(tree, answers):
     for part in tree.parts.all():
         rows.append({"kind": "part", "obj": part})
         for criterion in criteria_by_section.get((part.pk, None), []):
-            rows.append(_criterion_row(criterion, answers))
+            rows.append(_criterion_row(criterion, answers, evidence))
         for section in sections_by_part.get(part.pk, []):
             if section.parent_id is None:
                 emit_section(section, 1)
     return rows
 
 
-def _criterion_row(criterion, answers):
+def _criterion_row(criterion, answers, evidence):
     answer = answers.get(criterion.pk)
     return {
+        "evidence": evidence(criterion),
         "kind": "criterion",
         "obj": criterion,
         "chosen": set(answer.options) if answer else set(),
