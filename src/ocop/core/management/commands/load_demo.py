@@ -1,5 +1,7 @@
 """Demo data: Thanh Hóa province, its coordination office, a few communes,
-one account of each role and a handful of (fictional) subjects and products.
+one account of each role and a handful of (fictional) subjects and products;
+the provincial evaluation council with a planned session (once the criteria
+sheets are loaded: ``manage.py load_criteria --shipped``).
 Deterministic and idempotent. Logins: see README or ``manage.py demo_logins``."""
 
 from datetime import date
@@ -10,6 +12,11 @@ from django.db import transaction
 
 from ocop.accounts.enums import OrganisationKind, Role
 from ocop.accounts.models import Organisation, RoleAssignment, User
+from ocop.criteria.domain.queries import sheets_for_product_set
+from ocop.criteria.enums import EvaluationLevel
+from ocop.evaluation.domain import councils, sessions
+from ocop.evaluation.enums import Body, MemberRole
+from ocop.evaluation.models import Council, Session
 from ocop.geo.enums import Era, Level
 from ocop.geo.models import AdminUnit
 from ocop.producers.enums import LegalForm
@@ -96,12 +103,38 @@ ACCOUNTS = [
     ("tinh.canbo", "Cán bộ VPĐP NTM tỉnh Thanh Hóa", Role.PROVINCE_OFFICER, "province"),
     ("totuvan", "Thành viên Tổ tư vấn tỉnh", Role.ADVISORY_TEAM, "province"),
     ("hoidong", "Thành viên Hội đồng tỉnh", Role.COUNCIL_MEMBER, "province"),
+    ("hoidong.2", "Thành viên Hội đồng tỉnh 2", Role.COUNCIL_MEMBER, "province"),
+    ("hoidong.3", "Thành viên Hội đồng tỉnh 3", Role.COUNCIL_MEMBER, "province"),
     ("thanhtra", "Cán bộ hậu kiểm tỉnh", Role.INSPECTOR, "province"),
     ("xa.hoanghoa", "Cán bộ UBND xã Hoằng Hóa", Role.COMMUNE_OFFICER, "Hoằng Hóa"),
     ("xa.hauloc", "Cán bộ UBND xã Hậu Lộc", Role.COMMUNE_OFFICER, "Hậu Lộc"),
     ("sx.dongtam", "Lê Văn Tâm (HTX Đồng Tâm)", Role.PRODUCER, "2801234567"),
     ("tuvan", "Chuyên gia tư vấn OCOP", Role.CONSULTANT, "2801234567"),
 ]
+
+# The provincial council (fictional decision), set up by the provincial officer.
+COUNCIL_OFFICER = "tinh.canbo"
+COUNCIL = {
+    "name": "Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Thanh Hóa",
+    "level": EvaluationLevel.PROVINCE,
+    "decision_number": "Số 01/QĐ-UBND (demo)",
+    "decision_date": date(2026, 1, 15),
+    "decision_issuer": "UBND tỉnh Thanh Hóa (dữ liệu demo)",
+}
+COUNCIL_MEMBERS = [
+    # (username, body, role, position)
+    ("hoidong", Body.COUNCIL, MemberRole.CHAIR, "Chủ tịch Hội đồng"),
+    ("hoidong.2", Body.COUNCIL, MemberRole.MEMBER, "Ủy viên"),
+    ("hoidong.3", Body.COUNCIL, MemberRole.MEMBER, "Ủy viên"),
+    ("totuvan", Body.ADVISORY, MemberRole.MEMBER, "Thành viên Tổ tư vấn"),
+]
+# A planned session with every council member present, ready for "Open scoring".
+SESSION = {
+    "title": "Phiên đánh giá đợt 2 năm 2026",
+    "date": date(2026, 12, 10),
+    "place": "Văn phòng Điều phối nông thôn mới tỉnh Thanh Hóa",
+}
+AGENDA = ["Mắm tép Đồng Tâm", "Chả tôm Sầm Sơn"]
 
 
 class Command(BaseCommand):
@@ -182,7 +215,56 @@ class Command(BaseCommand):
             elif scope in subjects:
                 subject = subjects[scope]
             RoleAssignment.objects.get_or_create(user=user, role=role, unit=unit, subject=subject)
+        session = self._council(province)
         self.stdout.write(
             f"Demo data: {len(subjects)} subjects, {len(PRODUCTS)} products, "
             f"{len(ACCOUNTS)} accounts in {province.full_name}"
         )
+        if session is None:
+            self.stdout.write(
+                "No demo council session: run `manage.py load_criteria --shipped`, "
+                "then load_demo again."
+            )
+
+    def _council(self, province):
+        """The council, its members and the planned session, through the
+        evaluation domain; each is created only if missing."""
+        officer = User.objects.get(username=COUNCIL_OFFICER)
+        council = Council.objects.filter(
+            name=COUNCIL["name"], decision_number=COUNCIL["decision_number"]
+        ).first()
+        if council is None:
+            council = councils.create_council(by=officer, unit=province, **COUNCIL)
+        for username, body, role, position in COUNCIL_MEMBERS:
+            user = User.objects.get(username=username)
+            if not council.members.filter(user=user, body=body).exists():
+                councils.add_member(
+                    council=council,
+                    user=user,
+                    by=officer,
+                    body=body,
+                    role=role,
+                    position=position,
+                )
+        session = Session.objects.filter(council=council, title=SESSION["title"]).first()
+        if session is not None:
+            return session
+        products = [
+            Product.objects.select_related("category").get(name=name, province=province)
+            for name in AGENDA
+        ]
+        if not all(
+            sheets_for_product_set(p.category, on=SESSION["date"]).exists() for p in products
+        ):
+            return None
+        session = sessions.create_session(council=council, by=officer, **SESSION)
+        for product in products:
+            sessions.add_item(session=session, product=product, by=officer)
+        sessions.set_attendance(
+            session=session,
+            present_member_ids=council.members.filter(body=Body.COUNCIL).values_list(
+                "pk", flat=True
+            ),
+            by=officer,
+        )
+        return session
