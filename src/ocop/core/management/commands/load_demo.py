@@ -117,7 +117,7 @@ COUNCIL_OFFICER = "tinh.canbo"
 COUNCIL = {
     "name": "Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Thanh Hóa",
     "level": EvaluationLevel.PROVINCE,
-    "decision_number": "Số 01/QĐ-UBND (demo)",
+    "decision_number": "01/QĐ-UBND (demo)",
     "decision_date": date(2026, 1, 15),
     "decision_issuer": "UBND tỉnh Thanh Hóa (dữ liệu demo)",
 }
