@@ -78,6 +78,7 @@ lint: deps
 bench: setup
 	$(PY) -m bench.run
 	$(PY) -m bench.bench_import
+	$(PY) -m bench.bench_evaluation
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor var
