@@ -230,9 +230,7 @@ class Command(BaseCommand):
         """The council, its members and the planned session, through the
         evaluation domain; each is created only if missing."""
         officer = User.objects.get(username=COUNCIL_OFFICER)
-        council = Council.objects.filter(
-            name=COUNCIL["name"], decision_number=COUNCIL["decision_number"]
-        ).first()
+        council = Council.objects.filter(name=COUNCIL["name"], unit=province).first()
         if council is None:
             council = councils.create_council(by=officer, unit=province, **COUNCIL)
         for username, body, role, position in COUNCIL_MEMBERS:
