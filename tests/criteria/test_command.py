@@ -16,20 +16,25 @@ def _write(path, data):
 
 def test_load_criteria_reports_each_file(tmp_path, sheet_data, capsys):
     path = _write(tmp_path / "phieu.yaml", sheet_data)
-    call_command("load_criteria", str(path))
-    call_command("load_criteria", str(path))
-    criterion(sheet_data, "1.1")["text"] = "Nguồn nguyên liệu địa phương"
-    _write(path, sheet_data)
-    call_command("load_criteria", str(path))
+    with translation.override("en"):
+        call_command("load_criteria", str(path))
+        call_command("load_criteria", str(path))
+        criterion(sheet_data, "1.1")["text"] = "Nguồn nguyên liệu địa phương"
+        _write(path, sheet_data)
+        call_command("load_criteria", str(path))
     assert capsys.readouterr().out.splitlines() == [
         "phieu.yaml: TEST-1048 created (version 1)",
         "phieu.yaml: TEST-1048 unchanged (version 1)",
-        "phieu.yaml: TEST-1048 replaced (version 1)",
+        "phieu.yaml: TEST-1048 replaced (not yet used in a scoring) (version 1)",
     ]
+    # Operators read it in Vietnamese by default.
+    call_command("load_criteria", str(path))
+    assert capsys.readouterr().out.strip() == "phieu.yaml: TEST-1048 không đổi (phiên bản 1)"
 
 
 def test_load_criteria_shipped_is_idempotent(capsys):
-    call_command("load_criteria", "--shipped")
+    with translation.override("en"):
+        call_command("load_criteria", "--shipped")
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "rules.yaml: ranking rules: 0 created, 0 updated, 0 deleted"
     assert all(line.endswith("unchanged (version 1)") for line in lines[1:])

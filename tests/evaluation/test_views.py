@@ -208,3 +208,18 @@ def test_registry_evidence_is_shown_beside_prefillable_criteria(client, item, me
     body = page.content.decode()
     assert subject.get_legal_form_display() in body  # 3.1 legal form
     assert "CB-01/2025" in body  # 7.1 quality declaration, with its validity
+
+
+def test_chair_withdraws_a_product_with_a_reason(client, session, item, members, chair):
+    client.force_login(chair.user)
+    page = client.get(reverse("evaluation:session", args=[session.pk])).content.decode()
+    assert reverse("evaluation:item_withdraw", args=[item.pk]) in page
+    client.post(reverse("evaluation:item_withdraw", args=[item.pk]), {"reason": " "})
+    item.refresh_from_db()
+    assert item.status == "scoring"
+    client.post(reverse("evaluation:item_withdraw", args=[item.pk]), {"reason": "Thiếu mẫu"})
+    item.refresh_from_db()
+    assert item.status == "withdrawn"
+    client.force_login(members[1].user)
+    page = client.get(reverse("evaluation:session", args=[session.pk])).content.decode()
+    assert reverse("evaluation:item_withdraw", args=[item.pk]) not in page

@@ -145,10 +145,13 @@ def _verdict(item) -> str:
 
 
 def _place_name(session) -> str:
-    if session.place:
-        return session.place
+    """The locality of the date line (Decree 30): the council's province, or
+    the meeting place for the central council."""
     unit = session.council.unit
-    return unit.name if unit is not None else ""
+    if unit is not None:
+        province = unit if unit.is_current else (unit.current_province or unit)
+        return province.name
+    return session.place or "Hà Nội"
 
 
 # Minutes -----------------------------------------------------------------------

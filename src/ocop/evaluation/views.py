@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from ocop.core.domain.activity import history_for
 from ocop.core.downloads import file_response
 from ocop.core.search import search
-from ocop.criteria.domain.queries import sheet_with_tree
+from ocop.criteria.domain.queries import compiled_sheet, sheet_with_tree
 from ocop.products.models import Product
 
 from .domain import councils as council_domain
@@ -495,6 +495,7 @@ def scoresheet(request, pk: int):
             "product": item.product,
             "tree": tree,
             "rows": _rows(tree, answers, evidence),
+            "parts": tree.parts.all(),
             "editable": editable,
             "documents": documents,
             "nav_active": "evaluation",
@@ -550,37 +551,39 @@ def _criterion_row(criterion, answers, evidence):
 def answer(request, pk: int):
     """Autosave one criterion (htmx) or every criterion of the form (no JS)."""
     sheet = _my_sheet(request, pk)
-    codes = [request.POST["criterion"]] if "criterion" in request.POST else None
-    tree = sheet_with_tree(sheet.item.sheet_id)
+    spec = compiled_sheet(sheet.item.sheet_id).spec
+    if "criterion" in request.POST:
+        code = request.POST["criterion"]
+        criterion = spec.criterion(code)
+        targets = [(code, criterion.kind if criterion else "single")]
+    else:
+        targets = [
+            (c.code, c.kind)
+            for c in spec.criteria
+            if f"c-{c.code}" in request.POST or c.kind == "multi"
+        ]
     error = None
-    for criterion in tree.criteria.all():
-        if codes is not None and criterion.code not in codes:
-            continue
-        field = f"c-{criterion.code}"
-        if codes is None and field not in request.POST and criterion.kind != "multi":
-            continue
+    for code, kind in targets:
+        field = f"c-{code}"
         try:
             scoring.save_answer(
                 scoresheet=sheet,
-                criterion_code=criterion.code,
+                criterion_code=code,
                 by=request.user,
-                options=request.POST.getlist(field) if criterion.kind != "number" else (),
-                value=request.POST.get(field) if criterion.kind == "number" else None,
+                options=request.POST.getlist(field) if kind != "number" else (),
+                value=request.POST.get(field) if kind == "number" else None,
             )
         except (ValidationError, PermissionDenied) as exc:
             error = exc
-            if codes is None:
+            if not request.htmx:
                 _errors(request, exc)
     sheet.refresh_from_db()
     if request.htmx:
-        response = render(
+        return render(
             request,
             "evaluation/_totals.html",
-            {"scoresheet": sheet, "tree": tree, "error": error},
+            {"scoresheet": sheet, "parts": spec.parts, "error": error},
         )
-        if error is not None:
-            response.status_code = 200
-        return response
     if error is None:
         messages.success(request, _("Saved."))
     return redirect("evaluation:scoresheet", sheet.pk)

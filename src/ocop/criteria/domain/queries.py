@@ -1,5 +1,6 @@
 """Reads of criteria sheets and ranking rules."""
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -142,3 +143,32 @@ def level_rule(*, level: str, on: date) -> engine.LevelRule:
         stars=frozenset(int(s) for s in rule.stars),
         propose_from=Decimal(rule.propose_from) if rule.propose_from is not None else None,
     )
+
+
+@dataclass(frozen=True)
+class CompiledSheet:
+    spec: engine.SheetSpec
+    criterion_ids: dict[str, int]
+
+
+_COMPILED: dict[tuple[int, str], CompiledSheet] = {}
+
+
+def compiled_sheet(sheet_id: int) -> CompiledSheet:
+    """The engine's view of a sheet and its criterion ids, kept in memory.
+
+    Keyed by the sheet's content hash: a sheet that is in use is never edited
+    (a new version supersedes it), and a sheet rebuilt in place gets a new hash.
+    """
+    content_hash = Sheet.objects.filter(pk=sheet_id).values_list("content_hash", flat=True).get()
+    key = (sheet_id, content_hash)
+    compiled = _COMPILED.get(key)
+    if compiled is None:
+        sheet = sheet_with_tree(sheet_id)
+        compiled = CompiledSheet(
+            spec=sheet_spec(sheet), criterion_ids={c.code: c.pk for c in sheet.criteria.all()}
+        )
+        if len(_COMPILED) > 500:
+            _COMPILED.clear()
+        _COMPILED[key] = compiled
+    return compiled

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from ocop.core.domain.activity import log_action
 from ocop.criteria import engine
-from ocop.criteria.domain.queries import bands_for, level_rule, sheet_spec, sheet_with_tree
+from ocop.criteria.domain.queries import bands_for, compiled_sheet, level_rule
 
 from ..enums import ItemStatus, SessionState, SheetStatus
 from ..models import AgendaItem, CriterionScore, Reopening, RoundResult, Scoresheet
@@ -25,15 +25,17 @@ from ..rules import is_chair
 from . import queries
 
 
-def _spec_for(item) -> tuple:
-    sheet = sheet_with_tree(item.sheet_id)
-    return sheet, sheet_spec(sheet)
+def _spec_for(item) -> engine.SheetSpec:
+    return compiled_sheet(item.sheet_id).spec
 
 
-def answers_of(scoresheet) -> dict[str, engine.Answer]:
+def answers_of(scoresheet, sheet_id: int | None = None) -> dict[str, engine.Answer]:
+    """A member's answers by criterion code (uses prefetched answers if any)."""
+    ids = compiled_sheet(sheet_id or scoresheet.item.sheet_id).criterion_ids
+    code_of = {pk: code for code, pk in ids.items()}
     return {
-        a.criterion.code: engine.Answer(options=frozenset(a.options or ()), value=a.value)
-        for a in scoresheet.answers.select_related("criterion")
+        code_of[a.criterion_id]: engine.Answer(options=frozenset(a.options or ()), value=a.value)
+        for a in scoresheet.answers.all()
     }
 
 
@@ -70,7 +72,8 @@ def save_answer(
         .get(pk=scoresheet.pk)
     )
     _check_own_draft(scoresheet, by)
-    sheet, spec = _spec_for(scoresheet.item)
+    compiled = compiled_sheet(scoresheet.item.sheet_id)
+    spec = compiled.spec
     criterion = spec.criterion(criterion_code)
     if criterion is None:
         raise ValidationError(
@@ -81,10 +84,9 @@ def save_answer(
         points = engine.criterion_points(criterion, answer)
     except engine.AnswerError as error:
         raise ValidationError(str(error)) from None
-    criterion_obj = next(c for c in sheet.criteria.all() if c.code == criterion_code)
     CriterionScore.objects.update_or_create(
         scoresheet=scoresheet,
-        criterion=criterion_obj,
+        criterion_id=compiled.criterion_ids[criterion_code],
         defaults={"options": sorted(answer.options), "value": answer.value, "points": points},
     )
     _retotal(scoresheet, spec)
@@ -100,7 +102,7 @@ def _retotal(scoresheet, spec) -> None:
 
 def unanswered(scoresheet, spec=None) -> list[str]:
     if spec is None:
-        _sheet, spec = _spec_for(scoresheet.item)
+        spec = _spec_for(scoresheet.item)
     answers = answers_of(scoresheet)
     return [c.code for c in spec.criteria if not engine.is_answered(c, answers.get(c.code))]
 
@@ -115,7 +117,7 @@ def submit_scoresheet(*, scoresheet: Scoresheet, by, comment: str = "") -> Score
         .get(pk=scoresheet.pk)
     )
     _check_own_draft(scoresheet, by)
-    _sheet, spec = _spec_for(item)
+    spec = _spec_for(item)
     missing = unanswered(scoresheet, spec)
     if missing:
         raise ValidationError(
@@ -153,9 +155,7 @@ def compute_if_complete(*, item: AgendaItem) -> RoundResult | None:
         return None
     expected = {m.pk for m in queries.expected_scorers(item)}
     sheets = list(
-        Scoresheet.objects.filter(item=item, round=item.round).prefetch_related(
-            "answers__criterion"
-        )
+        Scoresheet.objects.filter(item=item, round=item.round).prefetch_related("answers")
     )
     submitted = [s for s in sheets if s.status == SheetStatus.SUBMITTED and s.member_id in expected]
     if not expected or {s.member_id for s in submitted} != expected:
@@ -166,17 +166,18 @@ def compute_if_complete(*, item: AgendaItem) -> RoundResult | None:
 
 
 def _compute(item: AgendaItem, submitted: list[Scoresheet]) -> RoundResult:
-    _sheet, spec = _spec_for(item)
+    spec = _spec_for(item)
     totals = [s.total for s in submitted]
     agg = engine.aggregate(totals)
     criteria = {c.code: c for c in spec.criteria}
+    answers = [answers_of(s, item.sheet_id) for s in submitted]
     holds: dict[str, int] = {}
     for condition in spec.conditions:
         crit = criteria[condition.criterion]
         holds[condition.code] = sum(
             1
-            for s in submitted
-            if engine.condition_holds(condition, crit, answers_of(s).get(condition.criterion))
+            for member_answers in answers
+            if engine.condition_holds(condition, crit, member_answers.get(condition.criterion))
         )
     council = item.session.council
     flagged = agg.spread > council.max_spread

@@ -97,6 +97,7 @@ def remove_item(*, item: AgendaItem, by) -> None:
 @transaction.atomic
 def withdraw_item(*, item: AgendaItem, by, reason: str) -> AgendaItem:
     """Take a product off an open session (e.g. samples missing); the chair decides."""
+    item = AgendaItem.objects.select_for_update().select_related("session").get(pk=item.pk)
     session = item.session
     if not is_chair(by, session):
         raise PermissionDenied(_("Only the chair can withdraw a product during the session."))

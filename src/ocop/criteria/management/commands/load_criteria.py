@@ -12,6 +12,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ocop.criteria.domain.loading import LoadResult, SheetError, load_file, shipped_files
 
@@ -54,11 +55,19 @@ class Command(BaseCommand):
                 self.stdout.write(line)
 
 
+STATUS_LABELS = {
+    "created": gettext_lazy("created"),
+    "unchanged": gettext_lazy("unchanged"),
+    "replaced": gettext_lazy("replaced (not yet used in a scoring)"),
+    "superseded": gettext_lazy("loaded as a new version (the previous one is in use)"),
+}
+
+
 def _describe(result) -> str:
     if isinstance(result, LoadResult):
         return _("%(code)s %(status)s (version %(version)s)") % {
             "code": result.sheet.code,
-            "status": result.status,
+            "status": STATUS_LABELS.get(result.status, result.status),
             "version": result.sheet.version,
         }
     return (

@@ -20,4 +20,14 @@
     var summary = document.getElementById("error-summary");
     if (summary) { summary.focus(); }
   });
+
+  // Scoring: no submitting while an autosave is still on its way, so the
+  // last answer is always stored before the sheet is locked.
+  var pending = 0;
+  function toggleSubmit() {
+    var button = document.getElementById("submit-sheet");
+    if (button) { button.disabled = pending > 0; }
+  }
+  document.addEventListener("htmx:beforeRequest", function () { pending += 1; toggleSubmit(); });
+  document.addEventListener("htmx:afterRequest", function () { pending = Math.max(0, pending - 1); toggleSubmit(); });
 })();
