@@ -370,7 +370,7 @@ def main() -> None:
     start = time.perf_counter()
     workbook = documents.results_workbook(session=session)
     workbook_s = time.perf_counter() - start
-    print(f"\n(2) minutes PDF, {session.get_state_display()} session: {minutes_s:.2f} s")
+    print(f"\n(2) minutes PDF, {session.state} session: {minutes_s:.2f} s")
     print(f"    {pages} pages, {len(pdf) / 1024:.0f} KiB")
     print(f"    results workbook XLSX: {workbook_s:.2f} s, {len(workbook) / 1024:.0f} KiB")
 
