@@ -35,12 +35,20 @@ def test_officer_sets_up_a_council_plans_a_session_and_opens_scoring(
     council = Council.objects.get(decision_number="99/QĐ-UBND")
     assert response.url == reverse("evaluation:council", args=[council.pk])
     people = [user_with_role(Role.COUNCIL_MEMBER, unit=province("38")) for _ in range(3)]
+    from ocop.products.models import ProductCategory
+
+    food = ProductCategory.objects.get(code="I")
     for person, role in zip(people, ["chair", "member", "secretary"], strict=True):
         client.post(
             reverse("evaluation:member_add", args=[council.pk]),
-            {"login": person.username, "body": "council", "role": role},
+            {"login": person.username, "body": "council", "role": role, "expertise": [food.pk]},
         )
     assert council.members.count() == 3
+    assert list(council.members.first().expertise.all()) == [food]
+    assert (
+        "Sản phẩm thực phẩm"
+        in client.get(reverse("evaluation:council", args=[council.pk])).content.decode()
+    )
     client.post(
         reverse("evaluation:session_create", args=[council.pk]),
         {"title": "Phiên 1", "date": "2025-09-20", "place": "Thanh Hóa"},
@@ -48,7 +56,6 @@ def test_officer_sets_up_a_council_plans_a_session_and_opens_scoring(
     session = Session.objects.get(council=council)
     page = client.get(reverse("evaluation:session", args=[session.pk]), {"q": "nuoc mam"})
     assert product_x.name in page.content.decode()
-    from ocop.products.models import ProductCategory
 
     product_x.category = ProductCategory.objects.get(code="I.4.a")
     product_x.save()

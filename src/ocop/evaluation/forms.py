@@ -7,6 +7,8 @@ from ocop.geo.domain.queries import current_units
 from ocop.geo.enums import Level
 from ocop.geo.models import AdminUnit
 from ocop.geo.widgets import UnitPickerWidget
+from ocop.products.enums import CategoryLevel
+from ocop.products.models import ProductCategory
 
 from .enums import Body, ConflictKind, MemberRole
 from .models import Council, Session
@@ -65,10 +67,19 @@ class MemberForm(BootstrapMixin, forms.Form):
         widget=UnitPickerWidget(),
         help_text=_("Used to flag conflicts with subjects of the same commune."),
     )
+    expertise = forms.ModelMultipleChoiceField(
+        label=_("Expertise (product groups)"),
+        queryset=None,
+        required=False,
+        help_text=_("The product groups the member knows best, to plan who scores what."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["commune"].queryset = current_units().filter(level=Level.COMMUNE)
+        self.fields["expertise"].queryset = ProductCategory.objects.filter(
+            level__in=[CategoryLevel.GROUP, CategoryLevel.SUBGROUP], valid_to__isnull=True
+        ).order_by("code")
 
     def clean_login(self):
         user = account_by_login(self.cleaned_data["login"])

@@ -135,6 +135,7 @@ def member_add(request, pk: int):
                 organisation=data["organisation"],
                 position=data["position"],
                 commune=data["commune"],
+                expertise=data["expertise"],
             )
         except (ValidationError, PermissionDenied) as error:
             _errors(request, error)
