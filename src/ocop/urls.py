@@ -15,6 +15,7 @@ urlpatterns = [
     path("products/", include("ocop.products.urls")),
     path("criteria/", include("ocop.criteria.urls")),
     path("evaluation/", include("ocop.evaluation.urls")),
+    path("cycle/", include("ocop.cycles.urls")),
     path("api/v1/", api_urls),
     path("django-admin/", admin.site.urls),
 ]

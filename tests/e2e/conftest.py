@@ -43,6 +43,8 @@ def demo_data(transactional_db):
     call_command("load_admin_units", province=["38"], verbosity=0)
     call_command("load_calendar", verbosity=0)
     call_command("load_product_categories", verbosity=0)
+    call_command("load_criteria", "--shipped", verbosity=0)
+    call_command("load_dossier_rules", verbosity=0)
     call_command("load_demo", verbosity=0)
 
 

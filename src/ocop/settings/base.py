@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "ocop.certification",
     "ocop.criteria",
     "ocop.evaluation",
+    "ocop.cycles",
     "ocop.api",
 ]
 

@@ -22,6 +22,7 @@ from ocop.criteria.domain.queries import bands_for, compiled_sheet, level_rule
 from ..enums import ItemStatus, SessionState, SheetStatus
 from ..models import AgendaItem, CriterionScore, Reopening, RoundResult, Scoresheet
 from ..rules import is_chair
+from ..signals import result_decided
 from . import queries
 
 
@@ -217,6 +218,8 @@ def _compute(item: AgendaItem, submitted: list[Scoresheet]) -> RoundResult:
         item.disqualified = ranking.disqualified
         item.decided_at = timezone.now()
     item.save()
+    if not flagged:
+        result_decided.send(sender=AgendaItem, item=item)
     log_action(
         action="ocop.evaluation.flagged" if flagged else "ocop.evaluation.result",
         obj=item.session,

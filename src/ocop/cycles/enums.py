@@ -1,0 +1,48 @@
+from datetime import date
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# Decision 1489/QĐ-TTg: from this date the district level is abolished and
+# dossiers go commune → province → centre. Earlier dossiers follow the 148 path.
+PATH_1489_FROM = date(2025, 7, 6)
+
+
+class PhaseKind(models.TextChoices):
+    PUBLICITY = "publicity", _("publicity and guidance")
+    IDEAS = "ideas", _("receiving product ideas")
+    PLANS = "plans", _("receiving business plans")
+    DEVELOPMENT = "development", _("product development")
+    EVALUATION = "evaluation", _("evaluation and ranking")
+    PROMOTION = "promotion", _("trade promotion")
+
+
+class IdeaState(models.TextChoices):
+    SUBMITTED = "submitted", _("registered")
+    RECEIVED = "received", _("received by the commune")
+    ACCEPTED = "accepted", _("accepted")
+    REJECTED = "rejected", _("rejected")
+
+
+class DossierKind(models.TextChoices):
+    FIRST = "first", _("first evaluation")
+    RENEWAL = "renewal", _("renewal (re-evaluation before expiry)")
+    UPGRADE = "upgrade", _("upgrade (nâng hạng)")
+
+
+class DossierPath(models.TextChoices):
+    P1489 = "1489", _("commune → province → centre (from 6 July 2025)")
+    P148 = "148", _("commune → district → province → centre (before 6 July 2025)")
+
+
+class DossierState(models.TextChoices):
+    DRAFT = "draft", _("being prepared")
+    SUBMITTED = "submitted", _("submitted to the commune")
+    RETURNED = "returned", _("returned for supplements")
+    FORWARDED = "forwarded", _("forwarded to the province")
+    DISTRICT = "district", _("at the district (before 6 July 2025)")
+    PRECHECKED = "prechecked", _("pre-checked by the advisory team")
+    SCHEDULED = "scheduled", _("on a council session")
+    EVALUATED = "evaluated", _("evaluated")
+    PROPOSED = "proposed", _("proposed to the centre")
+    WITHDRAWN = "withdrawn", _("withdrawn")
