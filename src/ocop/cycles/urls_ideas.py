@@ -1,0 +1,3 @@
+"""URLs of cycles, phases, rounds, ideas and business plans (views_ideas.py)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""URLs of "my tasks" and overdue lists (views_tasks.py)."""
+
+urlpatterns = []
