@@ -25,6 +25,22 @@ from ocop.products.enums import OcopStatus
 from ocop.products.models import Product, ProductCategory
 
 PROVINCE_CODE = "38"  # Tỉnh Thanh Hóa
+CYCLE = {
+    "year": 2026,
+    "title": "Chu trình OCOP thường niên năm 2026 tỉnh Thanh Hóa",
+    "phases": [
+        ("publicity", date(2026, 1, 15), date(2026, 3, 31)),
+        ("ideas", date(2026, 2, 1), date(2026, 4, 30)),
+        ("plans", date(2026, 3, 1), date(2026, 5, 31)),
+        ("development", date(2026, 4, 1), date(2026, 9, 30)),
+        ("evaluation", date(2026, 6, 1), date(2026, 12, 20)),
+        ("promotion", date(2026, 7, 1), date(2026, 12, 31)),
+    ],
+    "rounds": [
+        (1, "Đợt 1 năm 2026", date(2026, 6, 30)),
+        (2, "Đợt 2 năm 2026", date(2026, 11, 30)),
+    ],
+}
 COMMUNES = ["Hoằng Hóa", "Hậu Lộc", "Hạc Thành", "Sầm Sơn"]
 
 SUBJECTS = [
@@ -216,6 +232,7 @@ class Command(BaseCommand):
                 subject = subjects[scope]
             RoleAssignment.objects.get_or_create(user=user, role=role, unit=unit, subject=subject)
         session = self._council(province)
+        self._cycle(province)
         self.stdout.write(
             f"Demo data: {len(subjects)} subjects, {len(PRODUCTS)} products, "
             f"{len(ACCOUNTS)} accounts in {province.full_name}"
@@ -266,3 +283,26 @@ class Command(BaseCommand):
             by=officer,
         )
         return session
+
+    def _cycle(self, province):
+        """The province's 2026 cycle with its phases and two evaluation rounds
+        (created only if missing)."""
+        from ocop.cycles.models import Cycle, EvaluationRound, Phase  # noqa: PLC0415
+
+        cycle, created = Cycle.objects.get_or_create(
+            province=province,
+            year=CYCLE["year"],
+            defaults={
+                "title": CYCLE["title"],
+                "created_by": User.objects.get(username=COUNCIL_OFFICER),
+            },
+        )
+        if not created:
+            return cycle
+        for kind, starts_on, ends_on in CYCLE["phases"]:
+            Phase.objects.create(cycle=cycle, kind=kind, starts_on=starts_on, ends_on=ends_on)
+        for number, title, deadline in CYCLE["rounds"]:
+            EvaluationRound.objects.create(
+                cycle=cycle, number=number, title=title, submission_deadline=deadline
+            )
+        return cycle
