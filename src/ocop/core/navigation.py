@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ocop.accounts.enums import Role
 from ocop.accounts.rules import can_manage_accounts, scope_for
 from ocop.criteria.rules import can_view_criteria
+from ocop.cycles.rules import COMMUNE_ROLES, PRODUCER_ROLES, PROVINCE_ROLES
 from ocop.evaluation.rules import VIEWER_ROLES as EVALUATION_ROLES
 
 
@@ -23,6 +24,8 @@ def navigation_for(user) -> list[NavItem]:
         return []
     scope = scope_for(user)
     items = [NavItem(_("Overview"), reverse("core:dashboard"), "dashboard")]
+    if scope.roles & {*PRODUCER_ROLES, *COMMUNE_ROLES, *PROVINCE_ROLES}:
+        items.append(NavItem(_("My tasks"), reverse("cycles:tasks"), "tasks"))
     sees_registry = scope.roles & set(Role.registry_roles)
     if sees_registry:
         items.append(NavItem(_("Subjects"), reverse("producers:list"), "subjects"))

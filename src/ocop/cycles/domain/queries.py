@@ -1,15 +1,15 @@
 """Reads: what each person may see, their tasks, overdue items."""
 
 from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
 
+from ocop.accounts.rules import scope_for
 from ocop.cycles import rules
 from ocop.cycles.enums import DossierState, IdeaState
 from ocop.cycles.models import Cycle, Dossier, Idea
 
 
 def cycles_visible_to(user):
-    from ocop.accounts.rules import scope_for  # noqa: PLC0415
-
     scope = scope_for(user)
     if scope.is_national():
         return Cycle.objects.all().select_related("province")
@@ -61,44 +61,66 @@ CHECKS = {
 }
 
 
-def my_tasks(user) -> dict:
-    """Dossiers and ideas waiting for this user, oldest first."""
-    dossiers = [
-        d
-        for d in dossiers_visible_to(user)
-        .filter(state__in=list(WAITING_ON))
-        .order_by("state_changed_at", "created_at")
-        if _waits_for(user, d)
-    ]
-    ideas = [
-        i
-        for i in ideas_visible_to(user)
-        .filter(state__in=[IdeaState.SUBMITTED, IdeaState.RECEIVED, IdeaState.ACCEPTED])
-        .order_by("registered_at")
-        if _idea_waits_for(user, i)
-    ]
-    return {"dossiers": dossiers, "ideas": ideas}
+# The roles that act for each side, as the predicates in ``rules`` define them.
+SIDE_ROLES = {
+    "producer": rules.PRODUCER_ROLES,
+    "commune": rules.COMMUNE_ROLES,
+    "province": rules.PROVINCE_ROLES,
+    "scheduler": rules.SCHEDULER_ROLES,
+}
 
 
-def _waits_for(user, dossier) -> bool:
-    side = WAITING_ON.get(dossier.state)
+def _side_q(user, side: str, **paths) -> Q:
+    """Objects whose unit (or subject) the user covers with the roles of ``side``."""
+    scope = scope_for(user)
+    roles = SIDE_ROLES[side]
+    if not scope.roles.intersection(roles):
+        return Q(pk__in=[])
     if side == "producer":
-        return rules.acts_for_subject(user, dossier.subject)
+        # Only the subject's own people: a commune officer may act on their
+        # behalf, but drafts are not the commune's task.
+        return scope.q(subject=paths["subject"], roles=roles)
     if side == "commune":
-        return rules.is_commune_officer_for(user, dossier.commune)
-    if side == "evaluated" or (side == "scheduler" and dossier.state == DossierState.EVALUATED):
-        return bool(dossier.agenda_item and dossier.agenda_item.proposed) and rules.scheduler(
-            user, dossier
-        )
-    return side in CHECKS and CHECKS[side](user, dossier)
+        return scope.q(commune=paths["commune"], roles=roles)
+    return scope.q(province=paths["province"], commune=paths["commune"], roles=roles)
 
 
-def _idea_waits_for(user, idea) -> bool:
-    if idea.state == IdeaState.SUBMITTED:
-        return rules.is_commune_officer_for(user, idea.commune)
-    if idea.state == IdeaState.RECEIVED:
-        return rules.scheduler(user, idea)
-    return rules.acts_for_subject(user, idea.subject) and not hasattr(idea, "plan")
+def my_tasks(user) -> dict:
+    """Dossiers and ideas waiting for this user, oldest first (two querysets).
+
+    A dossier waits for the side ``WAITING_ON`` names for its state; an
+    evaluated one waits for the office only when the council proposed it to
+    the centre. An idea waits for the commune (registered), the province
+    (received) or its producer (accepted, no business plan yet).
+    """
+    if user is None or not user.is_authenticated:
+        return {"dossiers": Dossier.objects.none(), "ideas": Idea.objects.none()}
+    paths = {"subject": "subject", "commune": "commune", "province": "province"}
+    waiting = Q(pk__in=[])
+    for side in SIDE_ROLES:
+        states = [s for s, who in WAITING_ON.items() if who == side]
+        condition = Q(state__in=states) & _side_q(user, side, **paths)
+        if DossierState.EVALUATED in states:
+            condition &= ~Q(state=DossierState.EVALUATED) | Q(agenda_item__proposed=True)
+        waiting |= condition
+    dossiers = (
+        dossiers_visible_to(user)
+        .filter(waiting)
+        .annotate(waiting_since=Coalesce("state_changed_at", "created_at"))
+        .order_by("waiting_since", "pk")
+    )
+    ideas_waiting = (
+        (Q(state=IdeaState.SUBMITTED) & _side_q(user, "commune", **paths))
+        | (Q(state=IdeaState.RECEIVED) & _side_q(user, "scheduler", **paths))
+        | (Q(state=IdeaState.ACCEPTED, plan__isnull=True) & _side_q(user, "producer", **paths))
+    )
+    ideas = (
+        ideas_visible_to(user)
+        .filter(ideas_waiting)
+        .annotate(waiting_since=Coalesce("decided_at", "registered_at"))
+        .order_by("waiting_since", "pk")
+    )
+    return {"dossiers": dossiers, "ideas": ideas}
 
 
 def overdue_by_commune(user):
