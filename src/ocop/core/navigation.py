@@ -30,6 +30,8 @@ def navigation_for(user) -> list[NavItem]:
     if sees_registry:
         items.append(NavItem(_("Subjects"), reverse("producers:list"), "subjects"))
         items.append(NavItem(_("Products"), reverse("products:list"), "products"))
+    if scope.roles & {*PRODUCER_ROLES, *COMMUNE_ROLES, *PROVINCE_ROLES}:
+        items.append(NavItem(_("Dossiers"), reverse("cycles:dossiers"), "dossiers"))
     if scope.roles & {*EVALUATION_ROLES, Role.COUNCIL_MEMBER} or user.council_memberships.exists():
         items.append(NavItem(_("Evaluation"), reverse("evaluation:home"), "evaluation"))
     if can_view_criteria(user):

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Q
+from django.db.models import F, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -479,6 +479,13 @@ def scoresheet(request, pk: int):
         ).order_by("doc_type")
     )
     today = timezone.localdate()
+    # The evaluation dossier the product came with, if any (cycles.Dossier.agenda_item).
+    dossier = getattr(item, "dossier", None)
+    self_assessment_total = (
+        dossier.answers.filter(by="self").aggregate(total=Sum("points"))["total"] or 0
+        if dossier is not None
+        else None
+    )
 
     def evidence(criterion):
         if not criterion.prefill:
@@ -499,6 +506,8 @@ def scoresheet(request, pk: int):
             "parts": tree.parts.all(),
             "editable": editable,
             "documents": documents,
+            "dossier": dossier,
+            "self_assessment_total": self_assessment_total,
             "nav_active": "evaluation",
         },
     )
