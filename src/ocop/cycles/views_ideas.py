@@ -52,7 +52,11 @@ def _flash(request, error: ValidationError | PermissionDenied) -> None:
 
 
 def cycle_list(request):
-    cycles = queries.cycles_visible_to(request.user).annotate(n_ideas=Count("ideas"))
+    cycles = (
+        queries.cycles_visible_to(request.user)
+        .annotate(n_ideas=Count("ideas"))
+        .order_by("-year", "province__name", "pk")
+    )
     page = Paginator(cycles, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -88,10 +92,14 @@ def _cycle(request, pk: int):
     return get_object_or_404(queries.cycles_visible_to(request.user), pk=pk)
 
 
-def cycle_edit(request, pk: int):
-    cycle = _cycle(request, pk)
+def _require_manager(request, cycle) -> None:
     if not cycle_domain.can_manage_cycle(request.user, cycle.province):
         raise PermissionDenied(_("Only the province's OCOP officers may manage its cycle."))
+
+
+def cycle_edit(request, pk: int):
+    cycle = _cycle(request, pk)
+    _require_manager(request, cycle)
     form = CycleForm(request.POST or None, instance=cycle, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -139,6 +147,7 @@ def cycle_detail(request, pk: int, phase_form=None, round_form=None):
 @require_POST
 def phase_set(request, pk: int):
     cycle = _cycle(request, pk)
+    _require_manager(request, cycle)
     form = PhaseForm(request.POST)
     if form.is_valid():
         try:
@@ -154,6 +163,7 @@ def phase_set(request, pk: int):
 @require_POST
 def round_add(request, pk: int):
     cycle = _cycle(request, pk)
+    _require_manager(request, cycle)
     form = RoundForm(request.POST)
     if form.is_valid():
         try:
