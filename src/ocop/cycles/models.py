@@ -136,6 +136,10 @@ class Idea(models.Model):
         verbose_name = _("product idea")
         verbose_name_plural = _("product ideas")
         ordering = ["-registered_at"]
+        indexes = [
+            models.Index(fields=["province", "state", "plan_due"]),
+            models.Index(fields=["commune", "state"]),
+        ]
 
     def __str__(self):
         return self.product_name
