@@ -1,9 +1,13 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.db.models import Count
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from ocop.accounts.domain.queries import active_assignments
+from ocop.core.domain.inbox import mark_all_read, notifications_for
 from ocop.producers.domain.queries import subjects_visible_to
 from ocop.products.domain.queries import products_visible_to
 
@@ -26,6 +30,21 @@ def dashboard(request):
         "products_by_status": products.order_by().values("status").annotate(n=Count("id")),
     }
     return render(request, "core/dashboard.html", context)
+
+
+@require_GET
+def inbox(request):
+    """The signed-in person's notifications, newest first."""
+    page = Paginator(notifications_for(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "core/inbox.html", {"page": page, "nav_active": "inbox"})
+
+
+@require_POST
+def inbox_mark_read(request):
+    count = mark_all_read(by=request.user)
+    if count:
+        messages.success(request, _("All notifications marked as read."))
+    return redirect("core:inbox")
 
 
 @require_GET
