@@ -86,7 +86,7 @@ def test_a_reminder_goes_to_the_next_actor_once(
     assert texts(province_officer) == []
     assert [m.to for m in mail.outbox] == [[officer_x.email]]
     assert list(SentReminder.objects.values_list("key", flat=True)) == [
-        f"dossier:{submitted.pk}:submitted:{submitted.due_on.isoformat()}:soon"
+        f"dossier:{submitted.pk}:v{submitted.version}:submitted:{submitted.due_on.isoformat()}:soon"
     ]
 
 
@@ -163,7 +163,8 @@ def test_run_periodic_twice_sends_each_reminder_once(
     assert out.count(f"{name}: ") == 2
     assert sorted(SentReminder.objects.values_list("key", flat=True)) == sorted(
         [
-            f"dossier:{submitted.pk}:submitted:{(today + timedelta(days=1)).isoformat()}:soon",
+            f"dossier:{submitted.pk}:v{submitted.version}:submitted:"
+            f"{(today + timedelta(days=1)).isoformat()}:soon",
             f"idea:{late.pk}:accepted:{late.plan_due.isoformat()}:late",
             f"idea:{soon.pk}:accepted:{soon.plan_due.isoformat()}:soon",
         ]

@@ -130,7 +130,12 @@ def _exclude(users, others) -> list:
 
 
 def dossier_key(dossier: Dossier, kind: str) -> str:
-    return f"dossier:{dossier.pk}:{dossier.state}:{dossier.due_on.isoformat()}:{kind}"
+    # The version tells a resubmission apart from the first submission even
+    # when both fall on the same day (same state, same deadline).
+    return (
+        f"dossier:{dossier.pk}:v{dossier.version}:{dossier.state}:"
+        f"{dossier.due_on.isoformat()}:{kind}"
+    )
 
 
 def idea_key(idea: Idea, kind: str) -> str:

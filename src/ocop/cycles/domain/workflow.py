@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -288,7 +289,9 @@ def _notify_next(transition: Transition, dossier: Dossier, *, reason: str) -> No
         "state": S(dossier.state).label,
     }
     if dossier.due_on:
-        text += " " + _("Next deadline: %(date)s.") % {"date": dossier.due_on.strftime("%d/%m/%Y")}
+        text += " " + _("Next deadline: %(date)s.") % {
+            "date": date_format(dossier.due_on, "SHORT_DATE_FORMAT")
+        }
     if reason:
         text += " " + reason[:200]
     notify(

@@ -5,22 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cycles', '0001_initial'),
-        ('geo', '0001_initial'),
-        ('producers', '0004_national_filter_indexes'),
-        ('products', '0006_national_filter_indexes'),
+        ("cycles", "0001_initial"),
+        ("geo", "0001_initial"),
+        ("producers", "0004_national_filter_indexes"),
+        ("products", "0006_national_filter_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='idea',
-            index=models.Index(fields=['province', 'state', 'plan_due'], name='cycles_idea_provinc_16024a_idx'),
+            model_name="idea",
+            index=models.Index(
+                fields=["province", "state", "plan_due"], name="cycles_idea_provinc_16024a_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='idea',
-            index=models.Index(fields=['commune', 'state'], name='cycles_idea_commune_aa3721_idx'),
+            model_name="idea",
+            index=models.Index(fields=["commune", "state"], name="cycles_idea_commune_aa3721_idx"),
         ),
     ]
