@@ -31,6 +31,7 @@ def navigation_for(user) -> list[NavItem]:
         items.append(NavItem(_("Subjects"), reverse("producers:list"), "subjects"))
         items.append(NavItem(_("Products"), reverse("products:list"), "products"))
     if scope.roles & {*PRODUCER_ROLES, *COMMUNE_ROLES, *PROVINCE_ROLES}:
+        items.append(NavItem(_("OCOP cycle"), reverse("cycles:cycles"), "cycles"))
         items.append(NavItem(_("Dossiers"), reverse("cycles:dossiers"), "dossiers"))
     if scope.roles & {*EVALUATION_ROLES, Role.COUNCIL_MEMBER} or user.council_memberships.exists():
         items.append(NavItem(_("Evaluation"), reverse("evaluation:home"), "evaluation"))
