@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ocop.criteria import engine
@@ -83,7 +84,7 @@ def submission_problems(dossier: Dossier, *, today: date) -> list[str]:
             expired = max(d.expires_on for d in row.documents if d.expires_on)
             problems.append(
                 _("%(label)s expired on %(date)s: attach a valid one before submitting.")
-                % {"label": requirement.label, "date": expired.strftime("%d/%m/%Y")}
+                % {"label": requirement.label, "date": date_format(expired, "SHORT_DATE_FORMAT")}
             )
     missing = unanswered(dossier, by=DossierAnswer.SELF)
     if dossier.sheet_id is None:
