@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ocop.accounts.enums import Role
@@ -62,7 +63,7 @@ def add_item(*, session: Session, product, by, sheet=None) -> AgendaItem:
         if sheet is None:
             raise ValidationError(
                 _("No criteria sheet of the product set “%(set)s” is in force on %(date)s.")
-                % {"set": product.category, "date": session.date.strftime("%d/%m/%Y")}
+                % {"set": product.category, "date": date_format(session.date, "SHORT_DATE_FORMAT")}
             )
     order = (session.items.aggregate(m=Max("order"))["m"] or 0) + 1
     item = AgendaItem.objects.create(session=session, product=product, sheet=sheet, order=order)
