@@ -17,6 +17,20 @@ from tests.factories.registry import SubjectFactory
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _vietnamese_by_default(client, settings):
+    """These tests compare messages with their English source text: this
+    module's pages and messages are read in English (the Vietnamese catalogue
+    is checked complete by tests/core/test_translations.py)."""
+    from django.utils import translation
+
+    translation.activate("en")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    yield
+    translation.deactivate()
+
+
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 

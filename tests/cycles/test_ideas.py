@@ -20,6 +20,20 @@ from tests.factories.geo import province
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _vietnamese_by_default(client, settings):
+    """These tests compare messages with their English source text: this
+    module's pages and messages are read in English (the Vietnamese catalogue
+    is checked complete by tests/core/test_translations.py)."""
+    from django.utils import translation
+
+    translation.activate("en")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    yield
+    translation.deactivate()
+
+
 FRIDAY_BEFORE_2_9 = date(2025, 8, 29)  # 1 and 2 September 2025 are public holidays
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
