@@ -292,6 +292,11 @@ def test_the_province_schedules_a_prechecked_dossier_and_the_council_sees_it(
     body = client.get(reverse("evaluation:scoresheet", args=[sheet.pk])).content.decode()
     assert 'id="dossier-summary"' in body
     assert "nguyên liệu địa phương" in body
+    # Beside each criterion: the producer's and (for local criteria) the commune's answer.
+    first = dossier.sheet.criteria.order_by("order").first()
+    best = max(first.options.all(), key=lambda o: o.points)
+    assert f"Chủ thể tự đánh giá: {best.text}" in body or f"{best.text} (" in body
+    assert body.count("điểm)") >= dossier.sheet.criteria.count()
 
 
 def test_renew_starts_from_an_evaluated_dossier(client, dossier, producer_x):

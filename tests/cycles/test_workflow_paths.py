@@ -118,3 +118,48 @@ def test_withdrawal_needs_a_reason_and_only_before_the_province(dossier, produce
         dossier=dossier, action="withdraw", by=producer_x, reason="Chưa đủ mẫu"
     )
     assert dossier.state == DossierState.WITHDRAWN
+
+
+def test_a_proposed_dossier_goes_to_the_central_council(
+    dossier, producer_x, officer_x, advisory, province_officer
+):
+    from datetime import date
+
+    from ocop.accounts.enums import Role
+    from ocop.criteria.enums import EvaluationLevel
+    from ocop.evaluation.domain import councils, sessions
+    from tests.factories.accounts import user_with_role
+
+    dossier = forwarded(dossier, producer_x, officer_x, advisory)
+    council, members = council_with_members(officer=province_officer, members=3)
+    session = sessions.create_session(
+        council=council, by=province_officer, title="Phiên tỉnh", date=dossier.created_at.date()
+    )
+    dossier = dossier_domain.schedule(dossier=dossier, session=session, by=province_officer)
+    sessions.set_attendance(
+        session=session, present_member_ids=[m.pk for m in members], by=province_officer
+    )
+    sessions.set_session_state(session=session, new_state="open", by=province_officer)
+    for member in members:
+        fill(Scoresheet.objects.get(item=dossier.agenda_item, member=member))
+    dossier = set_dossier_state(dossier=dossier, action="propose", by=province_officer)
+
+    central_officer = user_with_role(Role.CENTRAL_OFFICER)
+    central = councils.create_council(
+        by=central_officer,
+        name="Hội đồng Trung ương",
+        level=EvaluationLevel.CENTRAL,
+        unit=None,
+        decision_number="1/QĐ-BNNMT",
+        decision_date=date(2025, 8, 1),
+    )
+    central_session = sessions.create_session(
+        council=central, by=central_officer, title="Phiên TW", date=dossier.created_at.date()
+    )
+    with pytest.raises(PermissionDenied):
+        dossier_domain.schedule(dossier=dossier, session=central_session, by=province_officer)
+    with pytest.raises(ValidationError):
+        dossier_domain.schedule(dossier=dossier, session=session, by=central_officer)
+    dossier = dossier_domain.schedule(dossier=dossier, session=central_session, by=central_officer)
+    assert dossier.state == DossierState.SCHEDULED
+    assert dossier.agenda_item.session == central_session

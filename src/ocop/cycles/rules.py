@@ -65,3 +65,11 @@ def visible_q(user, *, commune="commune", province="province", subject="subject"
     """Objects with commune/province/subject fields in the user's scope."""
     roles = (*PRODUCER_ROLES, *COMMUNE_ROLES, *PROVINCE_ROLES)
     return scope_for(user).q(province=province, commune=commune, subject=subject, roles=roles)
+
+
+CENTRAL_ROLES = (Role.CENTRAL_OFFICER, Role.CENTRAL_ADMIN)
+
+
+def central(user, obj) -> bool:
+    """The central office, which puts proposed products on the central council."""
+    return scope_for(user).is_national(CENTRAL_ROLES)

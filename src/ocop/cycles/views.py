@@ -217,11 +217,14 @@ def _commune_form(dossier: Dossier, data=None) -> CommuneCheckForm:
 
 
 def _planned_sessions(dossier: Dossier):
-    return (
-        Session.objects.filter(state=SessionState.PLANNED, council__unit=dossier.province_id)
-        .select_related("council")
-        .order_by("date")
-    )
+    """Planned sessions of the province's councils, or of the central council
+    for a dossier proposed to the centre."""
+    sessions = Session.objects.filter(state=SessionState.PLANNED)
+    if dossier.state == DossierState.PROPOSED:
+        sessions = sessions.filter(council__level="central")
+    else:
+        sessions = sessions.filter(council__unit=dossier.province_id)
+    return sessions.select_related("council").order_by("date")
 
 
 def _render_detail(request, dossier, *, registration=None, commune=None, posted=None, status=200):
@@ -256,7 +259,7 @@ def _render_detail(request, dossier, *, registration=None, commune=None, posted=
     if commune_step:
         inline.update(FORWARD_ACTIONS)
     sessions = None
-    if dossier.state == DossierState.PRECHECKED and rules.scheduler(user, dossier):
+    if dossier_domain.can_schedule(user, dossier):
         sessions = ScheduleForm(sessions=_planned_sessions(dossier))
     return render(
         request,

@@ -18,7 +18,7 @@ from ocop.products.models import Product
 from .domain import councils as council_domain
 from .domain import queries, scoring
 from .domain import sessions as session_domain
-from .domain.evidence import evidence_for
+from .domain.evidence import dossier_answer_lines, evidence_for
 from .enums import Body, ItemStatus, SessionState, SheetStatus
 from .forms import CloseForm, ConflictForm, CouncilForm, MemberForm, ReasonForm, SessionForm
 from .models import Conflict, CouncilMember, Scoresheet
@@ -487,12 +487,15 @@ def scoresheet(request, pk: int):
         else None
     )
 
+    dossier_answers = dossier_answer_lines(dossier, tree) if dossier is not None else {}
+
     def evidence(criterion):
-        if not criterion.prefill:
-            return []
-        return evidence_for(
-            key=criterion.prefill, product=item.product, documents=documents, today=today
-        )
+        lines = list(dossier_answers.get(criterion.pk, []))
+        if criterion.prefill:
+            lines += evidence_for(
+                key=criterion.prefill, product=item.product, documents=documents, today=today
+            )
+        return lines
 
     return render(
         request,

@@ -333,19 +333,46 @@ def start_from(*, previous: Dossier, kind: str, by) -> Dossier:
     return dossier
 
 
+def can_schedule(user, dossier: Dossier) -> bool:
+    """A pre-checked dossier goes on a provincial session (province office);
+    one proposed to the centre on a central session (central office)."""
+    if dossier.state == DossierState.PRECHECKED:
+        return rules.scheduler(user, dossier)
+    if dossier.state == DossierState.PROPOSED:
+        return rules.central(user, dossier)
+    return False
+
+
 @transaction.atomic
 def schedule(*, dossier: Dossier, session, by) -> Dossier:
-    """Put a pre-checked dossier's product on a council session's agenda."""
+    """Put the dossier's product on a council session's agenda: a pre-checked
+    dossier on its province's council, a proposed one on the central council."""
     from ocop.evaluation.domain.sessions import add_item  # noqa: PLC0415 -- evaluation is below
 
-    if not rules.scheduler(by, dossier):
+    dossier = _fresh(dossier)
+    central = dossier.state == DossierState.PROPOSED
+    if not can_schedule(by, dossier):
+        if dossier.state not in (DossierState.PRECHECKED, DossierState.PROPOSED):
+            raise ValidationError(
+                _(
+                    "Only a pre-checked dossier, or one proposed to the centre, "
+                    "goes on a council session."
+                )
+            )
         raise PermissionDenied(_("You cannot put dossiers on council sessions."))
-    if dossier.state != DossierState.PRECHECKED:
-        raise ValidationError(_("Only a pre-checked dossier goes on a council session."))
+    level = session.council.level
+    if central and level != "central":
+        raise ValidationError(
+            _("A dossier proposed to the centre goes on a central council session.")
+        )
+    if not central and (level == "central" or session.council.unit_id != dossier.province_id):
+        raise ValidationError(_("Choose a session of the province's council."))
     item = add_item(session=session, product=dossier.product, by=by, sheet=dossier.sheet)
     Dossier.objects.filter(pk=dossier.pk).update(agenda_item=item)
     dossier.agenda_item = item
-    return workflow.set_dossier_state(dossier=dossier, action="schedule", by=by)
+    return workflow.set_dossier_state(
+        dossier=dossier, action="schedule_central" if central else "schedule", by=by
+    )
 
 
 def on_result_decided(sender, *, item, **kwargs) -> None:

@@ -126,6 +126,13 @@ TRANSITIONS = (
         rules.scheduler,
     ),
     Transition(
+        "schedule_central",
+        gettext_lazy("Put on the central council's session"),
+        (S.PROPOSED,),
+        S.SCHEDULED,
+        rules.central,
+    ),
+    Transition(
         "evaluated",
         gettext_lazy("Council result recorded"),
         (S.SCHEDULED,),
@@ -153,7 +160,7 @@ def available(user, dossier: Dossier) -> list[Transition]:
         for t in TRANSITIONS
         if dossier.state in t.sources
         and dossier.path in t.paths
-        and t.action not in ("schedule", "evaluated")  # done by the session, not a button
+        and t.action not in ("schedule", "schedule_central", "evaluated")  # done by the session
         and t.allowed(user, dossier)
     ]
 
@@ -217,7 +224,7 @@ def _check(transition: Transition, dossier: Dossier, *, today) -> None:
         problems = checks.submission_problems(dossier, today=today)
     elif transition.action in ("forward", "forward_district"):
         problems = checks.forwarding_problems(dossier)
-    elif transition.action == "schedule":
+    elif transition.action in ("schedule", "schedule_central"):
         problems = [] if dossier.agenda_item_id else [_("Choose the council session.")]
     elif transition.action == "propose":
         item = dossier.agenda_item

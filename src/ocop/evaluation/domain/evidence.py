@@ -13,6 +13,7 @@ member judges the option themselves. Until the evaluation dossier exists
 
 from datetime import date
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from ocop.producers.enums import DocumentType
@@ -48,3 +49,27 @@ def evidence_for(*, key: str, product, documents, today: date) -> list[str]:
             _("No %(type)s in the registry.") % {"type": DocumentType(name).label.lower()}
         ]
     return []
+
+
+def dossier_answer_lines(dossier, tree) -> dict[int, list[str]]:
+    """Per criterion id: the producer's self-assessment and, for the local
+    criteria, the commune's assessment from the product's evaluation dossier
+    (read through the reverse relation, so evaluation does not import cycles)."""
+    options = {c.pk: {o.code: o.text for o in c.options.all()} for c in tree.criteria.all()}
+    labels = {"self": _("Self-assessment"), "commune": _("Commune")}
+    lines: dict[int, list[str]] = {}
+    for answer in dossier.answers.order_by("by"):
+        if answer.criterion_id not in options:
+            continue
+        chosen = "; ".join(options[answer.criterion_id].get(code, code) for code in answer.options)
+        if answer.value is not None:
+            chosen = str(answer.value)
+        lines.setdefault(answer.criterion_id, []).append(
+            _("%(who)s: %(chosen)s (%(points)s pts)")
+            % {
+                "who": labels.get(answer.by, answer.by),
+                "chosen": chosen or "—",
+                "points": number_format(answer.points, 2),
+            }
+        )
+    return lines
