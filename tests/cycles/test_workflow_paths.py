@@ -163,3 +163,30 @@ def test_a_proposed_dossier_goes_to_the_central_council(
     dossier = dossier_domain.schedule(dossier=dossier, session=central_session, by=central_officer)
     assert dossier.state == DossierState.SCHEDULED
     assert dossier.agenda_item.session == central_session
+
+
+def test_a_product_withdrawn_from_the_session_can_be_scheduled_again(
+    dossier, producer_x, officer_x, advisory, province_officer
+):
+    from ocop.evaluation.domain import sessions
+
+    dossier = forwarded(dossier, producer_x, officer_x, advisory)
+    council, members = council_with_members(officer=province_officer, members=3)
+    first = sessions.create_session(
+        council=council, by=province_officer, title="Phiên 1", date=dossier.created_at.date()
+    )
+    dossier = dossier_domain.schedule(dossier=dossier, session=first, by=province_officer)
+    sessions.set_attendance(
+        session=first, present_member_ids=[m.pk for m in members], by=province_officer
+    )
+    sessions.set_session_state(session=first, new_state="open", by=province_officer)
+    sessions.withdraw_item(item=dossier.agenda_item, by=members[0].user, reason="Thiếu mẫu")
+    dossier.refresh_from_db()
+    assert dossier.state == DossierState.PRECHECKED
+    assert dossier.agenda_item is None
+    second = sessions.create_session(
+        council=council, by=province_officer, title="Phiên 2", date=dossier.created_at.date()
+    )
+    dossier = dossier_domain.schedule(dossier=dossier, session=second, by=province_officer)
+    assert dossier.state == DossierState.SCHEDULED
+    assert dossier.agenda_item.session == second

@@ -380,3 +380,20 @@ def on_result_decided(sender, *, item, **kwargs) -> None:
     dossier = Dossier.objects.filter(agenda_item=item, state=DossierState.SCHEDULED).first()
     if dossier is not None:
         workflow.set_dossier_state(dossier=dossier, action="evaluated", by=None, system=True)
+
+
+def on_item_withdrawn(sender, *, item, **kwargs) -> None:
+    """The chair withdrew the product from the session (signal receiver): its
+    dossier goes back to be put on another session."""
+    dossier = Dossier.objects.filter(agenda_item=item, state=DossierState.SCHEDULED).first()
+    if dossier is None:
+        return
+    central = item.session.council.level == "central"
+    workflow.set_dossier_state(
+        dossier=dossier,
+        action="unschedule_central" if central else "unschedule",
+        by=None,
+        reason=_("Withdrawn from the session “%(session)s”.") % {"session": item.session.title},
+        system=True,
+    )
+    Dossier.objects.filter(pk=dossier.pk).update(agenda_item=None)

@@ -126,6 +126,21 @@ TRANSITIONS = (
         rules.scheduler,
     ),
     Transition(
+        "unschedule",
+        gettext_lazy("Withdrawn from the council session"),
+        (S.SCHEDULED,),
+        S.PRECHECKED,
+        rules.scheduler,
+        notify="scheduler",
+    ),
+    Transition(
+        "unschedule_central",
+        gettext_lazy("Withdrawn from the central council's session"),
+        (S.SCHEDULED,),
+        S.PROPOSED,
+        rules.central,
+    ),
+    Transition(
         "schedule_central",
         gettext_lazy("Put on the central council's session"),
         (S.PROPOSED,),
@@ -150,6 +165,8 @@ TRANSITIONS = (
     ),
 )
 BY_ACTION = {t.action: t for t in TRANSITIONS}
+# Taken by the council session (scheduling, withdrawal, result), never by a button.
+SESSION_ACTIONS = ("schedule", "schedule_central", "unschedule", "unschedule_central", "evaluated")
 EDITABLE_STATES = (S.DRAFT, S.RETURNED)
 
 
@@ -160,7 +177,7 @@ def available(user, dossier: Dossier) -> list[Transition]:
         for t in TRANSITIONS
         if dossier.state in t.sources
         and dossier.path in t.paths
-        and t.action not in ("schedule", "schedule_central", "evaluated")  # done by the session
+        and t.action not in SESSION_ACTIONS
         and t.allowed(user, dossier)
     ]
 

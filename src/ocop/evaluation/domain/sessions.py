@@ -16,6 +16,7 @@ from ocop.criteria.domain.queries import sheets_for_product_set
 from ..enums import Body, ConflictKind, ConflictSource, ItemStatus, SessionState
 from ..models import AgendaItem, Attendance, Conflict, Scoresheet, Session
 from ..rules import can_manage_council, can_manage_session, is_chair, member_of
+from ..signals import item_withdrawn
 from . import queries
 
 
@@ -110,6 +111,7 @@ def withdraw_item(*, item: AgendaItem, by, reason: str) -> AgendaItem:
         raise ValidationError(_("Give the reason for withdrawing the product."))
     item.status = ItemStatus.WITHDRAWN
     item.save(update_fields=["status"])
+    item_withdrawn.send(sender=AgendaItem, item=item)
     log_action(
         action="ocop.session.item_withdrawn",
         by=by,
