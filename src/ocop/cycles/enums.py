@@ -1,11 +1,8 @@
-from datetime import date
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# Decision 1489/QĐ-TTg: from this date the district level is abolished and
-# dossiers go commune → province → centre. Earlier dossiers follow the 148 path.
-PATH_1489_FROM = date(2025, 7, 6)
+# Which path a dossier takes is derived from the recognition rules
+# (criteria/data/rules.yaml): see cycles.domain.dossiers.path_on.
 
 
 class PhaseKind(models.TextChoices):

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from ocop.accounts.rules import has_role
 from ocop.core.domain.activity import history_for
 from ocop.criteria import engine
-from ocop.criteria.domain.queries import compiled_sheet, sheet_with_tree
+from ocop.criteria.domain.queries import answers_by_code, compiled_sheet, sheet_with_tree
 from ocop.evaluation.enums import SessionState
 from ocop.evaluation.models import Session
 from ocop.geo.models import AdminUnit
@@ -147,13 +147,7 @@ def dossier_create(request):
 
 def _answers_by_code(dossier: Dossier, by_kind: str):
     compiled = compiled_sheet(dossier.sheet_id)
-    code_of = {pk: code for code, pk in compiled.criterion_ids.items()}
-    answers = {
-        code_of[a.criterion_id]: engine.Answer(options=frozenset(a.options or ()), value=a.value)
-        for a in dossier.answers.filter(by=by_kind)
-        if a.criterion_id in code_of
-    }
-    return compiled, answers
+    return compiled, answers_by_code(dossier.answers.filter(by=by_kind), dossier.sheet_id)
 
 
 def _score(dossier: Dossier, by_kind: str = DossierAnswer.SELF) -> dict | None:

@@ -109,16 +109,6 @@ def sheets_for_product_set(category, *, on: date):
     )
 
 
-def legal_basis_on(on: date) -> LegalBasis | None:
-    """The criteria decision in force on a date (amending decisions excluded)."""
-    return (
-        LegalBasis.objects.filter(in_force(on), bands__isnull=False)
-        .distinct()
-        .order_by("-effective_from")
-        .first()
-    )
-
-
 def bands_for(legal_basis: LegalBasis) -> list[engine.Band]:
     return [
         engine.Band(star=b.star, min_score=b.min_score, max_score=b.max_score)
@@ -152,6 +142,19 @@ class CompiledSheet:
 
 
 _COMPILED: dict[tuple[int, str], CompiledSheet] = {}
+
+
+def answers_by_code(rows, sheet_id: int) -> dict[str, engine.Answer]:
+    """Stored answers (rows with ``criterion_id``, ``options``, ``value``) as the
+    engine's answers by criterion code; rows of other sheets are ignored."""
+    code_of = {pk: code for code, pk in compiled_sheet(sheet_id).criterion_ids.items()}
+    return {
+        code_of[row.criterion_id]: engine.Answer(
+            options=frozenset(row.options or ()), value=row.value
+        )
+        for row in rows
+        if row.criterion_id in code_of
+    }
 
 
 def compiled_sheet(sheet_id: int) -> CompiledSheet:

@@ -7,7 +7,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ocop.criteria import engine
-from ocop.criteria.domain.queries import compiled_sheet
+from ocop.criteria.domain.queries import answers_by_code, compiled_sheet
 from ocop.cycles.models import Dossier, DossierAnswer, RequiredDocument
 from ocop.producers.enums import DocumentValidity
 
@@ -117,12 +117,7 @@ def unanswered(dossier: Dossier, *, by: str, commune_only: bool = False) -> list
     if dossier.sheet_id is None:
         return []
     compiled = compiled_sheet(dossier.sheet_id)
-    code_of = {pk: code for code, pk in compiled.criterion_ids.items()}
-    answers = {
-        code_of[a.criterion_id]: engine.Answer(options=frozenset(a.options or ()), value=a.value)
-        for a in dossier.answers.filter(by=by)
-        if a.criterion_id in code_of
-    }
+    answers = answers_by_code(dossier.answers.filter(by=by), dossier.sheet_id)
     codes = commune_codes(dossier) if commune_only else None
     return [
         c.code

@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 
 from ocop.core.domain.activity import changed_fields, log_action
 from ocop.criteria import engine
-from ocop.criteria.domain.queries import compiled_sheet, sheets_for_product_set
+from ocop.criteria.domain.queries import compiled_sheet, recognition_rule, sheets_for_product_set
+from ocop.criteria.enums import EvaluationLevel
 from ocop.cycles import rules
-from ocop.cycles.enums import PATH_1489_FROM, DossierKind, DossierPath, DossierState
+from ocop.cycles.enums import DossierKind, DossierPath, DossierState
 from ocop.cycles.models import Dossier, DossierAnswer, DossierDocument
 from ocop.evaluation.domain.scoring import parse_value
 from ocop.producers.enums import DocumentValidity
@@ -33,7 +34,12 @@ ACTIVE_STATES = [s for s in DossierState.values if s not in (DossierState.WITHDR
 
 
 def path_on(day: date) -> str:
-    return DossierPath.P1489 if day >= PATH_1489_FROM else DossierPath.P148
+    """The process in force on a date, read from the recognition rules (data):
+    while a district level recognises stars (Decision 148 before 1489), dossiers
+    go through the district; otherwise commune → province → centre."""
+    if recognition_rule(level=EvaluationLevel.DISTRICT, on=day) is not None:
+        return DossierPath.P148
+    return DossierPath.P1489
 
 
 @transaction.atomic

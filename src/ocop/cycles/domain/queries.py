@@ -53,13 +53,6 @@ WAITING_ON = {
     DossierState.PRECHECKED: "scheduler",
     DossierState.EVALUATED: "scheduler",
 }
-CHECKS = {
-    "producer": rules.producer_side,
-    "commune": rules.commune_side,
-    "province": rules.province_side,
-    "scheduler": rules.scheduler,
-}
-
 
 # The roles that act for each side, as the predicates in ``rules`` define them.
 SIDE_ROLES = {

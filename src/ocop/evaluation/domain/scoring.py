@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from ocop.core.domain.activity import log_action
 from ocop.criteria import engine
-from ocop.criteria.domain.queries import bands_for, compiled_sheet, level_rule
+from ocop.criteria.domain.queries import answers_by_code, bands_for, compiled_sheet, level_rule
 
 from ..enums import ItemStatus, SessionState, SheetStatus
 from ..models import AgendaItem, CriterionScore, Reopening, RoundResult, Scoresheet
@@ -32,12 +32,7 @@ def _spec_for(item) -> engine.SheetSpec:
 
 def answers_of(scoresheet, sheet_id: int | None = None) -> dict[str, engine.Answer]:
     """A member's answers by criterion code (uses prefetched answers if any)."""
-    ids = compiled_sheet(sheet_id or scoresheet.item.sheet_id).criterion_ids
-    code_of = {pk: code for code, pk in ids.items()}
-    return {
-        code_of[a.criterion_id]: engine.Answer(options=frozenset(a.options or ()), value=a.value)
-        for a in scoresheet.answers.all()
-    }
+    return answers_by_code(scoresheet.answers.all(), sheet_id or scoresheet.item.sheet_id)
 
 
 def _check_own_draft(scoresheet, by) -> None:

@@ -15,7 +15,7 @@ from ocop.criteria.domain.queries import sheets_for_product_set
 
 from ..enums import Body, ConflictKind, ConflictSource, ItemStatus, SessionState
 from ..models import AgendaItem, Attendance, Conflict, Scoresheet, Session
-from ..rules import can_manage_council, can_manage_session, is_chair, member_of
+from ..rules import can_manage_session, is_chair
 from ..signals import item_withdrawn
 from . import queries
 
@@ -317,11 +317,3 @@ def can_open(user, session) -> bool:
 
 def can_close(user, session) -> bool:
     return session.state == SessionState.OPEN and is_chair(user, session)
-
-
-def membership(user, session):
-    return member_of(user, session.council)
-
-
-def manages(user, session) -> bool:
-    return can_manage_council(user, session.council)
