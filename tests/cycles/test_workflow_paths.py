@@ -22,10 +22,14 @@ def forwarded(dossier, producer, officer, advisory):
     return set_dossier_state(dossier=dossier, action="precheck", by=advisory)
 
 
-def test_every_transition_has_a_label_and_a_deadline_rule_where_someone_waits():
+def test_every_transition_is_labelled_and_tells_whoever_acts_next():
+    from ocop.cycles.domain.queries import WAITING_ON
+
     actions = [t.action for t in TRANSITIONS]
     assert len(actions) == len(set(actions))
     assert all(str(t.label) for t in TRANSITIONS)
+    silent = [t.action for t in TRANSITIONS if t.target in WAITING_ON and not t.notify]
+    assert silent == []
 
 
 def test_148_path_goes_through_the_district(dossier, producer_x, officer_x, province_officer):
