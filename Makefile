@@ -50,6 +50,7 @@ db: setup
 	DEBUG=1 $(MANAGE) load_product_categories
 	DEBUG=1 $(MANAGE) load_criteria --shipped
 	DEBUG=1 $(MANAGE) load_dossier_rules
+	DEBUG=1 $(MANAGE) load_certification_rules
 	DEBUG=1 $(MANAGE) load_demo
 
 run: db

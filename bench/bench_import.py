@@ -235,6 +235,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     call_command("load_admin_units", verbosity=0)
     call_command("load_product_categories", verbosity=0)
+    call_command("load_certification_rules", verbosity=0)
     thanh_hoa = AdminUnit.objects.get(era="2025", level="province", code="38")
 
     rows = int(os.environ.get("BENCH_ROWS", "10000"))

@@ -18,6 +18,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_product_categories", verbosity=0)
         call_command("load_criteria", "--shipped", verbosity=0)
         call_command("load_dossier_rules", verbosity=0)
+        call_command("load_certification_rules", verbosity=0)
         # The set-up's own log entries ("sheet loaded") would show up in tests
         # that read the activity log: every test starts with an empty log.
         from ocop.core.models import ActivityLog

@@ -45,6 +45,7 @@ def demo_data(transactional_db):
     call_command("load_product_categories", verbosity=0)
     call_command("load_criteria", "--shipped", verbosity=0)
     call_command("load_dossier_rules", verbosity=0)
+    call_command("load_certification_rules", verbosity=0)
     call_command("load_demo", verbosity=0)
 
 

@@ -7,5 +7,35 @@ class CertificateSource(models.TextChoices):
     DECISION = "decision", _("recognition decision in the system")
 
 
-# Certificates are valid for 36 months (Decision 148/QĐ-TTg, Phụ lục II).
-VALIDITY_MONTHS = 36
+class CertificateStatus(models.TextChoices):
+    """Stored status. "Expires soon" is not stored: it is derived from the
+    validity date and the expiry-warning window of the rules in force."""
+
+    VALID = "valid", _("valid")
+    EXPIRED = "expired", _("expired")
+    REVOKED = "revoked", _("revoked")
+    SUPERSEDED = "superseded", _("superseded")
+
+
+class LiveStatus(models.TextChoices):
+    """What a person is shown: the stored status judged on a given day."""
+
+    VALID = "valid", _("valid")
+    EXPIRING = "expiring", _("expires soon")
+    EXPIRED = "expired", _("expired")
+    REVOKED = "revoked", _("revoked")
+    SUPERSEDED = "superseded", _("superseded by a newer certificate")
+
+
+class DecisionState(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    ISSUED = "issued", _("issued")
+
+
+class AuthorityLevel(models.TextChoices):
+    """Who recognises (and therefore revokes): province for 3★/4★, the
+    ministry for 5★; districts recognised 3★ before 1/7/2025."""
+
+    DISTRICT = "district", _("district")
+    PROVINCE = "province", _("province")
+    CENTRAL = "central", _("central (ministry)")

@@ -55,3 +55,14 @@ def working_days_between(start: date, end: date) -> int:
         if _is_working(current, exceptions):
             count += 1
     return count
+
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover -- February always has 28 days

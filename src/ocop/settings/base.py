@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "ocop.criteria",
     "ocop.evaluation",
     "ocop.cycles",
+    "ocop.stamps",
+    "ocop.traceability",
+    "ocop.inspections",
     "ocop.api",
 ]
 

@@ -38,7 +38,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
 from ocop.accounts.rules import scope_for
-from ocop.certification.enums import VALIDITY_MONTHS, CertificateSource
+from ocop.certification.domain.rules import NoRuleInForce, rules_table, valid_until_for
+from ocop.certification.enums import CertificateSource, CertificateStatus
 from ocop.certification.models import Certificate
 from ocop.core.domain.activity import log_action
 from ocop.core.text import fold_key, fold_vi
@@ -570,17 +571,6 @@ def parse_registration_number(value) -> str:
     return normalise_registration_number(str(value))
 
 
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover -- February always has 28 days
-
-
 # Permissions ------------------------------------------------------------------
 
 
@@ -994,6 +984,7 @@ class _Importer:
         self.apply_valid = apply_valid
         self.chunk_size = chunk_size
         self.today = today or timezone.localdate()
+        self.certification_rules = None
         self.resolver = AddressResolver()
         self.counts = _Counts()
         self.problems: list[Problem] = []
@@ -1054,6 +1045,16 @@ class _Importer:
             bases[c.legal_basis] = [min(start, c.valid_from), max(end, c.valid_to or date.max)]
         self.bases = sorted(bases.items(), key=lambda item: item[1][0])
         self.group_cache: dict[tuple[str, str], ProductCategory | None] = {}
+
+    def valid_until(self, decision_date: date) -> date | None:
+        """Expiry by the certification rule in force on the decision date
+        (rules are data); ``None`` when no rule is loaded for that date."""
+        if self.certification_rules is None:
+            self.certification_rules = rules_table()
+        try:
+            return valid_until_for(issued_on=decision_date, table=self.certification_rules)
+        except NoRuleInForce:
+            return None
 
     def legal_basis(self, day: date | None) -> str:
         """The decision in force on ``day`` (1048/QĐ-TTg before 24/02/2023,
@@ -1241,7 +1242,7 @@ class _Importer:
         if errors:
             return None
         if decision_date is not None:
-            valid_until = add_months(decision_date, VALIDITY_MONTHS)
+            valid_until = self.valid_until(decision_date)
         return _Row(
             number=number,
             product_name=product_name,
@@ -1708,6 +1709,11 @@ class _Importer:
                 valid_until=row.valid_until,
                 legal_basis=self.legal_basis(row.decision_date),
                 source=CertificateSource.IMPORT,
+                status=(
+                    CertificateStatus.EXPIRED
+                    if row.valid_until is not None and row.valid_until < self.today
+                    else CertificateStatus.VALID
+                ),
             )
             self.new_certificates.append((product, certificate))
         order = (row.decision_date or date.min, 1 << 62)

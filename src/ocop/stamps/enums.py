@@ -1,0 +1,26 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RequestState(models.TextChoices):
+    REQUESTED = "requested", _("requested")
+    APPROVED = "approved", _("approved — stamps issued")
+    REJECTED = "rejected", _("rejected")
+    CANCELLED = "cancelled", _("cancelled by the subject")
+
+
+class StampState(models.TextChoices):
+    ACTIVE = "active", _("active")
+    VOIDED = "voided", _("voided")
+
+
+class VerifyOutcome(models.TextChoices):
+    """What the public verification page tells the person who scanned."""
+
+    VALID = "valid", _("valid")
+    EXPIRING = "expiring", _("valid — expires soon")
+    EXPIRED = "expired", _("certificate expired")
+    REVOKED = "revoked", _("certificate revoked")
+    SUPERSEDED = "superseded", _("replaced by a newer certificate")
+    VOIDED = "voided", _("stamp voided")
+    UNKNOWN = "unknown", _("unknown code")
