@@ -1,0 +1,82 @@
+"""The include the public verification page shows for a batch: the minimum
+traceability fields of Circular 02/2024/TT-BKHCN."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.template.loader import render_to_string
+
+from ocop.traceability.domain.queries import public_batch
+from ocop.traceability.enums import BizStep
+from tests.factories.traceability import VN, ProductionBatchFactory, TraceEventFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _at(*args):
+    return datetime.datetime(*args, tzinfo=VN)
+
+
+@pytest.fixture
+def batch(product_x):
+    batch = ProductionBatchFactory(
+        product=product_x,
+        lot_code="NM-2025-031",
+        production_date=datetime.date(2025, 3, 10),
+        expiry_date=datetime.date(2027, 3, 9),
+        quantity=Decimal("1500.50"),
+        unit="chai 500 ml",
+        standards="TCVN 5107:2018",
+    )
+    # Recorded out of order: the page lists them by time.
+    TraceEventFactory(
+        batch=batch,
+        biz_step=BizStep.PACKING,
+        event_time=_at(2025, 3, 12, 14, 5),
+        place="Xưởng đóng chai Làng X",
+        gln="8931234567896",
+        description="Đóng chai thủy tinh",
+    )
+    TraceEventFactory(
+        batch=batch,
+        biz_step=BizStep.HARVESTING,
+        event_time=_at(2025, 1, 5, 6, 0),
+        place="Bến cá Làng X",
+    )
+    return batch
+
+
+def test_public_batch_prefetches_events(batch, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        loaded = public_batch(batch.pk)
+        steps = [e.biz_step for e in loaded.events.all()]
+    assert steps == [BizStep.HARVESTING, BizStep.PACKING]
+    assert public_batch(0) is None
+    assert public_batch(None) is None
+
+
+def test_include_shows_circular_02_fields(batch, django_assert_num_queries):
+    loaded = public_batch(batch.pk)
+    with django_assert_num_queries(0):
+        html = render_to_string("traceability/_public_batch.html", {"batch": loaded})
+    assert "NM-2025-031" in html
+    assert "10/03/2025" in html  # production date
+    assert "09/03/2027" in html  # use by
+    assert "1.500,50 chai 500 ml" in html  # Vietnamese decimal comma
+    assert "TCVN 5107:2018" in html
+    assert "Bến cá Làng X" in html
+    assert "Xưởng đóng chai Làng X" in html
+    assert "8931234567896" in html
+    assert "Đóng chai thủy tinh" in html
+    # Stages in time order, local time (Asia/Ho_Chi_Minh) dd/mm/yyyy HH:MM.
+    assert html.index("05/01/2025 06:00") < html.index("12/03/2025 14:05")
+    assert "<script" not in html
+    assert "style=" not in html
+
+
+def test_include_without_expiry_or_events(product_x):
+    batch = ProductionBatchFactory(product=product_x, expiry_date=None, standards="")
+    html = render_to_string("traceability/_public_batch.html", {"batch": public_batch(batch.pk)})
+    assert batch.lot_code in html
+    assert "—" in html
