@@ -32,3 +32,12 @@ class TraceEventFactory(factory.django.DjangoModelFactory):
     biz_step = BizStep.PACKING
     event_time = datetime.datetime(2025, 3, 12, 9, 30, tzinfo=VN)
     place = "Xưởng đóng chai, thôn Đông"
+
+
+def StampRequestFor(batch, *, by, quantity=100):
+    """A stamp request that names the production batch (as the stamps app records it)."""
+    from ocop.stamps.models import StampBatch
+
+    return StampBatch.objects.create(
+        product=batch.product, production_batch=batch, quantity=quantity, requested_by=by
+    )

@@ -14,6 +14,16 @@ from tests.factories.traceability import VN, ProductionBatchFactory, TraceEventF
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _vietnamese_by_default(settings):
+    """This page is read in Vietnamese: dates dd/mm/yyyy and a decimal comma."""
+    from django.utils import translation
+
+    translation.activate("vi")
+    yield
+    translation.deactivate()
+
+
 def _at(*args):
     return datetime.datetime(*args, tzinfo=VN)
 
@@ -35,7 +45,7 @@ def batch(product_x):
         biz_step=BizStep.PACKING,
         event_time=_at(2025, 3, 12, 14, 5),
         place="Xưởng đóng chai Làng X",
-        gln="8931234567896",
+        gln="8931234567897",
         description="Đóng chai thủy tinh",
     )
     TraceEventFactory(
@@ -67,7 +77,7 @@ def test_include_shows_circular_02_fields(batch, django_assert_num_queries):
     assert "TCVN 5107:2018" in html
     assert "Bến cá Làng X" in html
     assert "Xưởng đóng chai Làng X" in html
-    assert "8931234567896" in html
+    assert "8931234567897" in html
     assert "Đóng chai thủy tinh" in html
     # Stages in time order, local time (Asia/Ho_Chi_Minh) dd/mm/yyyy HH:MM.
     assert html.index("05/01/2025 06:00") < html.index("12/03/2025 14:05")

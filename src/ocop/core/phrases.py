@@ -55,4 +55,9 @@ ACTION_LABELS = {
     "ocop.subject.changed": _("subject changed"),
     "ocop.subject.consultant_authorised": _("consultant authorised"),
     "ocop.subject.created": _("subject registered"),
+    "ocop.batch.recorded": _("production batch recorded"),
+    "ocop.batch.changed": _("production batch changed"),
+    "ocop.trace_event.recorded": _("traceability step recorded"),
+    "ocop.trace_event.corrected": _("traceability step corrected"),
+    "ocop.trace_event.withdrawn": _("traceability step withdrawn"),
 }

@@ -14,3 +14,11 @@ class BizStep(models.TextChoices):
     SHIPPING = "shipping", _("shipping")
     RECEIVING = "receiving", _("received by a distributor")
     RETAIL_SELLING = "retail_selling", _("retail sale")
+
+
+class ErrorReason(models.TextChoices):
+    """Why an event was declared erroneous (EPCIS 2.0 errorDeclaration, CBV
+    error reasons)."""
+
+    INCORRECT_DATA = "incorrect_data", _("recorded with wrong data (corrected)")
+    DID_NOT_OCCUR = "did_not_occur", _("did not take place (withdrawn)")

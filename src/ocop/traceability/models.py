@@ -1,15 +1,21 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .enums import BizStep
+from .enums import BizStep, ErrorReason
 
 
 class ProductionBatch(models.Model):
     """A production lot of a product (lô sản xuất), recorded by the producer.
     Its fields cover the minimum traceability data of Circular 02/2024/TT-BKHCN
-    together with the product, subject and events."""
+    together with the product, subject and events.
 
+    ``public_id`` identifies the lot outside the site (EPCIS export of a
+    product without a GTIN) without revealing database ids."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     product = models.ForeignKey(
         "products.Product", on_delete=models.PROTECT, related_name="production_batches"
     )
@@ -44,8 +50,14 @@ class ProductionBatch(models.Model):
 
 class TraceEvent(models.Model):
     """An EPCIS 2.0-style event of a batch: what (the batch and quantity),
-    when (event time), where (place, optional GLN), why (business step)."""
+    when (event time), where (place, optional GLN), why (business step).
 
+    Events are append-only: what was recorded is never changed. A mistake is
+    handled as in EPCIS 2.0 (errorDeclaration): the wrong event is marked with
+    the time and reason of the declaration, and a correction is a new event
+    that points to the one it corrects (``corrects``)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     batch = models.ForeignKey(ProductionBatch, on_delete=models.CASCADE, related_name="events")
     biz_step = models.CharField(_("step"), max_length=20, choices=BizStep.choices)
     event_time = models.DateTimeField(_("time"))
@@ -59,6 +71,19 @@ class TraceEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("corrects"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+    )
+    error_declared_at = models.DateTimeField(_("declared wrong at"), null=True, blank=True)
+    error_reason = models.CharField(
+        _("why it was declared wrong"), max_length=20, choices=ErrorReason.choices, blank=True
+    )
+    error_note = models.CharField(_("explanation"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("traceability event")
