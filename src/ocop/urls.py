@@ -16,6 +16,7 @@ urlpatterns = [
     path("criteria/", include("ocop.criteria.urls")),
     path("evaluation/", include("ocop.evaluation.urls")),
     path("cycle/", include("ocop.cycles.urls")),
+    path("traceability/", include("ocop.traceability.urls")),
     path("api/v1/", api_urls),
     path("django-admin/", admin.site.urls),
 ]

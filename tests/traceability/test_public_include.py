@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from ocop.traceability.domain.queries import public_batch
 from ocop.traceability.enums import BizStep
@@ -90,3 +91,53 @@ def test_include_without_expiry_or_events(product_x):
     html = render_to_string("traceability/_public_batch.html", {"batch": public_batch(batch.pk)})
     assert batch.lot_code in html
     assert "—" in html
+
+
+def test_include_shows_corrections_not_the_events_they_replace(product_x, producer_x):
+    from ocop.traceability.domain import batches as domain
+
+    batch = ProductionBatchFactory(product=product_x)
+    wrong = domain.record_event(
+        batch=batch,
+        biz_step=BizStep.PACKING,
+        event_time=_at(2025, 3, 12, 9, 0),
+        place="Xưởng ghi nhầm",
+        by=producer_x,
+    )
+    domain.correct_event(
+        event=wrong,
+        note="Sai xưởng",
+        biz_step=BizStep.PACKING,
+        event_time=_at(2025, 3, 12, 9, 0),
+        place="Xưởng đúng",
+        by=producer_x,
+    )
+    never = domain.record_event(
+        batch=batch,
+        biz_step=BizStep.SHIPPING,
+        event_time=_at(2025, 3, 13, 9, 0),
+        place="Chuyến hàng không có",
+        by=producer_x,
+    )
+    domain.withdraw_event(event=never, note="Nhập nhầm", by=producer_x)
+    html = render_to_string("traceability/_public_batch.html", {"batch": public_batch(batch.pk)})
+    assert "Xưởng đúng" in html
+    assert "Xưởng ghi nhầm" not in html
+    assert "Chuyến hàng không có" not in html
+
+
+def test_include_says_so_when_no_stage_is_in_force(product_x, producer_x):
+    from ocop.traceability.domain import batches as domain
+
+    batch = ProductionBatchFactory(product=product_x)
+    event = domain.record_event(
+        batch=batch,
+        biz_step=BizStep.PACKING,
+        event_time=_at(2025, 3, 12, 9, 0),
+        place="Xưởng",
+        by=producer_x,
+    )
+    domain.withdraw_event(event=event, note="Nhập nhầm", by=producer_x)
+    with translation.override("en"):
+        html = render_to_string("traceability/_public_batch.html", {"batch": batch})
+    assert "No stages recorded." in html
