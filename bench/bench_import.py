@@ -207,7 +207,7 @@ def child(mode: str, path: str) -> None:
 
 
 def child_rss(mode: str, path: Path) -> tuple[float, float]:
-    output = subprocess.run(  # noqa: S603 -- our own module, fixed arguments
+    output = subprocess.run(
         [sys.executable, "-m", "bench.bench_import", "--child", mode, str(path)],
         capture_output=True,
         text=True,
