@@ -52,3 +52,36 @@ class Complaint(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.created_at:%d/%m/%Y}"
+
+
+class FlagReview(models.Model):
+    """An officer's review that clears a flagged stamp, with the flag as it
+    was (the stamp's own flag fields are emptied). Scans before the review no
+    longer count towards a new flag. Kept forever."""
+
+    stamp = models.ForeignKey("stamps.Stamp", on_delete=models.CASCADE, related_name="flag_reviews")
+    flagged_at = models.DateTimeField()
+    flag_reason = models.CharField(_("why flagged"), max_length=300, blank=True)
+    note = models.TextField(_("officer's note"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("review of a flagged stamp")
+        verbose_name_plural = _("reviews of flagged stamps")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["stamp", "-at"]), models.Index(fields=["-flagged_at"])]
+
+    def __str__(self):
+        return f"{self.stamp_id} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ScanCheckpoint(models.Model):
+    """How far the periodic clone check has read the scan log (a watermark),
+    so that each run looks only at stamps scanned since the previous one."""
+
+    name = models.CharField(max_length=50, unique=True)
+    at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.name}: {self.at:%Y-%m-%d %H:%M}"
