@@ -16,9 +16,12 @@ urlpatterns = [
     path("criteria/", include("ocop.criteria.urls")),
     path("evaluation/", include("ocop.evaluation.urls")),
     path("cycle/", include("ocop.cycles.urls")),
+    path("inspections/", include("ocop.inspections.urls")),
     path("traceability/", include("ocop.traceability.urls")),
     path("api/v1/", api_urls),
     path("django-admin/", admin.site.urls),
+    # Public verification pages (QR codes): /s/…, /c/…, /01/… (GS1 Digital Link).
+    path("", include("ocop.stamps.urls_public")),
 ]
 
 handler400 = "ocop.core.views.error_400"

@@ -10,6 +10,7 @@ from ocop.accounts.rules import can_manage_accounts, scope_for
 from ocop.criteria.rules import can_view_criteria
 from ocop.cycles.rules import COMMUNE_ROLES, PRODUCER_ROLES, PROVINCE_ROLES
 from ocop.evaluation.rules import VIEWER_ROLES as EVALUATION_ROLES
+from ocop.inspections.rules import can_view_inspections
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,10 @@ def navigation_for(user) -> list[NavItem]:
         items.append(NavItem(_("Dossiers"), reverse("cycles:dossiers"), "dossiers"))
     if scope.roles & {*EVALUATION_ROLES, Role.COUNCIL_MEMBER} or user.council_memberships.exists():
         items.append(NavItem(_("Evaluation"), reverse("evaluation:home"), "evaluation"))
+    if can_view_inspections(user):
+        items.append(
+            NavItem(_("Complaints and flagged stamps"), reverse("inspections:list"), "inspections")
+        )
     if can_view_criteria(user):
         items.append(NavItem(_("Criteria sheets"), reverse("criteria:list"), "criteria"))
     if can_manage_accounts(user):

@@ -273,3 +273,16 @@ LOGGING = {
 
 # OCOP ---------------------------------------------------------------------
 OCOP_DEMO_PASSWORD = "ocop-demo-2026"
+
+# Public verification page: clone detection (a stamp scanned more than
+# OCOP_CLONE_DISTANCE_KM apart within OCOP_CLONE_WINDOW_HOURS, or by more than
+# OCOP_CLONE_DISTINCT_CLIENTS clients within OCOP_CLONE_CLIENT_WINDOW_DAYS, is
+# flagged), the hourly limit of "report a suspected fake" per client, and the
+# header that carries the client's address behind a reverse proxy (e.g.
+# HTTP_X_REAL_IP; empty: REMOTE_ADDR). Addresses are only ever stored hashed.
+OCOP_CLONE_DISTANCE_KM = float(os.environ.get("OCOP_CLONE_DISTANCE_KM", "100"))
+OCOP_CLONE_WINDOW_HOURS = float(os.environ.get("OCOP_CLONE_WINDOW_HOURS", "24"))
+OCOP_CLONE_DISTINCT_CLIENTS = int(os.environ.get("OCOP_CLONE_DISTINCT_CLIENTS", "20"))
+OCOP_CLONE_CLIENT_WINDOW_DAYS = int(os.environ.get("OCOP_CLONE_CLIENT_WINDOW_DAYS", "30"))
+OCOP_COMPLAINTS_PER_HOUR = int(os.environ.get("OCOP_COMPLAINTS_PER_HOUR", "5"))
+OCOP_CLIENT_IP_HEADER = os.environ.get("OCOP_CLIENT_IP_HEADER", "")

@@ -1,0 +1,198 @@
+"""Consumer complaints ("report a suspected fake"): filed without an account
+from the verification page, routed to the product's province (the central
+office when the code is unknown), then handled by officers through one
+state-transition function, ``set_complaint_state``."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ocop.core.domain.activity import log_action
+from ocop.core.domain.notify import notify
+from ocop.stamps.domain.verify import clean_code, lookup
+
+from ..enums import ComplaintKind, ComplaintState
+from ..models import Complaint
+from ..rules import can_handle
+from .queries import handlers_of
+
+S = ComplaintState
+MESSAGE_MIN = 10
+MESSAGE_MAX = 2000
+PLACE_MAX = 300
+CONTACT_MAX = 200
+RATE_WINDOW_SECONDS = 3600
+
+
+class TooManyComplaints(Exception):
+    """A client filed more complaints than allowed within the hour."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "You have sent several reports in the last hour. Thank you: please wait "
+                "an hour before sending another one, or contact the provincial OCOP office."
+            )
+        )
+
+
+def _rate_key(fingerprint: str) -> str:
+    return f"ocop:complaints:{fingerprint}"
+
+
+def _check_rate(fingerprint: str) -> None:
+    if fingerprint and cache.get(_rate_key(fingerprint), 0) >= settings.OCOP_COMPLAINTS_PER_HOUR:
+        raise TooManyComplaints
+
+
+def _count(fingerprint: str) -> None:
+    if not fingerprint:
+        return
+    key = _rate_key(fingerprint)
+    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=RATE_WINDOW_SECONDS)
+
+
+def _validate(message: str, place: str, contact: str) -> None:
+    errors = {}
+    if len(message) < MESSAGE_MIN:
+        errors["message"] = _("Describe what you saw in at least %(n)s characters.") % {
+            "n": MESSAGE_MIN
+        }
+    elif len(message) > MESSAGE_MAX:
+        errors["message"] = _("Keep the description under %(n)s characters.") % {"n": MESSAGE_MAX}
+    if len(place) > PLACE_MAX:
+        errors["place"] = _("Keep this under %(n)s characters.") % {"n": PLACE_MAX}
+    if len(contact) > CONTACT_MAX:
+        errors["contact"] = _("Keep this under %(n)s characters.") % {"n": CONTACT_MAX}
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def file_complaint(
+    *,
+    code: str,
+    message: str,
+    place: str = "",
+    contact: str = "",
+    fingerprint: str = "",
+    kind: str = ComplaintKind.SUSPECTED_FAKE,
+) -> Complaint:
+    """File a consumer's report about the scanned ``code`` (a path such as
+    ``s/{token}``; anything else is kept as typed). Raises ValidationError
+    for bad input and TooManyComplaints beyond the hourly limit per client."""
+    message, place, contact = message.strip(), place.strip(), contact.strip()
+    _validate(message, place, contact)
+    _check_rate(fingerprint)
+    code = clean_code(code)
+    stamp, product = lookup(code)
+    province = product.province if product is not None else None
+    complaint = Complaint.objects.create(
+        kind=kind,
+        code=code,
+        stamp=stamp,
+        product=product,
+        province=province,
+        message=message,
+        place=place,
+        contact=contact,
+        fingerprint=fingerprint,
+    )
+    _count(fingerprint)
+    log_action(
+        action="ocop.complaint.filed",
+        obj=complaint,
+        unit=province,
+        data={
+            "code": code,
+            "stamp": stamp.serial if stamp else None,
+            "product": product.pk if product else None,
+        },
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        if product is not None:
+            text = _("A consumer reported a suspected fake of “%(product)s”.") % {
+                "product": product.name
+            }
+        else:
+            text = _("A consumer reported a suspected fake OCOP code: %(code)s") % {"code": code}
+    notify(
+        users=handlers_of(province),
+        text=text,
+        url=reverse("inspections:complaint", args=[complaint.pk]),
+    )
+    return complaint
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str
+    sources: tuple[str, ...]
+    target: str
+    needs_resolution: bool = False
+
+
+TRANSITIONS = (
+    Transition("review", gettext_lazy("Start reviewing"), (S.NEW,), S.IN_REVIEW),
+    Transition("close", gettext_lazy("Close"), (S.IN_REVIEW,), S.CLOSED, needs_resolution=True),
+    Transition("reopen", gettext_lazy("Reopen"), (S.CLOSED,), S.IN_REVIEW),
+)
+BY_ACTION = {t.action: t for t in TRANSITIONS}
+
+
+def available(user, complaint: Complaint) -> list[Transition]:
+    """The actions this user may take on the complaint now."""
+    if not can_handle(user, complaint.province):
+        return []
+    return [t for t in TRANSITIONS if complaint.state in t.sources]
+
+
+@transaction.atomic
+def set_complaint_state(
+    *, complaint: Complaint, action: str, by, resolution: str = ""
+) -> Complaint:
+    """Take ``action`` on a complaint (new → in review → closed, closing with a
+    resolution) or refuse with a reason; nothing is half-saved."""
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    transition = BY_ACTION.get(action)
+    if transition is None:
+        raise ValidationError(_("Unknown action “%(action)s”.") % {"action": action})
+    if not can_handle(by, complaint.province):
+        raise PermissionDenied(_("You cannot handle complaints of this province."))
+    if complaint.state not in transition.sources:
+        raise ValidationError(
+            _("A complaint that is “%(state)s” cannot be “%(action)s”.")
+            % {"state": S(complaint.state).label, "action": transition.label}
+        )
+    resolution = (resolution or "").strip()
+    if transition.needs_resolution and not resolution:
+        raise ValidationError({"resolution": _("Write what was found and done.")})
+    old = complaint.state
+    complaint.state = transition.target
+    complaint.handled_by = by
+    complaint.handled_at = timezone.now()
+    fields = ["state", "handled_by", "handled_at"]
+    if transition.needs_resolution:
+        complaint.resolution = resolution
+        fields.append("resolution")
+    complaint.save(update_fields=fields)
+    log_action(
+        action="ocop.complaint.transition",
+        by=by,
+        obj=complaint,
+        unit=complaint.province,
+        data={"action": action, "from": old, "to": complaint.state, "resolution": resolution},
+    )
+    return complaint

@@ -1,0 +1,359 @@
+"""The public verification page: outcomes with their HTTP status and text,
+live status, GS1 Digital Link resolution, garbage paths, language, caching
+and the number of queries per page view."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from ocop.certification.enums import CertificateStatus
+from ocop.certification.models import Revocation, RevocationGround
+from ocop.products.models import ProductImage
+from ocop.stamps.domain.verify import parse_code, verify
+from ocop.stamps.enums import StampState, VerifyOutcome
+from ocop.stamps.models import Scan
+from tests.factories.accounts import UserFactory
+
+from .conftest import make_batch, make_certificate, make_stamp
+
+pytestmark = pytest.mark.django_db
+
+
+def outcome(response) -> str:
+    body = response.content.decode()
+    marker = 'data-outcome="'
+    start = body.index(marker) + len(marker)
+    return body[start : body.index('"', start)]
+
+
+def short(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def test_valid_stamp_shows_product_certificate_and_stamp(
+    client, stamp, product_x, certificate, english
+):
+    response = client.get(f"/s/{stamp.token}")
+    assert (response.status_code, outcome(response)) == (200, "valid")
+    body = response.content.decode()
+    assert "Genuine OCOP product: the certificate is valid" in body
+    for text in (
+        product_x.name,
+        product_x.subject.name,
+        product_x.commune.full_name,
+        product_x.province.full_name,
+        certificate.number,
+        certificate.decision_number,
+        short(certificate.decision_date),
+        short(certificate.valid_until),
+        stamp.serial,
+        "★★★★",
+        "1 scan, including this one",
+    ):
+        assert text in body, text
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_page_is_vietnamese_by_default_and_has_no_session(client, stamp):
+    response = client.get(f"/s/{stamp.token}")
+    body = response.content.decode()
+    assert '<html lang="vi">' in body
+    assert "sessionid" not in response.cookies
+
+
+def test_lang_switch_shows_english_and_remembers_it_without_counting_a_scan(
+    client, stamp, settings
+):
+    response = client.get(f"/s/{stamp.token}?lang=en")
+    assert '<html lang="en">' in response.content.decode()
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert Scan.objects.filter(stamp=stamp).count() == 0
+    again = client.get(f"/s/{stamp.token}")
+    assert '<html lang="en">' in again.content.decode()
+    back = client.get(f"/s/{stamp.token}?lang=vi")
+    assert '<html lang="vi">' in back.content.decode()
+
+
+def test_expiring_certificate(client, product_x, producer_x, english):
+    until = timezone.localdate() + timedelta(days=10)
+    make_certificate(product_x, until=until)
+    stamp = make_stamp(make_batch(product_x, by=producer_x))
+    response = client.get(f"/s/{stamp.token}")
+    assert (response.status_code, outcome(response)) == (200, "expiring")
+    assert "the certificate expires soon" in response.content.decode()
+    assert f"Valid until {short(until)}." in response.content.decode()
+
+
+def test_certificate_past_its_date_shows_expired_before_the_periodic_job(
+    client, product_x, producer_x, english
+):
+    until = timezone.localdate() - timedelta(days=1)
+    certificate = make_certificate(product_x, until=until)
+    assert certificate.status == CertificateStatus.VALID  # the job has not run
+    stamp = make_stamp(make_batch(product_x, by=producer_x))
+    response = client.get(f"/s/{stamp.token}")
+    assert (response.status_code, outcome(response)) == (200, "expired")
+    assert f"The certificate expired on {short(until)}." in response.content.decode()
+
+
+def test_moving_the_day_past_expiry_turns_a_valid_code_expired(stamp, certificate):
+    path = f"/s/{stamp.token}"
+    on = certificate.valid_until
+    assert verify(path, today=on - timedelta(days=31)).outcome == VerifyOutcome.VALID
+    assert verify(path, today=on - timedelta(days=5)).outcome == VerifyOutcome.EXPIRING
+    assert verify(path, today=on).outcome == VerifyOutcome.EXPIRING
+    assert verify(path, today=on + timedelta(days=1)).outcome == VerifyOutcome.EXPIRED
+
+
+def test_revoked_certificate_shows_revoked_and_the_date(client, stamp, certificate, english):
+    officer = UserFactory()
+    Revocation.objects.create(
+        certificate=certificate,
+        ground=RevocationGround.objects.first(),
+        decision_number="55/QĐ-UBND",
+        decision_date=date(2026, 3, 2),
+        authority="UBND tỉnh Thanh Hóa",
+        by=officer,
+    )
+    certificate.status = CertificateStatus.REVOKED
+    certificate.save()
+    response = client.get(f"/s/{stamp.token}")
+    assert (response.status_code, outcome(response)) == (200, "revoked")
+    body = response.content.decode()
+    assert "The OCOP certificate was revoked" in body
+    assert "Revoked on 02/03/2026." in body
+    assert "Revocation decision 55/QĐ-UBND." in body
+
+
+def test_stamp_shows_the_newest_certificate_that_was_not_superseded(
+    client, product_x, producer_x, english
+):
+    today = timezone.localdate()
+    newer = make_certificate(product_x, star=4, issued=today - timedelta(days=30))
+    make_certificate(
+        product_x,
+        star=3,
+        issued=today - timedelta(days=400),
+        status=CertificateStatus.SUPERSEDED,
+        superseded_by=newer,
+    )
+    # Even a later-dated superseded record is not shown.
+    make_certificate(
+        product_x,
+        star=5,
+        issued=today - timedelta(days=1),
+        status=CertificateStatus.SUPERSEDED,
+        superseded_by=newer,
+    )
+    stamp = make_stamp(make_batch(product_x, by=producer_x))
+    response = client.get(f"/s/{stamp.token}")
+    assert outcome(response) == "valid"
+    assert newer.number in response.content.decode()
+    assert "★★★★<" in response.content.decode()
+
+
+def test_certificate_page_and_superseded_certificate_links_to_the_newer(client, product_x, english):
+    today = timezone.localdate()
+    newer = make_certificate(product_x, star=5, issued=today - timedelta(days=10))
+    older = make_certificate(
+        product_x,
+        star=4,
+        issued=today - timedelta(days=300),
+        status=CertificateStatus.SUPERSEDED,
+        superseded_by=newer,
+    )
+    response = client.get(f"/c/{older.token}")
+    assert (response.status_code, outcome(response)) == (200, "superseded")
+    assert f'href="/c/{newer.token}"' in response.content.decode()
+    current = client.get(f"/c/{newer.token}")
+    assert (current.status_code, outcome(current)) == (200, "valid")
+    assert product_x.name in current.content.decode()
+    assert "including this one" not in current.content.decode()  # no stamp, no scan
+
+
+def test_voided_stamp_is_410_with_the_warning(client, product_x, producer_x, certificate, english):
+    stamp = make_stamp(make_batch(product_x, by=producer_x), state=StampState.VOIDED)
+    response = client.get(f"/s/{stamp.token}")
+    assert (response.status_code, outcome(response)) == (410, "voided")
+    assert "Warning: this stamp was voided" in response.content.decode()
+
+
+def test_unknown_code_is_404_counterfeit_warning_with_the_report_form(client, stamp, english):
+    token = ("Z" if stamp.token[0] != "Z" else "Y") + stamp.token[1:]
+    response = client.get(f"/s/{token}")
+    assert (response.status_code, outcome(response)) == (404, "unknown")
+    body = response.content.decode()
+    assert "the product may be counterfeit" in body
+    assert f'name="code" value="s/{token}"' in body
+    assert 'action="/report-fake/"' in body
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/s/short",
+        "/s/AAAAAAAAAAAAAAAAAAAAA",  # 21 characters
+        "/s/AAAAAAAAAAAAAAAAAAA-",  # a character outside the alphabet
+        "/s/ĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐ",  # 20 non-ASCII letters
+        "/s/١٢٣٤٥٦٧٨٩٠١٢٣٤٥٦٧٨٩٠",  # 20 Arabic-Indic digits
+        "/c/x",
+        "/c/" + "A" * 40,
+        "/01/8930000000019/21/short",
+        "/01/abc/21/AAAAAAAAAAAAAAAAAAAA",
+    ],
+)
+def test_malformed_codes_are_answered_without_the_database(client, path, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get(path)
+    assert (response.status_code, outcome(response)) == (404, "unknown")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/s/",
+        "/s/%00%00%00%00%00%00%00%00%00%00%00%00%00%00%00%00%00%00%00%00",
+        "/s/' OR '1'='1' --",
+        "/s/1;DROP TABLE stamps_stamp;--",
+        "/s/%F0%9F%98%80" * 20,
+        "/s/%ZZ",
+        "/s/%C3%28",  # invalid UTF-8
+        "/s/" + "A" * 5000,
+        "/s/AAAAAAAAAAAAAAAAAAAA/extra/parts",
+        "/s//AAAAAAAAAAAAAAAAAAAA",
+        "/c/%27%3B--",
+        "/c/" + "𝔘" * 22,
+        "/01/",
+        "/01/" + "9" * 14,
+        "/01/89300000000190/21/",
+        "/01/89300000000190/10/LOT/10/LOT/21/AAAAAAAAAAAAAAAAAAAA",
+        "/01/89300000000190/21/AAAAAAAAAAAAAAAAAAAA/10/LOT",
+        "/01/89300000000190/99/x/21/AAAAAAAAAAAAAAAAAAAA",
+        "/01/%00/21/%00",
+        "/01/" + "1/" * 300,
+    ],
+)
+def test_garbage_never_gives_500(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert outcome(response) == "unknown"
+
+
+def test_garbage_in_the_report_form_code_never_gives_500(client):
+    response = client.get("/report-fake/", {"code": "\x00' OR 1=1 --" + "é" * 500})
+    assert response.status_code == 200
+
+
+def test_parse_code_forms():
+    token = "A" * 20
+    assert parse_code(f"s/{token}").token == token
+    assert parse_code(f"/01/8930000000019/21/{token}").gtin == "08930000000019"
+    assert parse_code(f"01/08930000000019/10/L-1/21/{token}").kind == "stamp"
+    assert parse_code(f"01/08930000000019/22/X/10/L/21/{token}").kind == "stamp"
+    assert parse_code(f"01/08930000000019/10/{'L' * 21}/21/{token}") is None
+    assert parse_code(f"01/08930000019/21/{token}") is None  # 11 digits: no GTIN
+    assert parse_code(f"c/{'a-_' * 7}x").kind == "certificate"
+
+
+@pytest.fixture
+def gtin_product(product_x):
+    product_x.gtin = "8930000000019"  # GTIN-13
+    product_x.save()
+    return product_x
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        "/01/08930000000019/21/{token}",
+        "/01/8930000000019/21/{token}",
+        "/01/08930000000019/10/LO-2026-01/21/{token}",
+        "/01/08930000000019/21/{token}?linkType=gs1:pip&17=261231",
+    ],
+)
+def test_gs1_digital_link_resolves_with_the_products_gtin(
+    client, gtin_product, producer_x, certificate, form
+):
+    stamp = make_stamp(make_batch(gtin_product, by=producer_x))
+    response = client.get(form.format(token=stamp.token))
+    assert (response.status_code, outcome(response)) == (200, "valid")
+    assert gtin_product.name in response.content.decode()
+    stamp.refresh_from_db()
+    assert stamp.scan_count == 1
+
+
+def test_gs1_link_with_another_gtin_is_an_unknown_code(
+    client, gtin_product, producer_x, certificate
+):
+    stamp = make_stamp(make_batch(gtin_product, by=producer_x))
+    response = client.get(f"/01/08930000000026/21/{stamp.token}")
+    assert (response.status_code, outcome(response)) == (404, "unknown")
+    assert gtin_product.name not in response.content.decode()
+    stamp.refresh_from_db()
+    assert stamp.scan_count == 0
+
+
+def test_gs1_link_for_a_product_without_gtin_is_an_unknown_code(client, stamp):
+    response = client.get(f"/01/08930000000019/21/{stamp.token}")
+    assert (response.status_code, outcome(response)) == (404, "unknown")
+
+
+def test_product_image_is_shown_and_served_publicly(client, stamp, product_x, certificate):
+    from django.core.files.base import ContentFile
+
+    image = ProductImage(product=product_x, caption="Chai 500 ml")
+    image.image.save("a.jpg", ContentFile(b"\xff\xd8\xff full"), save=False)
+    image.thumbnail.save("t.jpg", ContentFile(b"\xff\xd8\xff thumb"), save=False)
+    image.save()
+    response = client.get(f"/s/{stamp.token}")
+    url = f"/c/{certificate.token}/image"
+    assert f'src="{url}"' in response.content.decode()
+    served = client.get(url)
+    assert served.status_code == 200
+    assert b"".join(served.streaming_content) == b"\xff\xd8\xff thumb"
+    assert "public" in served["Cache-Control"]
+    assert client.get(f"/c/{'B' * 22}/image").status_code == 404
+
+
+def test_production_batch_data_is_shown_when_recorded(
+    client, product_x, producer_x, certificate, english
+):
+    from tests.factories.traceability import ProductionBatchFactory, TraceEventFactory
+
+    lot = ProductionBatchFactory(product=product_x, lot_code="LO-2026-07")
+    TraceEventFactory(batch=lot, place="Xưởng đóng chai, thôn Đông")
+    stamp = make_stamp(make_batch(product_x, by=producer_x, production_batch=lot))
+    response = client.get(f"/s/{stamp.token}")
+    body = response.content.decode()
+    assert "LO-2026-07" in body
+    assert "Xưởng đóng chai, thôn Đông" in body
+    assert "TCVN 5107:2018; HACCP" in body
+
+
+def test_stamp_page_costs_a_fixed_number_of_queries(
+    client, product_x, producer_x, certificate, django_assert_num_queries
+):
+    """Stamp with product, subject, units, production batch and thumbnail
+    (1), certificate with its revocation (1), the scan log: savepoint,
+    UPDATE, INSERT, release (4, of which 2 are the test's savepoint)."""
+    from tests.factories.traceability import ProductionBatchFactory, TraceEventFactory
+
+    plain = make_stamp(make_batch(product_x, by=producer_x))
+    client.get(f"/s/{plain.token}")  # warms the rules memo
+    with django_assert_num_queries(PAGE_QUERIES):
+        assert client.get(f"/s/{plain.token}").status_code == 200
+    lot = ProductionBatchFactory(product=product_x)
+    TraceEventFactory.create_batch(3, batch=lot)
+    traced = make_stamp(make_batch(product_x, by=producer_x, production_batch=lot))
+    with django_assert_num_queries(PAGE_QUERIES + 1):  # the batch's events
+        assert client.get(f"/s/{traced.token}").status_code == 200
+
+
+PAGE_QUERIES = 6
+
+
+def test_certificate_page_costs_one_query(client, certificate, django_assert_num_queries):
+    client.get(f"/c/{certificate.token}")
+    with django_assert_num_queries(1):
+        assert client.get(f"/c/{certificate.token}").status_code == 200
