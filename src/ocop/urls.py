@@ -18,6 +18,7 @@ urlpatterns = [
     path("cycle/", include("ocop.cycles.urls")),
     path("inspections/", include("ocop.inspections.urls")),
     path("traceability/", include("ocop.traceability.urls")),
+    path("stamps/", include("ocop.stamps.urls")),
     path("api/v1/", api_urls),
     path("django-admin/", admin.site.urls),
     # Public verification pages (QR codes): /s/…, /c/…, /01/… (GS1 Digital Link).

@@ -11,6 +11,7 @@ from ocop.criteria.rules import can_view_criteria
 from ocop.cycles.rules import COMMUNE_ROLES, PRODUCER_ROLES, PROVINCE_ROLES
 from ocop.evaluation.rules import VIEWER_ROLES as EVALUATION_ROLES
 from ocop.inspections.rules import can_view_inspections
+from ocop.stamps.rules import is_stamp_user
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ def navigation_for(user) -> list[NavItem]:
         items.append(NavItem(_("Dossiers"), reverse("cycles:dossiers"), "dossiers"))
     if scope.roles & {*EVALUATION_ROLES, Role.COUNCIL_MEMBER} or user.council_memberships.exists():
         items.append(NavItem(_("Evaluation"), reverse("evaluation:home"), "evaluation"))
+    if is_stamp_user(user):
+        items.append(NavItem(_("Stamps"), reverse("stamps:list"), "stamps"))
     if can_view_inspections(user):
         items.append(
             NavItem(_("Complaints and flagged stamps"), reverse("inspections:list"), "inspections")

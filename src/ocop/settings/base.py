@@ -286,3 +286,9 @@ OCOP_CLONE_DISTINCT_CLIENTS = int(os.environ.get("OCOP_CLONE_DISTINCT_CLIENTS", 
 OCOP_CLONE_CLIENT_WINDOW_DAYS = int(os.environ.get("OCOP_CLONE_CLIENT_WINDOW_DAYS", "30"))
 OCOP_COMPLAINTS_PER_HOUR = int(os.environ.get("OCOP_COMPLAINTS_PER_HOUR", "5"))
 OCOP_CLIENT_IP_HEADER = os.environ.get("OCOP_CLIENT_IP_HEADER", "")
+
+# Stamps: the largest number of stamps one request may ask for, and the
+# largest batch whose label sheets are rendered on download (larger ones are
+# prepared by a background task, about 1.3 s per 1,000 stamps).
+OCOP_STAMPS_MAX_PER_REQUEST = int(os.environ.get("OCOP_STAMPS_MAX_PER_REQUEST", "100000"))
+OCOP_STAMPS_LABELS_DIRECT_MAX = int(os.environ.get("OCOP_STAMPS_LABELS_DIRECT_MAX", "2000"))

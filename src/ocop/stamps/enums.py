@@ -24,3 +24,12 @@ class VerifyOutcome(models.TextChoices):
     SUPERSEDED = "superseded", _("replaced by a newer certificate")
     VOIDED = "voided", _("stamp voided")
     UNKNOWN = "unknown", _("unknown code")
+
+
+class LabelState(models.TextChoices):
+    """A large batch's label sheets, prepared in the background."""
+
+    PENDING = "pending", _("waiting to be prepared")
+    RUNNING = "running", _("being prepared")
+    READY = "ready", _("ready")
+    FAILED = "failed", _("failed")

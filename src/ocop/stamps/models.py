@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .enums import RequestState, StampState
+from .enums import LabelState, RequestState, StampState
 
 
 class SerialCounter(models.Model):
@@ -70,6 +70,31 @@ class StampBatch(models.Model):
 
     def __str__(self):
         return f"{self.product} × {self.quantity}"
+
+
+class LabelSheet(models.Model):
+    """The label sheets (PDF) of a large batch, rendered by a background task
+    with its progress; small batches are rendered on download instead.
+    Voiding stamps discards the file (it would still print voided stamps)."""
+
+    batch = models.OneToOneField(StampBatch, on_delete=models.CASCADE, related_name="label_sheet")
+    state = models.CharField(max_length=10, choices=LabelState.choices, default=LabelState.PENDING)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="stamps/labels/", blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    def __str__(self):
+        return f"{self.batch_id}: {self.state} {self.done}/{self.total}"
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 0
 
 
 class Stamp(models.Model):

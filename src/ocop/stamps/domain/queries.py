@@ -1,0 +1,56 @@
+"""Reads of the stamp pages: what each person may see."""
+
+from django.db.models import F
+
+from ocop.accounts.rules import scope_for
+from ocop.certification.enums import CertificateStatus
+from ocop.certification.models import Certificate
+
+from ..enums import StampState
+from ..models import Stamp, StampBatch
+from ..rules import VIEWER_ROLES
+
+
+def batches_visible_to(user):
+    """Stamp batches of the products in the user's scope (the subject's own
+    people, the commune, the province and the centre)."""
+    if user is None or not user.is_authenticated:
+        return StampBatch.objects.none()
+    condition = scope_for(user).q(
+        province="product__province",
+        commune="product__commune",
+        subject="product__subject",
+        roles=VIEWER_ROLES,
+    )
+    return StampBatch.objects.filter(condition).select_related(
+        "product__subject",
+        "product__commune",
+        "product__province",
+        "production_batch",
+        "certificate",
+        "requested_by",
+        "decided_by",
+    )
+
+
+def current_certificate(product) -> Certificate | None:
+    """The product's newest certificate that no later one has superseded
+    (whatever its status: the caller judges whether it is in force)."""
+    return (
+        Certificate.objects.filter(product=product, superseded_by__isnull=True)
+        .exclude(status=CertificateStatus.SUPERSEDED)
+        .order_by(F("decision_date").desc(nulls_last=True), "-id")
+        .first()
+    )
+
+
+def active_stamps(batch):
+    return Stamp.objects.filter(batch=batch, state=StampState.ACTIVE).order_by("serial")
+
+
+def voided_stamps(batch):
+    return (
+        Stamp.objects.filter(batch=batch, state=StampState.VOIDED)
+        .select_related("voided_by")
+        .order_by("serial")
+    )

@@ -1,0 +1,74 @@
+"""Forms of the stamp pages; they read input, ``stamps.domain`` decides."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ocop.core.forms import BootstrapMixin
+
+from .enums import RequestState
+
+
+class StampRequestForm(BootstrapMixin, forms.Form):
+    quantity = forms.IntegerField(
+        label=_("Number of stamps"),
+        help_text=_("One stamp for each package that will carry the OCOP mark."),
+    )
+    production_batch = forms.ModelChoiceField(
+        label=_("Production batch (optional)"),
+        queryset=None,
+        required=False,
+        help_text=_("The consumer who scans a stamp then sees this batch's traceability data."),
+    )
+    note = forms.CharField(
+        label=_("Note for the office (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, product, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["production_batch"]
+        field.queryset = product.production_batches.order_by("-production_date", "-id")
+        field.empty_label = _("(none)")
+        field.label_from_instance = lambda b: f"{b.lot_code} — {b.production_date:%d/%m/%Y}"
+
+
+class BatchFilterForm(BootstrapMixin, forms.Form):
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", _("All")), *RequestState.choices]
+    )
+
+
+class VoidForm(BootstrapMixin, forms.Form):
+    WHOLE, LISTED = "all", "listed"
+    which = forms.ChoiceField(
+        label=_("Which stamps"),
+        choices=[
+            (LISTED, _("The stamps listed below")),
+            (WHOLE, _("Every active stamp of this batch")),
+        ],
+        initial=LISTED,
+        widget=forms.RadioSelect,
+    )
+    serials = forms.CharField(
+        label=_("Serials (one per line)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "38-00001234-K"}),
+        help_text=_("As printed under the QR code; spaces, dashes and case do not matter."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["which"].widget.attrs["class"] = "form-check-input"
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("which") == self.LISTED and not (cleaned.get("serials") or "").strip():
+            self.add_error("serials", _("List the serials of the stamps to void."))
+        return cleaned

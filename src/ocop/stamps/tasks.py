@@ -1,0 +1,11 @@
+"""Background tasks of stamps (run by ``manage.py db_worker`` in production)."""
+
+from django.tasks import task
+
+from .domain.labels import build_label_sheet
+
+
+@task
+def render_label_sheet(sheet_id: int) -> int:
+    """Render a large batch's label sheets into a stored PDF; returns the number of labels."""
+    return build_label_sheet(sheet_id=sheet_id)
