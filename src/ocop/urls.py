@@ -18,6 +18,7 @@ urlpatterns = [
     path("cycle/", include("ocop.cycles.urls")),
     path("inspections/", include("ocop.inspections.urls")),
     path("traceability/", include("ocop.traceability.urls")),
+    path("certification/", include("ocop.certification.urls")),
     path("stamps/", include("ocop.stamps.urls")),
     path("api/v1/", api_urls),
     path("django-admin/", admin.site.urls),

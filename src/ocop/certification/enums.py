@@ -28,8 +28,13 @@ class LiveStatus(models.TextChoices):
 
 
 class DecisionState(models.TextChoices):
+    """A draft is edited and then issued, or discarded. A discarded draft is
+    kept (with its log) rather than deleted, so that nothing disappears; its
+    products can be put on a new draft."""
+
     DRAFT = "draft", _("draft")
     ISSUED = "issued", _("issued")
+    DISCARDED = "discarded", _("discarded")
 
 
 class AuthorityLevel(models.TextChoices):

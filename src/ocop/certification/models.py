@@ -197,14 +197,33 @@ class Certificate(models.Model):
                 fields=["product", "decision_number", "star"],
                 name="certification_unique_decision_per_product",
             ),
+            models.UniqueConstraint(
+                fields=["number"],
+                condition=~models.Q(number=""),
+                name="certification_certificate_number_unique",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "valid_until"]),
             models.Index(fields=["product", "status"]),
+            models.Index(fields=["star", "decision_date"]),  # list filters
+            models.Index(fields=["decision_date"]),
         ]
 
     def __str__(self):
         return f"{self.product} {self.star}★ {self.number or self.decision_number}"
+
+
+class NumberCounter(models.Model):
+    """The last certificate number given for a key (an authority and a year),
+    locked while a decision is issued so that two decisions issued at the same
+    moment never share a number (see ``domain.numbering``)."""
+
+    key = models.CharField(max_length=50, unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.key}: {self.last}"
 
 
 class Revocation(models.Model):

@@ -37,6 +37,10 @@ def navigation_for(user) -> list[NavItem]:
         items.append(NavItem(_("Dossiers"), reverse("cycles:dossiers"), "dossiers"))
     if scope.roles & {*EVALUATION_ROLES, Role.COUNCIL_MEMBER} or user.council_memberships.exists():
         items.append(NavItem(_("Evaluation"), reverse("evaluation:home"), "evaluation"))
+    if sees_registry:
+        items.append(
+            NavItem(_("Certificates"), reverse("certification:certificates"), "certification")
+        )
     if is_stamp_user(user):
         items.append(NavItem(_("Stamps"), reverse("stamps:list"), "stamps"))
     if can_view_inspections(user):

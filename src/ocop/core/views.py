@@ -1,15 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ocop.accounts.domain.queries import active_assignments
 from ocop.core.domain.inbox import mark_all_read, notifications_for
 from ocop.producers.domain.queries import subjects_visible_to
-from ocop.products.domain.queries import products_visible_to
+from ocop.products.domain.queries import count_by_status, products_visible_to
 
 
 @require_GET
@@ -27,7 +27,8 @@ def dashboard(request):
         "assignments": active_assignments(request.user),
         "subject_count": subjects_visible_to(request.user).count(),
         "product_count": products.count(),
-        "products_by_status": products.order_by().values("status").annotate(n=Count("id")),
+        # Shown status: a certified product past its validity counts as expired.
+        "products_by_status": count_by_status(products, today=timezone.localdate()),
     }
     return render(request, "core/dashboard.html", context)
 

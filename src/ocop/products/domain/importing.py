@@ -38,6 +38,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
 from ocop.accounts.rules import scope_for
+from ocop.certification.domain.certificates import supersede_older
 from ocop.certification.domain.rules import NoRuleInForce, rules_table, valid_until_for
 from ocop.certification.enums import CertificateSource, CertificateStatus
 from ocop.certification.models import Certificate
@@ -1002,6 +1003,7 @@ class _Importer:
         self.products: dict[tuple[int, str], _ProductEntry] = {}
         self.certificates: dict[tuple[int, str, int], tuple[int | None, tuple]] = {}
         self.new_certificates: list[tuple[_ProductEntry, Certificate]] = []
+        self.certified_product_ids: set[int] = set()  # products given a certificate
         self._next_uid = -1
         self._load_categories()
 
@@ -1777,6 +1779,7 @@ class _Importer:
                 )
             for product, certificate in self.new_certificates:
                 certificate.product_id = product.pk
+                self.certified_product_ids.add(product.pk)
             Certificate.objects.bulk_create(
                 [c for _p, c in self.new_certificates], batch_size=self.chunk_size
             )
@@ -1977,6 +1980,9 @@ def run_import(
         if not applied:
             transaction.set_rollback(True)
         else:
+            # A product recognised several times: its newest certificate
+            # supersedes the older ones (the history of the list).
+            supersede_older(product_ids=importer.certified_product_ids)
             result = importer.result(applied=True)
             batch = _record(
                 batch=batch,

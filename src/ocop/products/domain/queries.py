@@ -1,6 +1,12 @@
+from datetime import date
+
+from django.db.models import Case, Count, F, Q, Value, When
+from django.utils import timezone
+
 from ocop.accounts.enums import Role
 from ocop.accounts.rules import scope_for
 from ocop.core.search import search
+from ocop.products.enums import OcopStatus
 from ocop.products.models import Product
 
 PRODUCT_SORTS = {
@@ -35,7 +41,46 @@ def filter_products(queryset, *, filters: dict):
     if filters.get("star"):
         queryset = queryset.filter(star=filters["star"])
     if filters.get("status"):
-        queryset = queryset.filter(status=filters["status"])
+        queryset = queryset.filter(status_q(filters["status"], today=filters.get("today")))
     if filters.get("q"):
         queryset = search(queryset, filters["q"])
     return queryset.order_by(*PRODUCT_SORTS.get(filters.get("sort") or "name"))
+
+
+# The OCOP status people are shown. The stored status is kept by the
+# certification app (issue, expiry job, revocation); a certified product whose
+# validity date has passed reads as expired even before the daily job runs.
+
+
+def ocop_status(product, *, today: date) -> OcopStatus:
+    if (
+        product.status == OcopStatus.CERTIFIED
+        and product.certified_until is not None
+        and product.certified_until < today
+    ):
+        return OcopStatus.EXPIRED
+    return OcopStatus(product.status)
+
+
+def status_q(status: str, *, today: date | None = None) -> Q:
+    """Products whose shown status (``ocop_status``) is ``status``."""
+    today = today or timezone.localdate()
+    lapsed = Q(status=OcopStatus.CERTIFIED, certified_until__lt=today)
+    if status == OcopStatus.CERTIFIED:
+        return Q(status=OcopStatus.CERTIFIED) & ~lapsed
+    if status == OcopStatus.EXPIRED:
+        return Q(status=OcopStatus.EXPIRED) | lapsed
+    return Q(status=status)
+
+
+def count_by_status(queryset, *, today: date):
+    """Rows ``{"shown_status": …, "n": number of products}`` (one lazy query)."""
+    shown = Case(
+        When(
+            status=OcopStatus.CERTIFIED,
+            certified_until__lt=today,
+            then=Value(OcopStatus.EXPIRED.value),
+        ),
+        default=F("status"),
+    )
+    return queryset.order_by().values(shown_status=shown).annotate(n=Count("id"))

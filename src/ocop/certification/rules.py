@@ -1,0 +1,63 @@
+"""Who may do what in certification, scoped by administrative unit.
+
+* The authority that recognises a star issues the decision and revokes the
+  certificate: province officers and administrators of the decision's
+  province for province-level decisions (and for the district-level decisions
+  of the old districts now inside it), central officers and administrators for
+  central (5★) decisions.
+* An imported certificate carries no level: 5★ was recognised centrally, any
+  other star by the province (reference §5.1).
+* Everyone who reads the registry of a product sees its certificates.
+"""
+
+from ocop.accounts.enums import Role
+from ocop.accounts.rules import has_role, scope_for
+
+from .enums import AuthorityLevel
+
+PROVINCE_ROLES = (Role.PROVINCE_OFFICER, Role.PROVINCE_ADMIN)
+CENTRAL_ROLES = (Role.CENTRAL_OFFICER, Role.CENTRAL_ADMIN)
+DECISION_ROLES = (*PROVINCE_ROLES, *CENTRAL_ROLES)
+READER_ROLES = Role.registry_roles
+
+
+def can_act_for(user, *, level: str, unit) -> bool:
+    """Whether the user acts for the authority of ``level`` (and ``unit``)."""
+    scope = scope_for(user)
+    if level == AuthorityLevel.CENTRAL:
+        return scope.is_national(CENTRAL_ROLES)
+    if unit is None:
+        return False
+    return scope.covers_unit(unit, PROVINCE_ROLES)
+
+
+def can_manage_decisions(user) -> bool:
+    """Whether the user may draft decisions at all (for menus and buttons)."""
+    return has_role(user, *DECISION_ROLES)
+
+
+def can_manage_decision(user, decision) -> bool:
+    return can_act_for(user, level=decision.level, unit=decision.unit)
+
+
+def can_draft_from_session(user, session) -> bool:
+    council = session.council
+    return can_act_for(user, level=council.level, unit=council.unit)
+
+
+def revoking_level(certificate) -> str:
+    """The level that recognised the certificate's star, and so revokes it."""
+    if certificate.authority_level:
+        return certificate.authority_level
+    return AuthorityLevel.CENTRAL if certificate.star == 5 else AuthorityLevel.PROVINCE
+
+
+def can_revoke(user, certificate) -> bool:
+    level = revoking_level(certificate)
+    if level == AuthorityLevel.CENTRAL:
+        return can_act_for(user, level=level, unit=None)
+    return can_act_for(user, level=level, unit=certificate.product.province)
+
+
+def can_read_certificates(user) -> bool:
+    return has_role(user, *READER_ROLES)
