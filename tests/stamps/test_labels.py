@@ -141,3 +141,20 @@ def test_a_large_batch_is_prepared_in_the_background_on_approval(
 
 def test_a_small_batch_is_not_prepared_in_advance(batch):
     assert LabelSheet.objects.count() == 0
+
+
+def test_worker_processes_encode_the_same_codes_in_the_same_order():
+    from ocop.stamps.domain.qrbits import qr_bits, qr_bits_in_order
+
+    urls = [stamp_url(token=f"Tok{n:017d}") for n in range(900)]  # three chunks
+    assert list(qr_bits_in_order(urls, workers=2, parallel_from=1)) == [qr_bits(u) for u in urls]
+
+
+def test_a_qr_code_is_packed_one_bit_per_module():
+    from ocop.stamps.domain.qrbits import qr_bits
+
+    size, data = qr_bits("https://ocop.example.vn/s/AbCdEfGhIjKlMnOpQrSt")
+    assert size == 33  # version 4 (46 characters at level M)
+    assert len(data) == size * 5  # 33 bits padded to 5 bytes a row
+    # The finder pattern's top row: seven dark modules, a light separator.
+    assert format(data[0], "08b") == "11111110"

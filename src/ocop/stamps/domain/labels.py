@@ -19,6 +19,7 @@ evaluation quadruples the encoding time, and decoding blurred, low-
 resolution renderings with zbar showed no difference in read rates
 (400 codes at 2 px per module: 37 failures with the fixed mask, 48 with
 evaluation). Every reader takes the mask from the symbol's format bits.
+Large sheets share the encoding among worker processes (``qrbits.py``).
 
 Small batches are rendered when downloaded; batches of more than
 ``OCOP_STAMPS_LABELS_DIRECT_MAX`` stamps are rendered by a background task
@@ -42,6 +43,7 @@ from .. import rules
 from ..enums import LabelState, RequestState, StampState
 from ..models import LabelSheet, Stamp, StampBatch
 from .links import stamp_url
+from .qrbits import qr_bits_in_order
 
 MM = 72 / 25.4  # PDF points per millimetre
 PAGE_W, PAGE_H = 210 * MM, 297 * MM
@@ -54,7 +56,6 @@ QR_SIZE = 19 * MM  # 37 modules (the GS1 form) at 0.51 mm, 4-module quiet zone k
 QR_X, QR_Y = 2.5 * MM, (LABEL_H - QR_SIZE) / 2
 SERIAL_X, SERIAL_Y, SERIAL_PT = 24.5 * MM, 3.2 * MM, 7.5
 FOOTER_PT = 6.5
-QR_MASK = 0
 NAME_CHARS = 90  # longer names are cut with "…" (three lines at most on the label)
 TEMPLATE = "stamps/pdf/labels.html"
 
@@ -122,50 +123,57 @@ class _Sheets:
         label_form, footer_form = forms
         pdf.pages["Kids"] = pydyf.Array([])
         pdf.pages["Count"] = 0
-        serial_font = _standard_font(pdf, "Courier-Bold")
+        self.pdf = pdf
+        self.forms = {"L": label_form, "F": footer_form}
+        self.font = _standard_font(pdf, "Courier-Bold")
         total = len(self.stamps)
         pages = max(1, -(-total // PER_PAGE))
-        for index in range(pages):
-            chunk = self.stamps[index * PER_PAGE : (index + 1) * PER_PAGE]
-            xobjects = pydyf.Dictionary({"L": label_form, "F": footer_form})
-            stream = pydyf.Stream(compress=True)
-            _place(stream, "F", MARGIN_X, FOOTER_Y)
-            for position, (serial, token) in enumerate(chunk):
-                row, column = divmod(position, COLUMNS)
-                x = MARGIN_X + column * LABEL_W
-                y = PAGE_H - MARGIN_TOP - (row + 1) * LABEL_H
-                _place(stream, "L", x, y)
-                image = _qr_image(stamp_url(token=token, gtin=self.gtin))
-                pdf.add_object(image)
-                name = f"Q{position}"
-                xobjects[name] = image.reference
-                stream.push_state()
-                stream.set_matrix(QR_SIZE, 0, 0, QR_SIZE, x + QR_X, y + QR_Y)
-                stream.draw_x_object(name)
-                stream.pop_state()
-                _text(stream, "S", SERIAL_PT, x + SERIAL_X, y + SERIAL_Y, serial)
-            # Right of the footer: this sheet's serials and its number.
-            footer = f"{chunk[0][0]} - {chunk[-1][0]}  {index + 1}/{pages}" if chunk else ""
-            width = len(footer) * FOOTER_PT * 0.6  # Courier: 0.6 em a character
-            _text(stream, "S", FOOTER_PT, MARGIN_X + FOOTER_W - width, FOOTER_Y + 2 * MM, footer)
-            pdf.add_object(stream)
-            page = pydyf.Dictionary(
-                {
-                    "Type": "/Page",
-                    "Parent": pdf.pages.reference,
-                    "MediaBox": pydyf.Array([0, 0, PAGE_W, PAGE_H]),
-                    "Contents": stream.reference,
-                    "Resources": pydyf.Dictionary(
-                        {
-                            "XObject": xobjects,
-                            "Font": pydyf.Dictionary({"S": serial_font.reference}),
-                        }
-                    ),
-                }
-            )
-            pdf.add_page(page)
-            if self.progress is not None:
-                self.progress(min(total, (index + 1) * PER_PAGE), total)
+        urls = [stamp_url(token=token, gtin=self.gtin) for _serial, token in self.stamps]
+        codes = qr_bits_in_order(urls)
+        try:
+            for index in range(pages):
+                chunk = self.stamps[index * PER_PAGE : (index + 1) * PER_PAGE]
+                self._page(chunk, codes, label=f"{index + 1}/{pages}")
+                if self.progress is not None:
+                    self.progress(min(total, (index + 1) * PER_PAGE), total)
+        finally:
+            codes.close()  # stops the worker processes if anything failed
+
+    def _page(self, chunk, codes, *, label: str) -> None:
+        pdf = self.pdf
+        xobjects = pydyf.Dictionary(self.forms)
+        stream = pydyf.Stream(compress=True)
+        _place(stream, "F", MARGIN_X, FOOTER_Y)
+        for position, (serial, _token) in enumerate(chunk):
+            row, column = divmod(position, COLUMNS)
+            x = MARGIN_X + column * LABEL_W
+            y = PAGE_H - MARGIN_TOP - (row + 1) * LABEL_H
+            _place(stream, "L", x, y)
+            image = _qr_image(*next(codes))
+            pdf.add_object(image)
+            name = f"Q{position}"
+            xobjects[name] = image.reference
+            stream.push_state()
+            stream.set_matrix(QR_SIZE, 0, 0, QR_SIZE, x + QR_X, y + QR_Y)
+            stream.draw_x_object(name)
+            stream.pop_state()
+            _text(stream, "S", SERIAL_PT, x + SERIAL_X, y + SERIAL_Y, serial)
+        # Right of the footer: this sheet's serials and its number.
+        footer = f"{chunk[0][0]} - {chunk[-1][0]}  {label}" if chunk else label
+        width = len(footer) * FOOTER_PT * 0.6  # Courier: 0.6 em a character
+        _text(stream, "S", FOOTER_PT, MARGIN_X + FOOTER_W - width, FOOTER_Y + 2 * MM, footer)
+        pdf.add_object(stream)
+        resources = {"XObject": xobjects, "Font": pydyf.Dictionary({"S": self.font.reference})}
+        page = pydyf.Dictionary(
+            {
+                "Type": "/Page",
+                "Parent": pdf.pages.reference,
+                "MediaBox": pydyf.Array([0, 0, PAGE_W, PAGE_H]),
+                "Contents": stream.reference,
+                "Resources": pydyf.Dictionary(resources),
+            }
+        )
+        pdf.add_page(page)
 
 
 def _standard_font(pdf, name: str):
@@ -196,22 +204,8 @@ def _text(stream, font: str, size: float, x: float, y: float, text: str) -> None
     stream.end_text()
 
 
-def qr_matrix(url: str):
-    import segno  # noqa: PLC0415 -- slow import
-
-    return segno.make(url, error="m", boost_error=False, mask=QR_MASK).matrix
-
-
-def _qr_image(url: str):
-    """The QR code as a 1-bit image mask, one sample per module (1 = dark)."""
-    matrix = qr_matrix(url)
-    size = len(matrix)
-    padding = "0" * (-size % 8)
-    width = (size + len(padding)) // 8
-    data = b"".join(
-        int("".join("1" if module else "0" for module in row) + padding, 2).to_bytes(width, "big")
-        for row in matrix
-    )
+def _qr_image(size: int, data: bytes):
+    """A QR code as a 1-bit image mask, one sample per module (1 = dark)."""
     return pydyf.Stream(
         [data],
         pydyf.Dictionary(
