@@ -1,27 +1,40 @@
 """The public verification page (no login): what a consumer's phone opens
 when scanning an OCOP stamp or a certificate's QR code.
 
-Kept lean for a cheap phone and a busy server: two reads (the stamp with its
-product, subject, units and production batch; the certificate), the scan
-log (one UPDATE and one INSERT), no session, and ``Cache-Control: no-store``
-because the status is live.
+Kept lean for a cheap phone and a busy server: two reads compiled once per
+process (the stamp with its product, subject and units; the certificate),
+the scan log (one UPDATE and one INSERT), no session, and
+``Cache-Control: no-store`` because the status is live. A stamp of a
+recorded production batch costs two more reads (the batch and its events).
+Rendering the template costs more than all of that, so identical pages are
+rendered once (``PageMemo``): the data is still read on every request.
 """
+
+import secrets
+import threading
+from collections import OrderedDict
+from dataclasses import astuple
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, prefetch_related_objects
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
+from django.middleware.csp import get_nonce
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ocop.core.downloads import file_response
 from ocop.inspections.domain.complaints import TooManyComplaints, file_complaint
-from ocop.inspections.forms import ComplaintForm
-from ocop.traceability.models import TraceEvent
+from ocop.inspections.forms import ComplaintForm, form_token
+from ocop.traceability.domain.queries import public_batch
 
 from .domain import verify as verifying
 from .domain.scans import fingerprint, parse_location, record_location, record_scan
@@ -58,6 +71,137 @@ def _render(request, template: str, context: dict, *, status: int = 200):
     return _remember_language(response, lang)
 
 
+class PageMemo:
+    """Rendered verification pages, least recently used first out.
+
+    The data is read live on every request; only the rendering of a page
+    identical to one already rendered is saved. A page is keyed by everything
+    it shows (the language, the outcome and every field of the product and
+    certificate it was rendered from) except the values that change with each
+    request, which are rendered as placeholders and replaced on the way out:
+    the stamp's serial and scans, the scanned code, the CSRF token, the form
+    timestamp and the CSP nonce."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.pages: OrderedDict[tuple, str] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple) -> str | None:
+        with self.lock:
+            page = self.pages.get(key)
+            if page is not None:
+                self.pages.move_to_end(key)
+            return page
+
+    def put(self, key: tuple, page: str) -> None:
+        with self.lock:
+            self.pages[key] = page
+            if len(self.pages) > self.size:
+                self.pages.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.pages.clear()
+
+
+PAGES = PageMemo(size=512)
+# Placeholders nobody can type: private-use characters around a per-process secret.
+_MARK = secrets.token_hex(8)
+SLOTS = {
+    name: f"\ue000{_MARK}:{name}\ue000"
+    for name in ("serial", "first_scan", "scans", "code", "where", "csrf", "started", "nonce")
+}
+
+
+def _page_key(language: str, result, *, where: bool, batch) -> tuple | None:
+    if batch is not None:  # its events are not in the key: rendered every time
+        return None
+    return (
+        language,
+        result.outcome,
+        astuple(result.product) if result.product else None,
+        astuple(result.certificate) if result.certificate else None,
+        result.revoked_on,
+        result.newer_token,
+        result.thumbnail,
+        result.stamp is not None,
+        where,
+    )
+
+
+def _request_values(request, result, where: str) -> dict[str, str]:
+    stamp = result.stamp
+    values = {
+        "code": result.code,
+        "where": where,
+        "csrf": get_token(request),
+        "started": form_token(),
+        "serial": "",
+        "first_scan": "—",
+        "scans": "",
+    }
+    if stamp is not None:
+        values["serial"] = stamp.serial
+        if stamp.first_scan_at is not None:
+            values["first_scan"] = date_format(
+                timezone.localtime(stamp.first_scan_at), "SHORT_DATETIME_FORMAT"
+            )
+        values["scans"] = ngettext(
+            "%(n)s scan, including this one", "%(n)s scans, including this one", stamp.scan_count
+        ) % {"n": stamp.scan_count}
+    return values
+
+
+def _verification_page(request, result, batch) -> str:
+    certificate = result.certificate
+    stamp = result.stamp
+    where = (
+        reverse("verify:where", args=[stamp.token])
+        if stamp is not None and result.outcome != VerifyOutcome.VOIDED
+        else ""
+    )
+    values = _request_values(request, result, where)
+    key = _page_key(translation.get_language(), result, where=bool(where), batch=batch)
+    page = PAGES.get(key) if key is not None else None
+    if page is None:
+        context = {
+            "result": result,
+            "product": result.product,
+            "certificate": certificate,
+            "stamp": stamp is not None,  # its values are placeholders (below)
+            "batch": batch,
+            "stars": "★" * certificate.star if certificate else "",
+            "image_url": (
+                reverse("verify:certificate_image", args=[certificate.token])
+                if certificate and result.thumbnail
+                else ""
+            ),
+            "newer_url": (
+                reverse("verify:certificate", args=[result.newer_token])
+                if result.newer_token
+                else ""
+            ),
+            "where_url": SLOTS["where"] if where else "",
+            "serial": SLOTS["serial"],
+            "first_scan": SLOTS["first_scan"],
+            "scans_text": SLOTS["scans"],
+            "code": SLOTS["code"],
+            "started": SLOTS["started"],
+            "csrf_token": SLOTS["csrf"],
+            "csp_nonce": SLOTS["nonce"],
+            "form": ComplaintForm(),
+        }
+        page = render_to_string("stamps/public/verify.html", context, request=request)
+        if key is not None:
+            PAGES.put(key, page)
+    if SLOTS["nonce"] in page:
+        values["nonce"] = str(get_nonce(request))
+    for name, value in values.items():
+        page = page.replace(SLOTS[name], escape(value))
+    return page
+
+
 @login_not_required
 @never_cache
 @require_safe
@@ -68,37 +212,13 @@ def verify_page(request, **_ignored):
     only switched the page's language)."""
     result = verifying.verify(request.path_info, today=timezone.localdate())
     stamp = result.stamp
-    if stamp is not None and request.method == "GET" and _chosen_language(request) is None:
+    lang = _chosen_language(request)
+    if stamp is not None and request.method == "GET" and lang is None:
         record_scan(stamp=stamp, fingerprint=fingerprint(request))
-    batch = result.production_batch
-    if batch is not None:
-        prefetch_related_objects(
-            [batch], Prefetch("events", queryset=TraceEvent.objects.order_by("event_time", "id"))
-        )
-    certificate = result.certificate
-    context = {
-        "result": result,
-        "product": result.product,
-        "certificate": certificate,
-        "stamp": stamp,
-        "batch": batch,
-        "stars": "★" * certificate.star if certificate else "",
-        "image_url": (
-            reverse("verify:certificate_image", args=[certificate.token])
-            if certificate and result.thumbnail
-            else ""
-        ),
-        "newer_url": (
-            reverse("verify:certificate", args=[result.newer.token]) if result.newer else ""
-        ),
-        "where_url": (
-            reverse("verify:where", args=[stamp.token])
-            if stamp is not None and result.outcome != VerifyOutcome.VOIDED
-            else ""
-        ),
-        "form": ComplaintForm(initial={"code": result.code}),
-    }
-    return _render(request, "stamps/public/verify.html", context, status=result.http_status)
+    batch = public_batch(stamp.production_batch_id) if stamp is not None else None
+    with translation.override(lang or translation.get_language()):
+        page = _verification_page(request, result, batch)
+    return _remember_language(HttpResponse(page, status=result.http_status), lang)
 
 
 @login_not_required

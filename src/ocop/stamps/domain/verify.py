@@ -17,10 +17,13 @@ whose date has passed reads as expired even before the periodic job has run.
 """
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import F, OuterRef, Subquery
+from django.utils import timezone
 
 from ocop.certification.domain.rules import rules_table
 from ocop.certification.domain.status import live_status
@@ -59,14 +62,60 @@ class Code:
 
 
 @dataclass
+class ProductView:
+    """What the page shows of a product."""
+
+    id: int
+    name: str
+    gtin: str
+    subject_name: str
+    commune_name: str
+    province_id: int
+    province_name: str
+
+
+@dataclass
+class CertificateView:
+    """What the page shows of a certificate (``live_status`` reads status,
+    valid_until and decision_date)."""
+
+    id: int
+    token: str
+    number: str
+    star: int
+    decision_number: str
+    decision_date: date | None
+    valid_until: date | None
+    status: str
+    status_changed_at: datetime | None
+    revocation_number: str | None
+    revocation_date: date | None
+    superseded_by_token: str | None = None
+
+
+@dataclass
+class StampView:
+    """What the page shows of a stamp; ``record_scan`` updates the counters."""
+
+    pk: int
+    serial: str
+    token: str
+    state: str
+    first_scan_at: datetime | None
+    scan_count: int
+    product_id: int
+    production_batch_id: int | None
+
+
+@dataclass
 class Verification:
     outcome: VerifyOutcome
     code: str  # the scanned path, shortened (carried by the complaint form)
-    stamp: Stamp | None = None
-    product: Product | None = None
-    certificate: Certificate | None = None
+    stamp: StampView | None = None
+    product: ProductView | None = None
+    certificate: CertificateView | None = None
     revoked_on: date | None = None
-    newer: Certificate | None = None  # the certificate that superseded this one
+    newer_token: str = ""  # the certificate that superseded this one
     thumbnail: str = ""  # stored name of the product's first image (thumbnail)
 
     @property
@@ -76,10 +125,6 @@ class Verification:
     @property
     def in_force(self) -> bool:
         return self.outcome in IN_FORCE
-
-    @property
-    def production_batch(self):
-        return self.stamp.batch.production_batch if self.stamp is not None else None
 
 
 def clean_code(path: str) -> str:
@@ -148,6 +193,60 @@ def forget_rules() -> None:
     _rules_memo.clear()
 
 
+class Prepared:
+    """A read compiled once per process and database, then only executed.
+
+    The verification page is the hottest path of the site: compiling the ORM
+    query of a stamp joined to its product, subject and units costs ten times
+    more than running it. The ORM builds the SQL and the column converters
+    once (with a marker in place of the looked-up value); each call executes
+    that SQL with the new value and applies the same converters, returning a
+    dict of the values_list names.
+    """
+
+    def __init__(self, build: Callable, marker):
+        self._build = build  # build(marker) -> a values_list() queryset
+        self._marker = marker
+        self._compiled: dict[str, tuple] = {}
+
+    def _compile(self, using: str) -> tuple:
+        queryset = self._build(self._marker)
+        query = queryset.query
+        compiler = query.get_compiler(using)
+        sql, params = compiler.as_sql()
+        slots = [i for i, value in enumerate(params) if value == self._marker]
+        if not slots:
+            raise ValueError("the marker does not appear in the query's parameters")
+        names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        converters = compiler.get_converters([column for column, _sql, _alias in compiler.select])
+        compiled = (sql, list(params), slots, names, converters)
+        self._compiled[using] = compiled
+        return compiled
+
+    def first(self, value, *, using: str = DEFAULT_DB_ALIAS) -> dict | None:
+        sql, params, slots, names, converters = self._compiled.get(using) or self._compile(using)
+        params = list(params)
+        for slot in slots:
+            params[slot] = value
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        row = list(row)
+        for position, (functions, expression) in converters.items():
+            converted = row[position]
+            for function in functions:
+                converted = function(converted, expression, connection)
+            row[position] = converted
+        return dict(zip(names, row, strict=True))
+
+
+TOKEN_MARKER = "__marker__"  # noqa: S105 -- not a secret: never a valid token, never sent
+ID_MARKER = -987654321
+
+
 def _thumbnail(product_path: str):
     return Subquery(
         ProductImage.objects.filter(product=OuterRef(product_path))
@@ -156,13 +255,88 @@ def _thumbnail(product_path: str):
     )
 
 
-def _certificates():
-    return Certificate.objects.select_related("revocation").order_by(
-        F("decision_date").desc(nulls_last=True), "-id"
-    )
+PRODUCT_FIELDS = {
+    "id": "id",
+    "name": "name",
+    "gtin": "gtin",
+    "subject_name": "subject__name",
+    "commune_name": "commune__full_name",
+    "province_id": "province_id",
+    "province_name": "province__full_name",
+}
+CERTIFICATE_FIELDS = {
+    "id": "id",
+    "token": "token",
+    "number": "number",
+    "star": "star",
+    "decision_number": "decision_number",
+    "decision_date": "decision_date",
+    "valid_until": "valid_until",
+    "status": "status",
+    "status_changed_at": "status_changed_at",
+    "revocation_number": "revocation__decision_number",
+    "revocation_date": "revocation__decision_date",
+}
+STAMP_FIELDS = {
+    "pk": "id",
+    "serial": "serial",
+    "token": "token",
+    "state": "state",
+    "first_scan_at": "first_scan_at",
+    "scan_count": "scan_count",
+    "product_id": "batch__product_id",
+    "production_batch_id": "batch__production_batch_id",
+}
 
 
-def _judge(result: Verification, certificate: Certificate | None, today: date) -> Verification:
+def _columns(fields: dict[str, str], prefix: str = "") -> list[str]:
+    return [f"{prefix}{path}" for path in fields.values()]
+
+
+def _pick(row: dict, fields: dict[str, str], prefix: str = "") -> dict:
+    return {name: row[f"{prefix}{path}"] for name, path in fields.items()}
+
+
+# A stamp with its product, subject and units (one query).
+STAMP_QUERY = Prepared(
+    lambda token: (
+        Stamp.objects.filter(token=token)
+        .annotate(thumbnail=_thumbnail("batch__product_id"))
+        .values_list(
+            *_columns(STAMP_FIELDS),
+            *_columns(PRODUCT_FIELDS, "batch__product__"),
+            "thumbnail",
+        )[:1]
+    ),
+    TOKEN_MARKER,
+)
+# The newest certificate of a product that was not superseded.
+CURRENT_CERTIFICATE_QUERY = Prepared(
+    lambda product_id: (
+        Certificate.objects.filter(product_id=product_id)
+        .exclude(status=CertificateStatus.SUPERSEDED)
+        .order_by(F("decision_date").desc(nulls_last=True), "-id")
+        .values_list(*_columns(CERTIFICATE_FIELDS))[:1]
+    ),
+    ID_MARKER,
+)
+# A certificate by its token, with its product (one query).
+CERTIFICATE_QUERY = Prepared(
+    lambda token: (
+        Certificate.objects.filter(token=token)
+        .annotate(thumbnail=_thumbnail("product_id"))
+        .values_list(
+            *_columns(CERTIFICATE_FIELDS),
+            "superseded_by__token",
+            *_columns(PRODUCT_FIELDS, "product__"),
+            "thumbnail",
+        )[:1]
+    ),
+    TOKEN_MARKER,
+)
+
+
+def _judge(result: Verification, certificate: CertificateView | None, today: date) -> Verification:
     result.certificate = certificate
     if certificate is None:
         # A stamp of a product without any certificate on record: nothing is in force.
@@ -171,76 +345,52 @@ def _judge(result: Verification, certificate: Certificate | None, today: date) -
     live = live_status(certificate, today=today, table=_rules())
     result.outcome = OUTCOME_OF_LIVE[live]
     if live == LiveStatus.REVOKED:
-        revocation = getattr(certificate, "revocation", None)
-        if revocation is not None:
-            result.revoked_on = revocation.decision_date
+        if certificate.revocation_date is not None:
+            result.revoked_on = certificate.revocation_date
         elif certificate.status_changed_at is not None:
-            result.revoked_on = certificate.status_changed_at.date()
+            result.revoked_on = timezone.localdate(certificate.status_changed_at)
     return result
 
 
-def find_stamp(token: str) -> Stamp | None:
-    """The stamp with its batch, product, subject, units and production batch
-    (one query), annotated with the product's first thumbnail."""
-    return (
-        Stamp.objects.select_related(
-            "batch__product__subject",
-            "batch__product__commune",
-            "batch__product__province",
-            "batch__production_batch",
-        )
-        .annotate(thumbnail=_thumbnail("batch__product_id"))
-        .filter(token=token)
-        .first()
-    )
-
-
-def verify_stamp(code: Code, *, path: str, today: date, stamp: Stamp | None = None) -> Verification:
+def verify_stamp(code: Code, *, path: str, today: date) -> Verification:
     result = Verification(VerifyOutcome.UNKNOWN, clean_code(path))
-    stamp = stamp if stamp is not None else find_stamp(code.token)
-    if stamp is None:
+    row = STAMP_QUERY.first(code.token)
+    if row is None:
         return result
-    product = stamp.batch.product
+    product = ProductView(**_pick(row, PRODUCT_FIELDS, "batch__product__"))
     if code.gtin and (not product.gtin or gtin14(product.gtin) != code.gtin):
         return result
-    result.stamp = stamp
+    result.stamp = StampView(**_pick(row, STAMP_FIELDS))
     result.product = product
-    result.thumbnail = stamp.thumbnail or ""
-    if stamp.state == StampState.VOIDED:
+    result.thumbnail = row["thumbnail"] or ""
+    if result.stamp.state == StampState.VOIDED:
         result.outcome = VerifyOutcome.VOIDED
         return result
-    certificate = (
-        _certificates()
-        .filter(product_id=product.pk)
-        .exclude(status=CertificateStatus.SUPERSEDED)
-        .first()
-    )
+    found = CURRENT_CERTIFICATE_QUERY.first(product.id)
+    certificate = CertificateView(**_pick(found, CERTIFICATE_FIELDS)) if found else None
     return _judge(result, certificate, today)
 
 
 def verify_certificate(code: Code, *, path: str, today: date) -> Verification:
     result = Verification(VerifyOutcome.UNKNOWN, clean_code(path))
-    certificate = (
-        _certificates()
-        .select_related(
-            "product__subject", "product__commune", "product__province", "superseded_by"
-        )
-        .annotate(thumbnail=_thumbnail("product_id"))
-        .filter(token=code.token)
-        .first()
-    )
-    if certificate is None:
+    row = CERTIFICATE_QUERY.first(code.token)
+    if row is None:
         return result
-    result.product = certificate.product
-    result.thumbnail = certificate.thumbnail or ""
+    certificate = CertificateView(
+        **_pick(row, CERTIFICATE_FIELDS), superseded_by_token=row["superseded_by__token"]
+    )
+    result.product = ProductView(**_pick(row, PRODUCT_FIELDS, "product__"))
+    result.thumbnail = row["thumbnail"] or ""
     _judge(result, certificate, today)
     if result.outcome == VerifyOutcome.SUPERSEDED:
-        result.newer = certificate.superseded_by
+        result.newer_token = certificate.superseded_by_token or ""
     return result
 
 
 def verify(path: str, *, today: date) -> Verification:
-    """The verdict on a scanned path: malformed and unknown codes are unknown."""
+    """The verdict on a scanned path: malformed and unknown codes are unknown.
+    Two reads for a stamp (stamp with product; certificate), one for a
+    certificate; none for a malformed code."""
     code = parse_code(path)
     if code is None:
         return Verification(VerifyOutcome.UNKNOWN, clean_code(path))
