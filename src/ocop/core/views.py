@@ -10,6 +10,7 @@ from ocop.accounts.domain.queries import active_assignments
 from ocop.core.domain.inbox import mark_all_read, notifications_for
 from ocop.producers.domain.queries import subjects_visible_to
 from ocop.products.domain.queries import count_by_status, products_visible_to
+from ocop.products.enums import OcopStatus
 
 
 @require_GET
@@ -23,12 +24,18 @@ def home(request):
 def dashboard(request):
     """The signed-in person's overview: their roles and what they can reach."""
     products = products_visible_to(request.user)
+    # Shown status: a certified product past its validity counts as expired.
+    counts = {
+        row["shown_status"]: row["n"]
+        for row in count_by_status(products, today=timezone.localdate())
+    }
     context = {
         "assignments": active_assignments(request.user),
         "subject_count": subjects_visible_to(request.user).count(),
         "product_count": products.count(),
-        # Shown status: a certified product past its validity counts as expired.
-        "products_by_status": count_by_status(products, today=timezone.localdate()),
+        "products_by_status": [
+            (status.value, status.label, counts.get(status.value, 0)) for status in OcopStatus
+        ],
     }
     return render(request, "core/dashboard.html", context)
 
