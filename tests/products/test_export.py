@@ -2,10 +2,11 @@
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from ocop.certification.models import Certificate
@@ -183,6 +184,13 @@ def test_subject_export_counts_products(django_assert_num_queries, thanh_hoa):
     )
     ProductFactory(subject=subject, status="certified", star=3)
     ProductFactory(subject=subject)
+    # Certified but lapsed yesterday: counted as expired, not certified.
+    ProductFactory(
+        subject=subject,
+        status="certified",
+        star=3,
+        certified_until=timezone.localdate() - timedelta(1),
+    )
     SubjectFactory(commune=_commune("Hoằng Hóa"), name="HTX Chè")
     with django_assert_num_queries(1):
         rows = _sheet_rows(export_subjects_xlsx(Subject.objects.order_by("name")))
@@ -191,6 +199,6 @@ def test_subject_export_counts_products(django_assert_num_queries, thanh_hoa):
     assert rows[2][1] == "HTX Mực Hậu Lộc"
     assert rows[2][3] == "Hợp tác xã"
     assert rows[2][10] == "Xã Đa Lộc, Huyện Hậu Lộc"
-    assert rows[2][11:13] == [2, 1]
+    assert rows[2][11:13] == [3, 1]
     text = export_subjects_csv(Subject.objects.order_by("name")).decode("utf-8-sig")
     assert text.splitlines()[0].split(",")[:3] == ["STT", "Tên chủ thể", "Mã số thuế"]

@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, F, Prefetch, Q
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -109,8 +110,12 @@ def subject_rows(queryset):
     """The export's rows, one per subject, with its product counts."""
     subjects = queryset.select_related("commune", "province").annotate(
         export_products=Count("products", distinct=True),
+        # Certified and still valid today (a lapsed one counts as expired).
         export_certified=Count(
-            "products", filter=Q(products__status=OcopStatus.CERTIFIED), distinct=True
+            "products",
+            filter=Q(products__status=OcopStatus.CERTIFIED)
+            & ~Q(products__certified_until__lt=timezone.localdate()),
+            distinct=True,
         ),
     )
     for number, subject in enumerate(subjects.iterator(chunk_size=CHUNK_SIZE), start=1):
