@@ -3,10 +3,14 @@ live status, GS1 Digital Link resolution, garbage paths, language, caching
 and the number of queries per page view."""
 
 from datetime import date, timedelta
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from ocop.certification.enums import CertificateStatus
 from ocop.certification.models import Revocation, RevocationGround
@@ -427,3 +431,19 @@ def test_the_scanned_code_is_escaped(client):
     body = client.get('/s/"><script>alert(1)</script>').content.decode()
     assert "<script>alert(1)" not in body
     assert "&quot;&gt;&lt;script&gt;" in body
+
+
+@given(
+    prefix=st.sampled_from(["/s/", "/c/", "/01/", "/01/08930000000019/21/", "/s/x/"]),
+    junk=st.text(min_size=0, max_size=400),
+)
+@hypothesis_settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+def test_random_paths_get_the_warning_never_a_500(client, prefix, junk):
+    response = client.get(prefix + quote(junk, safe="/"))
+    assert response.status_code in (404, 405)
+    if response.status_code == 404:
+        assert outcome(response) == "unknown"
