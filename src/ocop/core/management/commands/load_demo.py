@@ -1,17 +1,36 @@
 """Demo data: Thanh Hóa province, its coordination office, a few communes,
 one account of each role and a handful of (fictional) subjects and products;
 the provincial evaluation council with a planned session (once the criteria
-sheets are loaded: ``manage.py load_criteria --shipped``).
-Deterministic and idempotent. Logins: see README or ``manage.py demo_logins``."""
+sheets are loaded: ``manage.py load_criteria --shipped``); the certified
+products' recognition decisions and certificates (once the certification
+rules are loaded: ``manage.py load_certification_rules``), a production batch
+with its traceability steps and OCOP stamps for one of them.
+Idempotent: a second run changes nothing. The certificates' dates are taken
+relative to the day of the first run, so that the demo shows a valid
+certificate and one that expires soon. Logins: see README or
+``manage.py demo_logins``."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from ocop.accounts.enums import OrganisationKind, Role
 from ocop.accounts.models import Organisation, RoleAssignment, User
+from ocop.certification.domain.decisions import (
+    authority_for,
+    legal_bases_on,
+    set_decision_state,
+    title_for,
+)
+from ocop.certification.domain.rules import NoRuleInForce, rule_on, rules_table, valid_until_for
+from ocop.certification.enums import AuthorityLevel, DecisionState
+from ocop.certification.models import Decision, DecisionItem
+from ocop.core.domain.activity import log_action
+from ocop.core.workdays import add_months
 from ocop.criteria.domain.queries import sheets_for_product_set
 from ocop.criteria.enums import EvaluationLevel
 from ocop.evaluation.domain import councils, sessions
@@ -23,6 +42,13 @@ from ocop.producers.enums import LegalForm
 from ocop.producers.models import EvidenceDocument, Subject
 from ocop.products.enums import OcopStatus
 from ocop.products.models import Product, ProductCategory
+from ocop.stamps.domain.batches import request_stamps, set_batch_state
+from ocop.stamps.domain.links import stamp_url
+from ocop.stamps.enums import RequestState
+from ocop.stamps.models import Stamp, StampBatch
+from ocop.traceability.domain.batches import record_batch, record_event
+from ocop.traceability.enums import BizStep
+from ocop.traceability.models import ProductionBatch
 
 PROVINCE_CODE = "38"  # Tỉnh Thanh Hóa
 CYCLE = {
@@ -152,6 +178,79 @@ SESSION = {
 }
 AGENDA = ["Mắm tép Đồng Tâm", "Chả tôm Sầm Sơn"]
 
+# Recognition decisions of the province (fictional numbers and signer) for the
+# three products shown as certified, issued by the provincial officer through
+# the certification domain (numbering, supersession, the products' status).
+# "two_years_ago": certificates well within their validity. "expiring": dated
+# so that the certificate is half-way into the "expires soon" window of the
+# certification rules (data, certification/data/rules.yaml).
+DECISION_OFFICER = "tinh.canbo"
+DECISION_SIGNER = {"signer_name": "Nguyễn Văn Minh", "signer_title": "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"}
+DECISIONS = [
+    # (number, when, [(product, star, score)])
+    ("876/QĐ-UBND", "expiring", [("Nem chua Thanh Hóa Cô Hoa", 3, Decimal("64.50"))]),
+    (
+        "1250/QĐ-UBND",
+        "two_years_ago",
+        [
+            ("Nước mắm cá cơm Đồng Tâm", 3, Decimal("66.25")),
+            ("Mực khô Hậu Lộc", 4, Decimal("78.00")),
+        ],
+    ),
+]
+
+# A production batch of the fish sauce with its traceability steps (recorded
+# by the producer), 40 stamps for it approved by the province and one request
+# still waiting. Dates are days before the first run.
+STAMP_PRODUCT = "Nước mắm cá cơm Đồng Tâm"
+PRODUCER = "sx.dongtam"
+STAMP_OFFICER = "tinh.canbo"
+LOT = {
+    "lot_code": "DT-NM-01",
+    "produced_days_ago": 20,
+    "shelf_life_days": 730,
+    "quantity": Decimal(1200),
+    "unit": "chai 500 ml",
+    "standards": "TCVN 5107:2018 (nước mắm)",
+}
+LOT_EVENTS = [
+    # (step, days before the production date (negative: after), hour, place, quantity, text)
+    (
+        BizStep.HARVESTING,
+        380,
+        time(5, 30),
+        "Cửa Lạch Trường, xã Hoằng Hóa, tỉnh Thanh Hóa",
+        None,
+        "Cá cơm tươi đánh bắt trong ngày, ướp muối biển theo tỉ lệ 3 cá : 1 muối.",
+    ),
+    (
+        BizStep.TRANSFORMING,
+        0,
+        time(7, 30),
+        "Nhà thùng HTX Nông nghiệp Đồng Tâm, xã Hoằng Hóa",
+        None,
+        "Ủ chượp 12 tháng trong thùng gỗ; kéo rút và lọc nước mắm cốt.",
+    ),
+    (
+        BizStep.PACKING,
+        -1,
+        time(14, 0),
+        "Nhà thùng HTX Nông nghiệp Đồng Tâm, xã Hoằng Hóa",
+        Decimal(1200),
+        "Đóng chai thủy tinh 500 ml, dán nhãn.",
+    ),
+    (
+        BizStep.SHIPPING,
+        -15,
+        time(8, 0),
+        "Cửa hàng giới thiệu sản phẩm OCOP tỉnh Thanh Hóa, phường Hạc Thành",
+        Decimal(400),
+        "Giao 400 chai cho cửa hàng giới thiệu sản phẩm OCOP của tỉnh.",
+    ),
+]
+APPROVED_STAMPS = 40
+PENDING_REQUEST = {"quantity": 500, "note": "Tem cho đợt hàng Tết (dữ liệu demo)."}
+
 
 class Command(BaseCommand):
     help = "Load the demo data set (Thanh Hóa). Run load_admin_units first."
@@ -233,6 +332,8 @@ class Command(BaseCommand):
             RoleAssignment.objects.get_or_create(user=user, role=role, unit=unit, subject=subject)
         session = self._council(province)
         self._cycle(province)
+        certified = self._decisions(province)
+        stamp = self._stamps(province) if certified else None
         self.stdout.write(
             f"Demo data: {len(subjects)} subjects, {len(PRODUCTS)} products, "
             f"{len(ACCOUNTS)} accounts in {province.full_name}"
@@ -241,6 +342,16 @@ class Command(BaseCommand):
             self.stdout.write(
                 "No demo council session: run `manage.py load_criteria --shipped`, "
                 "then load_demo again."
+            )
+        if not certified:
+            self.stdout.write(
+                "No demo certificates or stamps: run `manage.py load_certification_rules`, "
+                "then load_demo again."
+            )
+        if stamp is not None:
+            self.stdout.write(
+                f"Demo stamp {stamp.serial} ({STAMP_PRODUCT}): "
+                f"{stamp_url(token=stamp.token, gtin=stamp.batch.product.gtin)}"
             )
 
     def _council(self, province):
@@ -306,3 +417,139 @@ class Command(BaseCommand):
                 cycle=cycle, number=number, title=title, submission_deadline=deadline
             )
         return cycle
+
+    # Certification -------------------------------------------------------------
+
+    def _decisions(self, province) -> bool:
+        """The recognition decisions of ``DECISIONS``, each created as a draft
+        and issued through ``set_decision_state`` unless a decision with its
+        number exists. False when no certification rule is loaded."""
+        table = rules_table()
+        if not table:
+            return False
+        today = timezone.localdate()
+        officer = User.objects.get(username=DECISION_OFFICER)
+        for number, when, lines in DECISIONS:
+            if Decision.objects.filter(
+                level=AuthorityLevel.PROVINCE, unit=province, number=number
+            ).exists():
+                continue
+            day = None
+            if when == "expiring":
+                day = self._expiring_decision_date(today, table)
+            day = day or add_months(today, -24)
+            self._issue_decision(province, officer, number=number, day=day, lines=lines)
+        return True
+
+    @staticmethod
+    def _expiring_decision_date(today: date, table) -> date | None:
+        """A decision date whose certificate is in the "expires soon" window
+        today (as near its middle as the calendar allows), by the rules' data;
+        None if the rules have no such window."""
+        guess = add_months(today, -rule_on(today, table=table).validity_months)
+        best = None
+        for offset in range(-60, 61):
+            day = guess + timedelta(days=offset)
+            try:
+                window = rule_on(day, table=table).expiring_days
+            except NoRuleInForce:
+                continue
+            left = (valid_until_for(issued_on=day, table=table) - today).days
+            if 1 <= left <= window:
+                distance = abs(left - (window + 1) // 2)
+                if best is None or distance < best[0]:
+                    best = (distance, day)
+        return best[1] if best else None
+
+    @staticmethod
+    def _issue_decision(province, officer, *, number: str, day: date, lines) -> Decision:
+        """A draft decision with its annex, in the texts a draft from a council
+        session gets (the demo has no closed session behind these), issued
+        by the provincial officer: the certificates, their numbers and the
+        products' status come from ``set_decision_state``."""
+        level = AuthorityLevel.PROVINCE
+        bases = [f"Căn cứ {basis.title};" for basis in legal_bases_on(level=level, day=day)]
+        bases.append(
+            "Xét đề nghị của Văn phòng Điều phối nông thôn mới tỉnh Thanh Hóa về kết quả "
+            "đánh giá, phân hạng sản phẩm OCOP (dữ liệu demo)."
+        )
+        decision = Decision.objects.create(
+            state=DecisionState.DRAFT,
+            number=number,
+            date=day,
+            title=title_for(level=level, unit=province, day=day),
+            authority=authority_for(level=level, unit=province),
+            level=level,
+            unit=province,
+            legal_basis="\n".join(bases),
+            created_by=officer,
+            **DECISION_SIGNER,
+        )
+        products = []
+        for order, (name, star, score) in enumerate(lines, start=1):
+            product = Product.objects.get(name=name, province=province)
+            DecisionItem.objects.create(
+                decision=decision, product=product, star=star, score=score, order=order
+            )
+            products.append({"product": str(product), "star": star, "score": str(score)})
+        log_action(
+            action="ocop.decision.drafted",
+            by=officer,
+            obj=decision,
+            unit=province,
+            data={"session": None, "products": products},
+        )
+        return set_decision_state(decision=decision, action="issue", by=officer)
+
+    # Traceability and stamps --------------------------------------------------
+
+    def _stamps(self, province) -> Stamp | None:
+        """The production batch with its steps, the approved stamp batch for
+        it and the waiting request, each created only if missing. Returns
+        the first stamp of the approved batch (its page is the demo's)."""
+        product = Product.objects.get(name=STAMP_PRODUCT, province=province)
+        producer = User.objects.get(username=PRODUCER)
+        officer = User.objects.get(username=STAMP_OFFICER)
+        lot = ProductionBatch.objects.filter(product=product, lot_code=LOT["lot_code"]).first()
+        if lot is None:
+            today = timezone.localdate()
+            produced = today - timedelta(days=LOT["produced_days_ago"])
+            lot = record_batch(
+                product=product,
+                lot_code=LOT["lot_code"],
+                production_date=produced,
+                expiry_date=produced + timedelta(days=LOT["shelf_life_days"]),
+                quantity=LOT["quantity"],
+                unit=LOT["unit"],
+                standards=LOT["standards"],
+                by=producer,
+            )
+            for step, days_before, at, place, quantity, text in LOT_EVENTS:
+                day = produced - timedelta(days=days_before)
+                record_event(
+                    batch=lot,
+                    biz_step=step,
+                    event_time=timezone.make_aware(datetime.combine(day, at)),
+                    place=place,
+                    quantity=quantity,
+                    description=text,
+                    by=producer,
+                )
+        approved = (
+            StampBatch.objects.filter(product=product, production_batch=lot).order_by("pk").first()
+        )
+        if approved is None:
+            approved = request_stamps(
+                product=product, quantity=APPROVED_STAMPS, production_batch=lot, by=producer
+            )
+            approved = set_batch_state(batch=approved, action="approve", by=officer)
+        if not StampBatch.objects.filter(product=product, note=PENDING_REQUEST["note"]).exists():
+            request_stamps(product=product, by=producer, **PENDING_REQUEST)
+        if approved.state != RequestState.APPROVED:
+            return None
+        return (
+            Stamp.objects.filter(batch=approved)
+            .select_related("batch__product")
+            .order_by("serial")
+            .first()
+        )
