@@ -2,12 +2,14 @@
 text with pypdf, the QR code with zbar after rasterising the page."""
 
 import io
+import re
 import shutil
 import subprocess
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 import pytest
+import time_machine
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -205,3 +207,33 @@ def test_a_producer_does_not_see_a_draft(client, closed, province_officer, produ
     assert client.get(reverse("certification:decision_pdf", args=[decision.pk])).status_code == 404
     client.force_login(province_officer)
     assert client.get(reverse("certification:decision_pdf", args=[decision.pk])).status_code == 200
+
+
+def test_the_certificate_qr_opens_its_page_valid_then_expired_then_revoked(
+    certificate, product_x, province_officer, client, tmp_path
+):
+    """The issue's check, end to end: the QR read back from the rendered
+    certificate opens the public page, which shows "valid"; with the clock
+    moved past the expiry it shows "expired"; after revocation "revoked"."""
+    (url,) = decode_qr(render_certificate(certificate=certificate), tmp_path)
+    path = urlsplit(url).path
+
+    def outcome() -> tuple[int, str]:
+        response = client.get(path)
+        match = re.search(r'id="verify-status" data-outcome="(\w+)"', response.content.decode())
+        return response.status_code, match.group(1) if match else ""
+
+    with time_machine.travel(date(2026, 11, 24), tick=False):
+        assert outcome() == (200, "valid")
+    with time_machine.travel(certificate.valid_until + timedelta(days=1), tick=False):
+        assert outcome()[1] == "expired"
+    with time_machine.travel(date(2026, 12, 1), tick=False):
+        revoke(
+            certificate=certificate,
+            ground=RevocationGround.objects.get(code="safety_or_process_violation"),
+            decision_number="45/QĐ-UBND",
+            decision_date=date(2026, 12, 1),
+            by=province_officer,
+        )
+        assert outcome()[1] == "revoked"
+    assert "01/12/2026" in client.get(path).content.decode()
