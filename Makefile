@@ -81,6 +81,8 @@ bench: setup
 	$(PY) -m bench.run
 	$(PY) -m bench.bench_import
 	$(PY) -m bench.bench_evaluation
+	@command -v wrk >/dev/null || { echo "bench_verify needs wrk: sudo apt-get install wrk"; exit 1; }
+	$(PY) -m bench.bench_verify
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor var
