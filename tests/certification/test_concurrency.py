@@ -8,13 +8,10 @@ number counter (which neither has created yet). Transactional tests flush
 the database afterwards, so the reference data is loaded here when an
 earlier transactional test has flushed it away."""
 
-import threading
-import time
 from datetime import date
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
 
 from ocop.accounts.enums import Role
 from ocop.certification.domain.decisions import set_decision_state
@@ -27,16 +24,12 @@ from ocop.certification.models import (
     NumberCounter,
 )
 from ocop.geo.models import AdminUnit
+from tests.concurrency import POSTGRESQL_ONLY, run_together
 from tests.factories.accounts import user_with_role
 from tests.factories.geo import communes, province
 from tests.factories.registry import ProductFactory, SubjectFactory
 
-pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="needs PostgreSQL's row locks and threads"
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = POSTGRESQL_ONLY
 
 PER_DECISION = 15
 
@@ -48,48 +41,6 @@ def reference_data():
         call_command("load_calendar", verbosity=0)
     if not CertificationRule.objects.exists():
         call_command("load_certification_rules", verbosity=0)
-
-
-def waiting_backends() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_stat_clear_snapshot()")
-        cursor.execute(
-            "SELECT count(DISTINCT pid) FROM pg_locks WHERE NOT granted AND pid IN "
-            "(SELECT pid FROM pg_stat_activity WHERE datname = current_database())"
-        )
-        return cursor.fetchone()[0]
-
-
-def run_together(targets, *, gate: str) -> list[BaseException]:
-    """One thread per callable, started together; the main thread holds an
-    exclusive lock on ``gate`` until every thread waits for a lock."""
-    barrier = threading.Barrier(len(targets))
-    errors: list[BaseException] = []
-
-    def run(target):
-        try:
-            barrier.wait(timeout=30)
-            target()
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(t,)) for t in targets]
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(f'LOCK TABLE "{gate}" IN ACCESS EXCLUSIVE MODE')
-        for thread in threads:
-            thread.start()
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if waiting_backends() >= len(targets) or not any(t.is_alive() for t in threads):
-                break
-            time.sleep(0.05)
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a thread is still running"
-    return errors
 
 
 @pytest.fixture

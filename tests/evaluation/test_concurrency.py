@@ -6,13 +6,10 @@ so the reference data (units, product sets, criteria sheets) is loaded here
 when an earlier transactional test has flushed it away.
 """
 
-import threading
-import time
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
 
 from ocop.accounts.enums import Role
 from ocop.core.models import ActivityLog
@@ -22,6 +19,7 @@ from ocop.evaluation.enums import SheetStatus
 from ocop.evaluation.models import AgendaItem, Attendance, CriterionScore, RoundResult, Scoresheet
 from ocop.geo.models import AdminUnit
 from ocop.products.models import ProductCategory
+from tests.concurrency import POSTGRESQL_ONLY, run_together
 from tests.factories.accounts import user_with_role
 from tests.factories.evaluation import (
     council_with_members,
@@ -35,12 +33,7 @@ from tests.factories.registry import ProductFactory, SubjectFactory
 
 MEMBERS = 9
 
-pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="needs PostgreSQL's row locks and threads"
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = POSTGRESQL_ONLY
 
 
 @pytest.fixture
@@ -70,52 +63,6 @@ def sheets_of(item) -> list[Scoresheet]:
         .select_related("item__sheet", "member__user")
         .order_by("member_id")
     )
-
-
-def waiting_backends() -> int:
-    """Connections of this database waiting for a lock."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_stat_clear_snapshot()")
-        cursor.execute(
-            "SELECT count(DISTINCT pid) FROM pg_locks WHERE NOT granted AND pid IN "
-            "(SELECT pid FROM pg_stat_activity WHERE datname = current_database())"
-        )
-        return cursor.fetchone()[0]
-
-
-def run_together(targets, *, gate=None) -> list[BaseException]:
-    """Start one thread per callable; they all start at the same moment.
-    With ``gate`` (a table), the main thread holds an exclusive lock on the
-    table until every thread waits for a lock, then releases them all at once.
-    Returns what the threads raised."""
-    barrier = threading.Barrier(len(targets))
-    errors: list[BaseException] = []
-
-    def run(target):
-        try:
-            barrier.wait(timeout=30)
-            target()
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(t,)) for t in targets]
-    with transaction.atomic():
-        if gate is not None:
-            with connection.cursor() as cursor:
-                cursor.execute(f'LOCK TABLE "{gate}" IN ACCESS EXCLUSIVE MODE')
-        for thread in threads:
-            thread.start()
-        deadline = time.monotonic() + 30
-        while gate is not None and time.monotonic() < deadline:
-            if waiting_backends() >= len(targets) or not any(t.is_alive() for t in threads):
-                break
-            time.sleep(0.05)
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a thread is still running"
-    return errors
 
 
 def test_nine_members_submitting_at_once_are_all_stored_and_the_result_is_computed_once(item):
