@@ -471,3 +471,22 @@ def test_an_imported_certificate_fits_the_model(product_x, province_officer):
     )
     product.refresh_from_db()
     assert product.status == OcopStatus.REVOKED
+
+
+def test_the_level_that_revokes_an_imported_certificate_comes_from_the_recognition_rules(
+    product_x,
+):
+    """No star is hard-coded: if the rules in force said the centre
+    recognised 4★, an imported 4★ certificate would be the centre's."""
+    from ocop.certification.rules import revoking_level
+    from ocop.criteria.models import RecognitionRule
+
+    certificate = imported_certificate(product_x, star=4)
+    assert revoking_level(certificate) == "province"
+    for rule in RecognitionRule.objects.filter(level="central"):
+        rule.stars = [4, 5]
+        rule.save()
+    for rule in RecognitionRule.objects.exclude(level="central"):
+        rule.stars = [s for s in rule.stars if int(s) != 4]
+        rule.save()
+    assert revoking_level(certificate) == "central"

@@ -5,13 +5,17 @@
   province for province-level decisions (and for the district-level decisions
   of the old districts now inside it), central officers and administrators for
   central (5★) decisions.
-* An imported certificate carries no level: 5★ was recognised centrally, any
-  other star by the province (reference §5.1).
+* An imported certificate carries no level: the level is the one whose
+  recognition rule (data, `criteria/data/rules.yaml`) recognised its star on
+  its decision date; the district's certificates are the province's now.
 * Everyone who reads the registry of a product sees its certificates.
 """
 
+from django.utils import timezone
+
 from ocop.accounts.enums import Role
 from ocop.accounts.rules import has_role, scope_for
+from ocop.criteria.domain.queries import recognising_level
 
 from .enums import AuthorityLevel
 
@@ -49,7 +53,9 @@ def revoking_level(certificate) -> str:
     """The level that recognised the certificate's star, and so revokes it."""
     if certificate.authority_level:
         return certificate.authority_level
-    return AuthorityLevel.CENTRAL if certificate.star == 5 else AuthorityLevel.PROVINCE
+    day = certificate.decision_date or timezone.localdate()
+    level = recognising_level(star=certificate.star, on=day)
+    return AuthorityLevel.CENTRAL if level == AuthorityLevel.CENTRAL else AuthorityLevel.PROVINCE
 
 
 def can_revoke(user, certificate) -> bool:

@@ -125,6 +125,14 @@ def recognition_rule(*, level: str, on: date) -> RecognitionRule | None:
     )
 
 
+def recognising_level(*, star: int, on: date) -> str | None:
+    """The level whose rule in force on ``on`` recognises ``star`` (data)."""
+    for rule in RecognitionRule.objects.filter(in_force(on)).order_by("-effective_from"):
+        if star in {int(s) for s in rule.stars}:
+            return rule.level
+    return None
+
+
 def level_rule(*, level: str, on: date) -> engine.LevelRule:
     rule = recognition_rule(level=level, on=on)
     if rule is None:
