@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ComplaintKind(models.TextChoices):
@@ -10,4 +11,4 @@ class ComplaintKind(models.TextChoices):
 class ComplaintState(models.TextChoices):
     NEW = "new", _("new")
     IN_REVIEW = "in_review", _("being reviewed")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", pgettext_lazy("complaint", "closed")

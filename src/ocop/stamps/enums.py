@@ -1,16 +1,17 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RequestState(models.TextChoices):
     REQUESTED = "requested", _("requested")
     APPROVED = "approved", _("approved — stamps issued")
-    REJECTED = "rejected", _("rejected")
+    REJECTED = "rejected", pgettext_lazy("stamp request", "rejected")
     CANCELLED = "cancelled", _("cancelled by the subject")
 
 
 class StampState(models.TextChoices):
-    ACTIVE = "active", _("active")
+    ACTIVE = "active", pgettext_lazy("stamp", "active")
     VOIDED = "voided", _("voided")
 
 
