@@ -11,6 +11,10 @@ scans a random one of 1,000 real stamps (so it also writes the scan log).
 
 It then times the label sheet PDF of a 10,000-stamp batch.
 
+Both views run with persistent database connections (CONN_MAX_AGE = 60 s,
+see verify_settings.py), as a production server would; on SQLite the base
+settings would otherwise open a connection per request.
+
 Needs `wrk` (Debian package `wrk`). BENCH_SECONDS (default 15) sets the
 length of each load run; DATABASE_URL selects PostgreSQL instead of SQLite.
 """
@@ -212,6 +216,8 @@ def main() -> None:
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     print(f"# Verification page — {platform.node()}, {os.cpu_count()} cores, {engine}")
     print(f"gunicorn 2 sync workers; wrk -t2 -c8 -d{SECONDS}s over loopback")
+    conn_max_age = settings.DATABASES["default"]["CONN_MAX_AGE"]
+    print(f"persistent database connections for both views (CONN_MAX_AGE={conn_max_age})")
     print(f"{'view':<28}{'requests/s':>12}{'p99 ms':>10}{'non-2xx':>9}")
     for name, r in (("minimal Django view", minimal), ("verification (stamp scan)", verify)):
         figures = f"{r['rps']:>12.0f}{r['p99_ms']:>10.1f}{r['non_2xx']:>9}"

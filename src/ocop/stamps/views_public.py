@@ -3,7 +3,7 @@ when scanning an OCOP stamp or a certificate's QR code.
 
 Kept lean for a cheap phone and a busy server: two reads compiled once per
 process (the stamp with its product, subject and units; the certificate),
-the scan log (one UPDATE and one INSERT), no session, and
+the scan log (one statement on PostgreSQL), no session, and
 ``Cache-Control: no-store`` because the status is live. A stamp of a
 recorded production batch costs two more reads (the batch and its events).
 Rendering the template costs more than all of that, so identical pages are
