@@ -63,7 +63,3 @@ def can_revoke(user, certificate) -> bool:
     if level == AuthorityLevel.CENTRAL:
         return can_act_for(user, level=level, unit=None)
     return can_act_for(user, level=level, unit=certificate.product.province)
-
-
-def can_read_certificates(user) -> bool:
-    return has_role(user, *READER_ROLES)

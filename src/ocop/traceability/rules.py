@@ -22,13 +22,6 @@ def can_record(user, product) -> bool:
     return producer_side(user, product)
 
 
-def can_read(user, product) -> bool:
-    scope = scope_for(user)
-    if product.subject_id in scope.subject_ids(READER_ROLES):
-        return True
-    return scope.covers_unit(product.commune, READER_ROLES)
-
-
 def visible_q(user):
     """Batches whose product is in the user's registry scope."""
     return scope_for(user).q(

@@ -190,11 +190,6 @@ def _rules() -> list:
     return table
 
 
-def forget_rules() -> None:
-    """Drop the memo (after loading new rules in the same process)."""
-    _rules_memo.clear()
-
-
 class Prepared:
     """A read compiled once per process and database, then only executed.
 
