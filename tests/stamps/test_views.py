@@ -1,10 +1,14 @@
 """The stamp pages: the producer's request, the officers' list and the batch
 page with its actions, label downloads and voiding; scope both ways."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.messages import get_messages
+from django.utils import timezone
 
 from ocop.accounts.enums import Role
+from ocop.products.models import Product
 from ocop.stamps.domain.batches import request_stamps
 from ocop.stamps.domain.serials import format_serial
 from ocop.stamps.enums import LabelState
@@ -151,6 +155,11 @@ def test_the_producer_sees_its_certified_products_to_request_stamps(
 ):
     client.force_login(producer_x)
     assert client.get("/stamps/").context["requestable"] == [certified_x]
+    # Lapsed yesterday, before the daily job has marked it expired: not offered.
+    Product.objects.filter(pk=certified_x.pk).update(
+        certified_until=timezone.localdate() - timedelta(days=1)
+    )
+    assert client.get("/stamps/").context["requestable"] == []
 
 
 @pytest.fixture

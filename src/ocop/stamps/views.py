@@ -15,7 +15,7 @@ from ocop.accounts.rules import has_role
 from ocop.core.domain.activity import history_for
 from ocop.core.downloads import bytes_response, file_response
 from ocop.cycles.rules import PRODUCER_ROLES
-from ocop.products.domain.queries import products_visible_to
+from ocop.products.domain.queries import products_visible_to, status_q
 from ocop.products.enums import OcopStatus
 
 from . import rules
@@ -45,7 +45,7 @@ def _requestable_products(user):
     """Certified products of the user's own subjects (for the list's shortcut)."""
     if not has_role(user, *PRODUCER_ROLES):
         return []
-    products = products_visible_to(user).filter(status=OcopStatus.CERTIFIED).order_by("name")
+    products = products_visible_to(user).filter(status_q(OcopStatus.CERTIFIED)).order_by("name")
     return [p for p in products[:50] if rules.can_request(user, p)]
 
 

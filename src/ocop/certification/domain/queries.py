@@ -10,7 +10,7 @@
 
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from ocop.accounts.rules import scope_for
 from ocop.core.search import search
@@ -158,6 +158,17 @@ def sessions_awaiting_decision(user):
             )
         )
         .order_by("-date", "-pk")
+    )
+
+
+def current_certificate(product) -> Certificate | None:
+    """The product's newest certificate that no later one has superseded
+    (whatever its status: the caller judges whether it is in force)."""
+    return (
+        Certificate.objects.filter(product=product, superseded_by__isnull=True)
+        .exclude(status=CertificateStatus.SUPERSEDED)
+        .order_by(F("decision_date").desc(nulls_last=True), "-id")
+        .first()
     )
 
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ocop.accounts.models import RoleAssignment
+from ocop.certification.domain.queries import current_certificate
 from ocop.certification.domain.status import is_in_force, live_status
 from ocop.certification.enums import AuthorityLevel, LiveStatus
 from ocop.core.domain.activity import log_action
@@ -33,7 +34,6 @@ from ..enums import RequestState, StampState
 from ..models import SerialCounter, Stamp, StampBatch
 from . import labels
 from .links import new_stamp_token
-from .queries import current_certificate
 from .serials import MAX_NUMBER, format_serial, parse_serial, series_for
 
 BULK_SIZE = 2000

@@ -1,10 +1,6 @@
 """Reads of the stamp pages: what each person may see."""
 
-from django.db.models import F
-
 from ocop.accounts.rules import scope_for
-from ocop.certification.enums import CertificateStatus
-from ocop.certification.models import Certificate
 
 from ..enums import StampState
 from ..models import Stamp, StampBatch
@@ -30,17 +26,6 @@ def batches_visible_to(user):
         "certificate",
         "requested_by",
         "decided_by",
-    )
-
-
-def current_certificate(product) -> Certificate | None:
-    """The product's newest certificate that no later one has superseded
-    (whatever its status: the caller judges whether it is in force)."""
-    return (
-        Certificate.objects.filter(product=product, superseded_by__isnull=True)
-        .exclude(status=CertificateStatus.SUPERSEDED)
-        .order_by(F("decision_date").desc(nulls_last=True), "-id")
-        .first()
     )
 
 
