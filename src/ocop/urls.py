@@ -20,6 +20,7 @@ urlpatterns = [
     path("traceability/", include("ocop.traceability.urls")),
     path("certification/", include("ocop.certification.urls")),
     path("stamps/", include("ocop.stamps.urls")),
+    path("events/", include("ocop.events.urls")),
     path("api/v1/", api_urls),
     path("django-admin/", admin.site.urls),
     # Public verification pages (QR codes): /s/…, /c/…, /01/… (GS1 Digital Link).

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "ocop.stamps",
     "ocop.traceability",
     "ocop.inspections",
+    "ocop.events",
     "ocop.api",
 ]
 

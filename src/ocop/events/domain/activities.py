@@ -1,0 +1,284 @@
+"""Activities: creating and editing them, and their one state-transition
+function ``set_activity_state`` with its explicit table:
+
+    planned ──open──▶ open ──close──▶ planned
+    planned / open ──hold──▶ held        (on or after the first day)
+    planned / open ──cancel──▶ cancelled (with a reason; registrants are told)
+
+Held and cancelled are final. Every change is logged.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ocop.core.domain.activity import changed_fields, log_action
+from ocop.core.domain.notify import notify
+from ocop.geo.enums import Level
+
+from .. import rules
+from ..enums import ActivityLevel, ActivityState, Audience, RegistrationState
+from ..models import Activity
+
+ACTIVITY_FIELDS = (
+    "title",
+    "kind",
+    "level",
+    "province",
+    "commune",
+    "organiser",
+    "starts_on",
+    "ends_on",
+    "place",
+    "target_groups",
+    "speakers",
+    "description",
+    "funding_source",
+    "cost",
+    "capacity",
+    "is_public",
+)
+
+
+def _clean(activity: Activity) -> None:
+    """Check the activity's own data; the unit follows the level."""
+    errors: dict[str, list[str]] = {}
+    level = activity.level
+    if level == ActivityLevel.CENTRAL:
+        activity.province = None
+        activity.commune = None
+    elif level in (ActivityLevel.PROVINCE, ActivityLevel.DISTRICT):
+        activity.commune = None
+        if activity.province is None:
+            errors["province"] = [_("Choose the province that organises the activity.")]
+        elif activity.province.level != Level.PROVINCE or not activity.province.is_current:
+            errors["province"] = [_("Choose a province (as of 1 July 2025).")]
+    elif level == ActivityLevel.COMMUNE:
+        if activity.commune is None:
+            errors["commune"] = [_("Choose the commune or ward that organises the activity.")]
+        elif activity.commune.level != Level.COMMUNE or not activity.commune.is_current:
+            errors["commune"] = [_("Choose a commune or ward (as of 1 July 2025).")]
+        else:
+            activity.province = activity.commune.province
+    if activity.starts_on and activity.ends_on and activity.ends_on < activity.starts_on:
+        errors["ends_on"] = [_("The last day cannot be before the first day.")]
+    if activity.cost is not None and activity.cost < 0:
+        errors["cost"] = [_("The cost cannot be negative.")]
+    if activity.capacity is not None and activity.capacity < 1:
+        errors["capacity"] = [_("Give at least one place, or leave it empty for no limit.")]
+    unknown = [g for g in activity.target_groups or [] if g not in Audience.values]
+    if unknown:
+        errors["target_groups"] = [_("Unknown participant group: %(g)s.") % {"g": unknown[0]}]
+    if errors:
+        raise ValidationError(errors)
+    activity.full_clean(exclude=["province", "commune", "target_groups"])
+
+
+def _check_capacity(activity: Activity) -> None:
+    if activity.capacity is None or not activity.pk:
+        return
+    registered = activity.registrations.filter(state=RegistrationState.REGISTERED).count()
+    if registered > activity.capacity:
+        raise ValidationError(
+            {
+                "capacity": [
+                    _("%(n)s people are already registered: give at least that many places.")
+                    % {"n": registered}
+                ]
+            }
+        )
+
+
+@transaction.atomic
+def create_activity(*, by, data: dict, topics=()) -> Activity:
+    activity = Activity(**{k: v for k, v in data.items() if k in ACTIVITY_FIELDS})
+    _clean(activity)
+    if not rules.can_manage_unit(by, activity.unit):
+        raise PermissionDenied(_("You may only create activities of your own unit."))
+    activity.created_by = by
+    activity.save()
+    activity.topics.set(topics)
+    log_action(
+        action="ocop.activity.created",
+        by=by,
+        obj=activity,
+        unit=activity.unit,
+        data={
+            "kind": activity.kind,
+            "level": activity.level,
+            "starts_on": activity.starts_on.isoformat(),
+            "ends_on": activity.ends_on.isoformat(),
+            "topics": [t.code for t in activity.topics.all()],
+        },
+    )
+    return activity
+
+
+@transaction.atomic
+def update_activity(*, by, activity: Activity, data: dict, topics=None) -> Activity:
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if not rules.can_manage(by, activity):
+        raise PermissionDenied(_("You may not change this activity."))
+    if activity.state == ActivityState.CANCELLED:
+        raise ValidationError(_("A cancelled activity can no longer be changed."))
+    before = {f: getattr(activity, f) for f in ACTIVITY_FIELDS}
+    for field, value in data.items():
+        if field in ACTIVITY_FIELDS:
+            setattr(activity, field, value)
+    _clean(activity)
+    if not rules.can_manage_unit(by, activity.unit):
+        raise PermissionDenied(_("You may only move an activity to a unit in your scope."))
+    _check_capacity(activity)
+    activity.save()
+    changes = changed_fields(before, activity)
+    if topics is not None:
+        old = sorted(activity.topics.values_list("code", flat=True))
+        activity.topics.set(topics)
+        new = sorted(t.code for t in topics)
+        if old != new:
+            changes["topics"] = [", ".join(old), ", ".join(new)]
+    if changes:
+        log_action(
+            action="ocop.activity.changed", by=by, obj=activity, unit=activity.unit, data=changes
+        )
+    return activity
+
+
+# The activity's transitions ---------------------------------------------------------
+
+
+def _not_over(activity: Activity, today) -> str:
+    if activity.ends_on < today:
+        return _("The activity is over: it can no longer open for registration.")
+    return ""
+
+
+def _has_begun(activity: Activity, today) -> str:
+    if activity.starts_on > today:
+        return _("An activity can be marked as held only from its first day (%(date)s).") % {
+            "date": date_format(activity.starts_on, "SHORT_DATE_FORMAT")
+        }
+    return ""
+
+
+def _always(activity: Activity, today) -> str:
+    return ""
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str
+    sources: tuple[str, ...]
+    target: str
+    condition: Callable = _always  # (activity, today) -> "" or why not
+    needs_reason: bool = False
+
+
+TRANSITIONS = (
+    Transition(
+        "open",
+        gettext_lazy("Open registration"),
+        (ActivityState.PLANNED,),
+        ActivityState.OPEN,
+        _not_over,
+    ),
+    Transition(
+        "close",
+        gettext_lazy("Close registration"),
+        (ActivityState.OPEN,),
+        ActivityState.PLANNED,
+    ),
+    Transition(
+        "hold",
+        gettext_lazy("Mark as held"),
+        (ActivityState.PLANNED, ActivityState.OPEN),
+        ActivityState.HELD,
+        _has_begun,
+    ),
+    Transition(
+        "cancel",
+        gettext_lazy("Cancel the activity"),
+        (ActivityState.PLANNED, ActivityState.OPEN),
+        ActivityState.CANCELLED,
+        needs_reason=True,
+    ),
+)
+BY_ACTION = {t.action: t for t in TRANSITIONS}
+
+
+def available(user, activity: Activity) -> list[Transition]:
+    """The transitions this user may take now (the buttons on the activity page)."""
+    if not rules.can_manage(user, activity):
+        return []
+    return [t for t in TRANSITIONS if activity.state in t.sources]
+
+
+@transaction.atomic
+def set_activity_state(*, activity: Activity, action: str, by, reason: str = "") -> Activity:
+    """Open or close registration, mark as held, or cancel; or refuse with a
+    reason. Cancelling tells the registrants who have an account."""
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    transition = BY_ACTION.get(action)
+    if transition is None:
+        raise ValidationError(_("Unknown action “%(action)s”.") % {"action": action})
+    if not rules.can_manage(by, activity):
+        raise PermissionDenied(_("You may not change this activity."))
+    if activity.state not in transition.sources:
+        raise ValidationError(
+            _("An activity that is “%(state)s” cannot be “%(action)s”.")
+            % {"state": ActivityState(activity.state).label, "action": transition.label}
+        )
+    why_not = transition.condition(activity, timezone.localdate())
+    if why_not:
+        raise ValidationError(why_not)
+    reason = reason.strip()
+    if transition.needs_reason and not reason:
+        raise ValidationError(_("Say why the activity is cancelled."))
+    old = activity.state
+    activity.state = transition.target
+    fields = ["state", "updated_at"]
+    if transition.action == "cancel":
+        activity.cancel_reason = reason
+        fields.append("cancel_reason")
+    activity.save(update_fields=fields)
+    log_action(
+        action=f"ocop.activity.{transition.action}",
+        by=by,
+        obj=activity,
+        unit=activity.unit,
+        data={"from": old, "to": activity.state, "reason": reason},
+    )
+    if transition.action == "cancel":
+        _tell_registrants(activity, reason=reason)
+    return activity
+
+
+def _tell_registrants(activity: Activity, *, reason: str) -> None:
+    users = [
+        r.user
+        for r in activity.registrations.filter(
+            state=RegistrationState.REGISTERED, user__isnull=False
+        ).select_related("user")
+    ]
+    if users:
+        notify(
+            users=users,
+            text=_("“%(title)s” (%(date)s) has been cancelled: %(reason)s")
+            % {
+                "title": activity.title,
+                "date": date_format(activity.starts_on, "SHORT_DATE_FORMAT"),
+                "reason": reason,
+            },
+            url=reverse("events:activity", args=[activity.pk]),
+        )
+
+
+# Logged as ocop.activity.open / .close / .hold / .cancel (labels in core/phrases.py).
