@@ -1,0 +1,732 @@
+"""The report of a unit for a period: capacity building, publicity and support,
+computed from the records in the terms provinces use in their annual reports.
+
+* Activities: those **held** whose first day lies in the period (planned,
+  open and cancelled ones are not counted), by kind and level, with their
+  days, cost and attendances.
+* Attendances: named ones (a registration standing and checked in: checking
+  in twice sets one field, so it counts once) plus the head counts, by
+  audience category; and the number of distinct subjects that attended.
+* Materials distributed in the unit in the period, by kind.
+* Support to subjects of the unit given in the period, by kind.
+
+The unit is None for the whole country; a province covers its own
+activities and its communes'; a commune only its own. The report costs a
+fixed number of queries whatever the number of records (aggregates only).
+"""
+
+import io
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, override, pgettext_lazy
+
+from ocop.geo.enums import Level
+
+from ..enums import (
+    ActivityKind,
+    ActivityLevel,
+    ActivityState,
+    Audience,
+    MaterialKind,
+    RegistrationState,
+    SupportKind,
+)
+from ..models import Activity, HeadCount, MaterialDistribution, Registration, Support
+
+
+def unit_q(unit, *, province: str = "province", commune: str = "commune") -> Q:
+    """Records of ``unit`` (None: the whole country; a province: its own and
+    its communes'; a commune: its own)."""
+    if unit is None:
+        return Q()
+    if unit.level == Level.PROVINCE:
+        return Q(**{province: unit})
+    return Q(**{commune: unit})
+
+
+def _order(choices, value) -> int:
+    values = list(choices.values)
+    return values.index(value) if value in values else len(values)
+
+
+def _n(value) -> str:
+    """A number with the locale's grouping (1.300 in Vietnamese, 1,300 in English)."""
+    if isinstance(value, Decimal):
+        return number_format(value, decimal_pos=0, force_grouping=True)
+    return number_format(value or 0, force_grouping=True)
+
+
+# Rows ----------------------------------------------------------------------------------
+
+
+@dataclass
+class ActivityRow:
+    kind: str
+    level: str
+    count: int = 0
+    days: int = 0
+    cost: Decimal = Decimal(0)
+    named: int = 0
+    counted: int = 0
+
+    @property
+    def attendances(self) -> int:
+        return self.named + self.counted
+
+    @property
+    def kind_label(self):
+        return ActivityKind(self.kind).label
+
+    @property
+    def level_label(self):
+        return ActivityLevel(self.level).label
+
+
+@dataclass
+class AudienceRow:
+    audience: str
+    named: int = 0
+    counted: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.named + self.counted
+
+    @property
+    def label(self):
+        return Audience(self.audience).label
+
+
+@dataclass
+class MaterialRow:
+    kind: str
+    quantity: int = 0
+    records: int = 0
+    value: Decimal = Decimal(0)
+
+    @property
+    def label(self):
+        return MaterialKind(self.kind).label
+
+
+@dataclass
+class SupportRow:
+    kind: str
+    subjects: int = 0
+    products: int = 0
+    records: int = 0
+    value: Decimal = Decimal(0)
+
+    @property
+    def label(self):
+        return SupportKind(self.kind).label
+
+
+@dataclass
+class Report:
+    unit: object
+    date_from: date
+    date_to: date
+    activities: list[ActivityRow] = field(default_factory=list)
+    audiences: list[AudienceRow] = field(default_factory=list)
+    subjects_attended: int = 0
+    materials: list[MaterialRow] = field(default_factory=list)
+    supports: list[SupportRow] = field(default_factory=list)
+    subjects_supported: int = 0
+
+    # Totals
+    @property
+    def activity_count(self) -> int:
+        return sum(r.count for r in self.activities)
+
+    @property
+    def activity_days(self) -> int:
+        return sum(r.days for r in self.activities)
+
+    @property
+    def activity_cost(self) -> Decimal:
+        return sum((r.cost for r in self.activities), Decimal(0))
+
+    @property
+    def named(self) -> int:
+        return sum(r.named for r in self.audiences)
+
+    @property
+    def counted(self) -> int:
+        return sum(r.counted for r in self.audiences)
+
+    @property
+    def attendances(self) -> int:
+        return self.named + self.counted
+
+    @property
+    def support_records(self) -> int:
+        return sum(r.records for r in self.supports)
+
+    @property
+    def support_value(self) -> Decimal:
+        return sum((r.value for r in self.supports), Decimal(0))
+
+    def activity_row(self, kind: str, level: str) -> ActivityRow | None:
+        return next((r for r in self.activities if r.kind == kind and r.level == level), None)
+
+    def audience_row(self, audience: str) -> AudienceRow | None:
+        return next((r for r in self.audiences if r.audience == audience), None)
+
+    def material_row(self, kind: str) -> MaterialRow | None:
+        return next((r for r in self.materials if r.kind == kind), None)
+
+    def support_row(self, kind: str) -> SupportRow | None:
+        return next((r for r in self.supports if r.kind == kind), None)
+
+    @property
+    def sentences(self) -> list[str]:
+        """The summary in the wording of the provinces' reports, in the active language."""
+        return summary_sentences(self)
+
+
+# Building the report ------------------------------------------------------------------
+
+
+def build_report(*, unit, date_from: date, date_to: date) -> Report:
+    """The figures of ``unit`` (None: the whole country) from ``date_from`` to
+    ``date_to`` (both included). Seven queries."""
+    report = Report(unit=unit, date_from=date_from, date_to=date_to)
+    held = Q(
+        activity__state=ActivityState.HELD,
+        activity__starts_on__gte=date_from,
+        activity__starts_on__lte=date_to,
+    ) & unit_q(unit, province="activity__province", commune="activity__commune")
+
+    # 1. Activities by kind and level (days and cost summed in the database).
+    rows: dict[tuple[str, str], ActivityRow] = {}
+    activities = (
+        Activity.objects.filter(
+            unit_q(unit),
+            state=ActivityState.HELD,
+            starts_on__gte=date_from,
+            starts_on__lte=date_to,
+        )
+        .order_by()
+        .values("kind", "level")
+        .annotate(
+            n=Count("id"),
+            span=Sum(
+                ExpressionWrapper(F("ends_on") - F("starts_on"), output_field=DurationField())
+            ),
+            total_cost=Sum("cost"),
+        )
+    )
+    for row in activities:
+        span = row["span"]
+        rows[row["kind"], row["level"]] = ActivityRow(
+            kind=row["kind"],
+            level=row["level"],
+            count=row["n"],
+            days=(span.days if span is not None else 0) + row["n"],
+            cost=row["total_cost"] or Decimal(0),
+        )
+
+    # 2. Named attendances (checked in, registration standing) and 3. head counts.
+    audiences: dict[str, AudienceRow] = {}
+    named = (
+        Registration.objects.filter(
+            held, state=RegistrationState.REGISTERED, checked_in_at__isnull=False
+        )
+        .order_by()
+        .values("activity__kind", "activity__level", "audience")
+        .annotate(n=Count("id"))
+    )
+    for row in named:
+        key = (row["activity__kind"], row["activity__level"])
+        if key in rows:
+            rows[key].named += row["n"]
+        audiences.setdefault(row["audience"], AudienceRow(row["audience"])).named += row["n"]
+    counted = (
+        HeadCount.objects.filter(held)
+        .order_by()
+        .values("activity__kind", "activity__level", "audience")
+        .annotate(n=Sum("count"))
+    )
+    for row in counted:
+        key = (row["activity__kind"], row["activity__level"])
+        n = row["n"] or 0
+        if key in rows:
+            rows[key].counted += n
+        audiences.setdefault(row["audience"], AudienceRow(row["audience"])).counted += n
+
+    # 4. Distinct subjects that attended.
+    report.subjects_attended = Registration.objects.filter(
+        held,
+        state=RegistrationState.REGISTERED,
+        checked_in_at__isnull=False,
+        subject__isnull=False,
+    ).aggregate(n=Count("subject", distinct=True))["n"]
+
+    report.activities = sorted(
+        rows.values(),
+        key=lambda r: (_order(ActivityKind, r.kind), _order(ActivityLevel, r.level)),
+    )
+    report.audiences = sorted(
+        (r for r in audiences.values() if r.total),
+        key=lambda r: _order(Audience, r.audience),
+    )
+
+    # 5. Materials distributed.
+    materials = (
+        MaterialDistribution.objects.filter(
+            unit_q(unit), distributed_on__gte=date_from, distributed_on__lte=date_to
+        )
+        .order_by()
+        .values("kind")
+        .annotate(quantity=Sum("quantity"), records=Count("id"), total=Sum("value"))
+    )
+    report.materials = sorted(
+        (
+            MaterialRow(
+                kind=r["kind"],
+                quantity=r["quantity"] or 0,
+                records=r["records"],
+                value=r["total"] or Decimal(0),
+            )
+            for r in materials
+        ),
+        key=lambda r: _order(MaterialKind, r.kind),
+    )
+
+    # 6. Support by kind and 7. the distinct subjects supported.
+    supports = Support.objects.filter(
+        unit_q(unit, province="subject__province", commune="subject__commune"),
+        given_on__gte=date_from,
+        given_on__lte=date_to,
+    )
+    by_kind = (
+        supports.order_by()
+        .values("kind")
+        .annotate(
+            subjects=Count("subject", distinct=True),
+            products=Count("product", distinct=True),
+            records=Count("id"),
+            total=Sum("value"),
+        )
+    )
+    report.supports = sorted(
+        (
+            SupportRow(
+                kind=r["kind"],
+                subjects=r["subjects"],
+                products=r["products"],
+                records=r["records"],
+                value=r["total"] or Decimal(0),
+            )
+            for r in by_kind
+        ),
+        key=lambda r: _order(SupportKind, r.kind),
+    )
+    report.subjects_supported = supports.aggregate(n=Count("subject", distinct=True))["n"]
+    return report
+
+
+# The summary sentences -----------------------------------------------------------------
+
+# "cấp tỉnh", "cấp xã"… in "Tổ chức 3 hội nghị tuyên truyền cấp tỉnh".
+LEVEL_PHRASES = {
+    ActivityLevel.CENTRAL: pgettext_lazy("report sentence", "at central level"),
+    ActivityLevel.PROVINCE: pgettext_lazy("report sentence", "at provincial level"),
+    ActivityLevel.DISTRICT: pgettext_lazy("report sentence", "at district level"),
+    ActivityLevel.COMMUNE: pgettext_lazy("report sentence", "at commune level"),
+}
+
+
+def _activity_sentence(row: ActivityRow) -> str:
+    values = {
+        "count": _n(row.count),
+        "level": LEVEL_PHRASES.get(row.level, ""),
+        "attendances": _n(row.attendances),
+    }
+    n = row.count
+    if row.kind == ActivityKind.TRAINING:
+        # Translators: "Mở 31 lớp tập huấn cấp tỉnh với 1.300 lượt người tham dự".
+        return (
+            ngettext(
+                "Opened %(count)s training class %(level)s with %(attendances)s attendances",
+                "Opened %(count)s training classes %(level)s with %(attendances)s attendances",
+                n,
+            )
+            % values
+        )
+    if row.kind == ActivityKind.CONFERENCE:
+        # Translators: "Tổ chức 2 hội nghị tập huấn cấp tỉnh với 247 lượt người tham dự".
+        return (
+            ngettext(
+                "Held %(count)s training conference %(level)s with %(attendances)s attendances",
+                "Held %(count)s training conferences %(level)s with %(attendances)s attendances",
+                n,
+            )
+            % values
+        )
+    if row.kind == ActivityKind.PUBLICITY:
+        # Translators: "Tổ chức 3 hội nghị tuyên truyền cấp tỉnh với 290 lượt người tham dự".
+        return (
+            ngettext(
+                "Held %(count)s publicity conference %(level)s with %(attendances)s attendances",
+                "Held %(count)s publicity conferences %(level)s with %(attendances)s attendances",
+                n,
+            )
+            % values
+        )
+    if row.kind == ActivityKind.FAIR:
+        # Translators: "Tổ chức 14 hội chợ, triển lãm cấp tỉnh với 5.000 lượt người tham dự".
+        return (
+            ngettext(
+                "Organised %(count)s trade fair or exhibition %(level)s with "
+                "%(attendances)s attendances",
+                "Organised %(count)s trade fairs and exhibitions %(level)s with "
+                "%(attendances)s attendances",
+                n,
+            )
+            % values
+        )
+    if row.kind == ActivityKind.CONNECTION:
+        # Translators: "Tổ chức 2 hội nghị kết nối cung cầu cấp tỉnh với 300 lượt người tham dự".
+        return (
+            ngettext(
+                "Organised %(count)s supply–demand connection event %(level)s with "
+                "%(attendances)s attendances",
+                "Organised %(count)s supply–demand connection events %(level)s with "
+                "%(attendances)s attendances",
+                n,
+            )
+            % values
+        )
+    if row.kind == ActivityKind.STUDY_TOUR:
+        # Translators: "Tổ chức 2 đoàn tham quan, học tập kinh nghiệm cấp tỉnh với 60 lượt người
+        # tham dự".
+        return (
+            ngettext(
+                "Organised %(count)s study tour %(level)s with %(attendances)s attendances",
+                "Organised %(count)s study tours %(level)s with %(attendances)s attendances",
+                n,
+            )
+            % values
+        )
+    # Translators: "Tổ chức 4 hoạt động khác cấp tỉnh với 120 lượt người tham dự".
+    return (
+        ngettext(
+            "Organised %(count)s other activity %(level)s with %(attendances)s attendances",
+            "Organised %(count)s other activities %(level)s with %(attendances)s attendances",
+            n,
+        )
+        % values
+    )
+
+
+def _material_item(row: MaterialRow) -> str:
+    q = row.quantity
+    values = {"n": _n(q)}
+    if row.kind == MaterialKind.PANEL:
+        return ngettext("%(n)s panel", "%(n)s panels", q) % values  # "18 pano"
+    if row.kind == MaterialKind.HANDBOOK:
+        return ngettext("%(n)s handbook", "%(n)s handbooks", q) % values  # "5.000 sổ tay"
+    if row.kind == MaterialKind.LEAFLET:
+        return ngettext("%(n)s leaflet", "%(n)s leaflets", q) % values  # "tờ rơi"
+    if row.kind == MaterialKind.STAMPS:
+        return ngettext("%(n)s OCOP stamp", "%(n)s OCOP stamps", q) % values  # "tem OCOP"
+    if row.kind == MaterialKind.CLIP:
+        return ngettext("%(n)s report or clip", "%(n)s reports and clips", q) % values
+    return ngettext("%(n)s other item", "%(n)s other items", q) % values
+
+
+def _support_sentence(row: SupportRow) -> str:
+    n = row.subjects
+    values = {"subjects": _n(n), "products": _n(row.products), "value": _n(row.value)}
+    if row.kind == SupportKind.CONNECTION:
+        # Translators: "Hỗ trợ 81 chủ thể tham gia kết nối cung cầu".
+        return (
+            ngettext(
+                "Supported %(subjects)s subject to take part in supply–demand connection",
+                "Supported %(subjects)s subjects to take part in supply–demand connection",
+                n,
+            )
+            % values
+        )
+    if row.kind == SupportKind.CLIP:
+        # Translators: "Xây dựng clip quảng bá cho 27 chủ thể".
+        return (
+            ngettext(
+                "Made promotion clips for %(subjects)s subject",
+                "Made promotion clips for %(subjects)s subjects",
+                n,
+            )
+            % values
+        )
+    if row.kind == SupportKind.TRACEABILITY:
+        # Translators: "Tài khoản truy xuất nguồn gốc cho 34 chủ thể".
+        return (
+            ngettext(
+                "Traceability accounts for %(subjects)s subject",
+                "Traceability accounts for %(subjects)s subjects",
+                n,
+            )
+            % values
+        )
+    if row.kind == SupportKind.ECOMMERCE:
+        if row.products:
+            # Translators: "153 sản phẩm của 84 chủ thể được đưa lên sàn thương mại điện tử".
+            return (
+                ngettext(
+                    "%(products)s product of %(subjects)s subjects listed on e-commerce platforms",
+                    "%(products)s products of %(subjects)s subjects listed on e-commerce platforms",
+                    row.products,
+                )
+                % values
+            )
+        # Translators: "84 chủ thể được đưa lên sàn thương mại điện tử".
+        return (
+            ngettext(
+                "%(subjects)s subject listed on e-commerce platforms",
+                "%(subjects)s subjects listed on e-commerce platforms",
+                n,
+            )
+            % values
+        )
+    if row.kind == SupportKind.BOOTH:
+        # Translators: "Hỗ trợ gian hàng hội chợ cho 12 chủ thể".
+        return (
+            ngettext(
+                "Fair booths for %(subjects)s subject",
+                "Fair booths for %(subjects)s subjects",
+                n,
+            )
+            % values
+        )
+    if row.kind == SupportKind.CONSULTING:
+        # Translators: "Tư vấn cho 20 chủ thể".
+        return (
+            ngettext(
+                "Consulting for %(subjects)s subject",
+                "Consulting for %(subjects)s subjects",
+                n,
+            )
+            % values
+        )
+    if row.kind == SupportKind.FUNDING:
+        if row.value:
+            # Translators: "Hỗ trợ kinh phí 500.000.000 đồng cho 10 chủ thể".
+            return (
+                ngettext(
+                    "Funding of %(value)s VND for %(subjects)s subject",
+                    "Funding of %(value)s VND for %(subjects)s subjects",
+                    n,
+                )
+                % values
+            )
+        # Translators: "Hỗ trợ kinh phí cho 10 chủ thể".
+        return (
+            ngettext(
+                "Funding for %(subjects)s subject",
+                "Funding for %(subjects)s subjects",
+                n,
+            )
+            % values
+        )
+    # Translators: "Hỗ trợ khác cho 5 chủ thể".
+    return (
+        ngettext(
+            "Other support for %(subjects)s subject",
+            "Other support for %(subjects)s subjects",
+            n,
+        )
+        % values
+    )
+
+
+def summary_sentences(report: Report) -> list[str]:
+    sentences = [_activity_sentence(row) for row in report.activities]
+    if report.subjects_attended:
+        # Translators: "45 chủ thể OCOP tham dự các hoạt động".
+        sentences.append(
+            ngettext(
+                "%(n)s OCOP subject attended these activities",
+                "%(n)s OCOP subjects attended these activities",
+                report.subjects_attended,
+            )
+            % {"n": _n(report.subjects_attended)}
+        )
+    items = [_material_item(row) for row in report.materials if row.quantity]
+    if items:
+        # Translators: "Cấp phát 18 pano, 5.000 sổ tay, 40.000 tem OCOP".
+        sentences.append(_("Distributed %(items)s") % {"items": ", ".join(items)})
+    sentences.extend(_support_sentence(row) for row in report.supports)
+    return sentences
+
+
+# XLSX ----------------------------------------------------------------------------------
+
+# The official wording of the provinces' reports (the file is written in Vietnamese
+# whatever the language of the page).
+KIND_VI = {
+    ActivityKind.TRAINING: "Lớp tập huấn",
+    ActivityKind.CONFERENCE: "Hội nghị tập huấn",
+    ActivityKind.PUBLICITY: "Hội nghị tuyên truyền",
+    ActivityKind.FAIR: "Hội chợ, triển lãm",
+    ActivityKind.CONNECTION: "Kết nối cung cầu",
+    ActivityKind.STUDY_TOUR: "Tham quan, học tập kinh nghiệm",
+    ActivityKind.OTHER: "Hoạt động khác",
+}
+LEVEL_VI = {
+    ActivityLevel.CENTRAL: "Trung ương",
+    ActivityLevel.PROVINCE: "Tỉnh",
+    ActivityLevel.DISTRICT: "Huyện (trước 01/7/2025)",
+    ActivityLevel.COMMUNE: "Xã",
+}
+AUDIENCE_VI = {
+    Audience.LEADERS: "Lãnh đạo các sở, ngành",
+    Audience.PROVINCE_OFFICIALS: "Cán bộ cấp tỉnh",
+    Audience.COMMUNE_OFFICIALS: "Cán bộ cấp huyện, xã",
+    Audience.SUBJECTS: "Chủ thể OCOP",
+    Audience.CONSULTANTS: "Đơn vị tư vấn",
+    Audience.ADVISORY: "Tổ giúp việc, Hội đồng đánh giá",
+    Audience.OTHER: "Đối tượng khác",
+}
+MATERIAL_VI = {
+    MaterialKind.PANEL: "Pano, áp phích",
+    MaterialKind.HANDBOOK: "Sổ tay",
+    MaterialKind.LEAFLET: "Tờ rơi",
+    MaterialKind.STAMPS: "Tem OCOP",
+    MaterialKind.CLIP: "Phóng sự/clip",
+    MaterialKind.OTHER: "Ấn phẩm khác",
+}
+SUPPORT_VI = {
+    SupportKind.CLIP: "Xây dựng clip quảng bá",
+    SupportKind.TRACEABILITY: "Tài khoản truy xuất nguồn gốc",
+    SupportKind.ECOMMERCE: "Đưa lên sàn thương mại điện tử",
+    SupportKind.BOOTH: "Gian hàng hội chợ",
+    SupportKind.CONSULTING: "Tư vấn",
+    SupportKind.FUNDING: "Hỗ trợ kinh phí",
+    SupportKind.CONNECTION: "Kết nối cung cầu",
+    SupportKind.OTHER: "Hỗ trợ khác",
+}
+
+SHEET_TITLE = "Tổng hợp"
+ACTIVITY_HEADERS = [
+    "Loại hoạt động",
+    "Cấp",
+    "Số lượng",
+    "Số ngày",
+    "Lượt người tham dự",
+    "Kinh phí (đồng)",
+]
+AUDIENCE_HEADERS = ["Đối tượng", "Lượt có tên", "Lượt đếm số lượng", "Tổng"]
+MATERIAL_HEADERS = ["Loại ấn phẩm", "Số lượng"]
+SUPPORT_HEADERS = ["Hình thức hỗ trợ", "Số chủ thể", "Số sản phẩm", "Số lượt", "Giá trị (đồng)"]
+TOTAL = "Tổng cộng"
+MONEY_FORMAT = "#,##0"
+
+
+def report_xlsx(report: Report) -> bytes:
+    """The report as one sheet, "Tổng hợp", in the provinces' wording."""
+    from openpyxl import Workbook  # noqa: PLC0415 -- slow import, only for the download
+    from openpyxl.styles import Font  # noqa: PLC0415
+
+    from ocop.products.domain.exporting import escape_cell  # noqa: PLC0415
+
+    bold = Font(bold=True)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET_TITLE
+    for column, width in zip("ABCDEF", (40, 24, 18, 18, 20, 20), strict=True):
+        sheet.column_dimensions[column].width = width
+
+    def put(values, *, font=None):
+        sheet.append(values)
+        if font is not None:
+            for cell in sheet[sheet.max_row]:
+                cell.font = font
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, Decimal | int) and not isinstance(cell.value, bool):
+                cell.number_format = MONEY_FORMAT
+
+    unit_name = report.unit.full_name if report.unit is not None else "Toàn quốc"
+    put(
+        ["BÁO CÁO KẾT QUẢ TẬP HUẤN, TUYÊN TRUYỀN VÀ HỖ TRỢ CHỦ THỂ OCOP"],
+        font=Font(bold=True, size=13),
+    )
+    put(["Đơn vị", escape_cell(unit_name)])
+    put(["Từ ngày", report.date_from, "Đến ngày", report.date_to])
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, date):
+            cell.number_format = "DD/MM/YYYY"
+
+    put([])
+    put(["I. Hoạt động tập huấn, tuyên truyền, xúc tiến thương mại"], font=bold)
+    put(ACTIVITY_HEADERS, font=bold)
+    for row in report.activities:
+        put(
+            [
+                KIND_VI.get(row.kind, row.kind),
+                LEVEL_VI.get(row.level, row.level),
+                row.count,
+                row.days,
+                row.attendances,
+                row.cost,
+            ]
+        )
+    put(
+        [
+            TOTAL,
+            "",
+            report.activity_count,
+            report.activity_days,
+            sum(r.attendances for r in report.activities),
+            report.activity_cost,
+        ],
+        font=bold,
+    )
+
+    put([])
+    put(["II. Lượt người tham dự theo đối tượng"], font=bold)
+    put(AUDIENCE_HEADERS, font=bold)
+    for row in report.audiences:
+        put([AUDIENCE_VI.get(row.audience, row.audience), row.named, row.counted, row.total])
+    put([TOTAL, report.named, report.counted, report.attendances], font=bold)
+    put(["Số chủ thể OCOP tham dự", report.subjects_attended])
+
+    put([])
+    put(["III. Ấn phẩm, tài liệu tuyên truyền đã cấp phát"], font=bold)
+    put(MATERIAL_HEADERS, font=bold)
+    for row in report.materials:
+        put([MATERIAL_VI.get(row.kind, row.kind), row.quantity])
+
+    put([])
+    put(["IV. Hỗ trợ chủ thể OCOP"], font=bold)
+    put(SUPPORT_HEADERS, font=bold)
+    for row in report.supports:
+        put(
+            [
+                SUPPORT_VI.get(row.kind, row.kind),
+                row.subjects,
+                row.products,
+                row.records,
+                row.value,
+            ]
+        )
+    put(
+        [TOTAL, report.subjects_supported, "", report.support_records, report.support_value],
+        font=bold,
+    )
+
+    put([])
+    put(["V. Tóm tắt"], font=bold)
+    with override("vi"):
+        for sentence in report.sentences:
+            put([escape_cell(sentence)])
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
