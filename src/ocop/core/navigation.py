@@ -10,6 +10,7 @@ from ocop.accounts.rules import can_manage_accounts, scope_for
 from ocop.criteria.rules import can_view_criteria
 from ocop.cycles.rules import COMMUNE_ROLES, PRODUCER_ROLES, PROVINCE_ROLES
 from ocop.evaluation.rules import VIEWER_ROLES as EVALUATION_ROLES
+from ocop.events.rules import is_reader as is_events_reader
 from ocop.inspections.rules import can_view_inspections
 from ocop.stamps.rules import is_stamp_user
 
@@ -47,6 +48,10 @@ def navigation_for(user) -> list[NavItem]:
         items.append(
             NavItem(_("Complaints and flagged stamps"), reverse("inspections:list"), "inspections")
         )
+    if is_events_reader(user):
+        items.append(NavItem(_("Training and events"), reverse("events:list"), "events"))
+    else:
+        items.append(NavItem(_("Events"), reverse("events:mine"), "events"))
     if can_view_criteria(user):
         items.append(NavItem(_("Criteria sheets"), reverse("criteria:list"), "criteria"))
     if can_manage_accounts(user):

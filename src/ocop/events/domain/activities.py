@@ -78,7 +78,7 @@ def _clean(activity: Activity) -> None:
         errors["target_groups"] = [_("Unknown participant group: %(g)s.") % {"g": unknown[0]}]
     if errors:
         raise ValidationError(errors)
-    activity.full_clean(exclude=["province", "commune", "target_groups"])
+    activity.full_clean(exclude=["province", "commune", "target_groups", "created_by"])
 
 
 def _check_capacity(activity: Activity) -> None:
@@ -282,3 +282,34 @@ def _tell_registrants(activity: Activity, *, reason: str) -> None:
 
 
 # Logged as ocop.activity.open / .close / .hold / .cancel (labels in core/phrases.py).
+
+
+# The report after the event ------------------------------------------------------------
+
+
+@transaction.atomic
+def save_report(*, activity: Activity, by, outcome: str) -> Activity:
+    """Write (or rewrite) the report after a held activity: its outcome."""
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if not rules.can_manage(by, activity):
+        raise PermissionDenied(_("You may not change this activity."))
+    if activity.state != ActivityState.HELD:
+        raise ValidationError(
+            _("The report is written after the event: mark the activity as held first.")
+        )
+    outcome = (outcome or "").strip()
+    if not outcome:
+        raise ValidationError({"outcome": [_("Describe the outcome of the activity.")]})
+    first = activity.reported_at is None
+    activity.outcome = outcome
+    activity.reported_at = timezone.now()
+    activity.reported_by = by
+    activity.save(update_fields=["outcome", "reported_at", "reported_by", "updated_at"])
+    log_action(
+        action="ocop.activity.reported",
+        by=by,
+        obj=activity,
+        unit=activity.unit,
+        data={"first": first, "length": len(outcome)},
+    )
+    return activity
