@@ -275,9 +275,9 @@ def test_the_lists_cost_a_fixed_number_of_queries(
             activity=ActivityFactory(),
         )
     client.force_login(province_officer)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         assert client.get(reverse("events:supports")).status_code == 200
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         assert client.get(reverse("events:distributions")).status_code == 200
 
 
