@@ -208,7 +208,13 @@ class TopicForm(BootstrapMixin, forms.Form):
     )
     name = forms.CharField(label=_("Name (Vietnamese)"), max_length=200)
     name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
-    position = forms.IntegerField(label=_("Order"), min_value=0, max_value=32000, initial=100)
+    position = forms.IntegerField(
+        label=_("Order"), min_value=0, max_value=32000, initial=100, required=False
+    )
+
+    def clean_position(self):
+        position = self.cleaned_data["position"]
+        return 100 if position is None else position
 
 
 class TopicEditForm(TopicForm):
