@@ -103,7 +103,7 @@ def test_ticking_the_list(client, activity, province_officer, english):
     client.force_login(province_officer)
     url = reverse("events:checkin", args=[activity.pk])
     page = client.get(url)
-    assert 'name="registration" value="%s"' % registration.pk in page.content.decode()
+    assert f'name="registration" value="{registration.pk}"' in page.content.decode()
     assert "autofocus" in page.content.decode()
     client.post(url, {"registration": registration.pk}, follow=True)
     registration.refresh_from_db()
@@ -168,8 +168,7 @@ def test_no_check_in_before_the_first_day(province_officer):
         with translation.override("en"), pytest.raises(ValidationError) as refused:
             check_in(registration=registration, by=province_officer, method=CheckInMethod.QR)
         assert refused.value.messages == [
-            "Check-in opens on the first day of the activity (%s)."
-            % activity.starts_on.strftime("%d/%m/%Y")
+            f"Check-in opens on the first day of the activity ({activity.starts_on:%d/%m/%Y})."
         ]
     with time_machine.travel(day_before.replace(hour=7) + timedelta(days=1), tick=False):
         _registration, first_time = check_in(

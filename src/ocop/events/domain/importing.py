@@ -368,9 +368,9 @@ def _check_rows(activity: Activity, by, rows: list[Row], columns) -> None:
         row.key = person_key(phone=digits, email=email, full_name=name, subject=row.subject)
         # The same person twice in the file, or already registered.
         for table_seen, table_existing, value, column in (
-            (seen_key, by_key, row.key, "full_name"),
             (seen_phone, by_phone, digits, "phone"),
             (seen_email, by_email, email.casefold(), "email"),
+            (seen_key, by_key, row.key, "full_name"),
         ):
             if not value:
                 continue
