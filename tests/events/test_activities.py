@@ -276,7 +276,7 @@ def test_the_list_has_a_fixed_number_of_queries(
         RegistrationFactory(activity=activity)
     client.force_login(province_officer)
     client.get("/events/")
-    with django_assert_max_num_queries(8) as few:
+    with django_assert_max_num_queries(7) as few:
         client.get("/events/")
     for _ in range(20):
         activity = ActivityFactory(level=ActivityLevel.CENTRAL, province=None)
