@@ -96,7 +96,7 @@ class ActivityForm(BootstrapMixin, forms.ModelForm):
         self.fields["commune"].queryset = communes
         self.fields["commune"].required = False
         if communes.count() > SMALL_COMMUNE_LIST:
-            self.fields["commune"].widget = UnitPickerWidget(attrs={"class": "form-control"})
+            self.fields["commune"].widget = UnitPickerWidget()
         self.fields["commune"].help_text = _("Only for an activity at commune level.")
         self.fields["province"].help_text = _(
             "For an activity at provincial level; at commune level it follows the commune."
