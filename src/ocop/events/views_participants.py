@@ -2,6 +2,8 @@
 with its QR code, the officer's list with the add form and the Excel import,
 check-in (list, scanner input, QR link), certificates and head counts."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -346,9 +348,9 @@ def checkin(request, pk: int):
             _message_errors(request, error)
         else:
             _tell_check_in(request, done, first_time)
-        query = request.POST.get("q", "")
+        query = request.POST.get("q", "")[:100]
         url = reverse("events:checkin", args=[activity.pk])
-        return redirect(f"{url}?q={query}" if query else url)
+        return redirect(f"{url}?{urlencode({'q': query})}" if query else url)
     query = (request.GET.get("q") or "").strip()[:100]
     rows = activity.registrations.filter(state=RegistrationState.REGISTERED).select_related(
         "subject", "checked_in_by"
