@@ -347,15 +347,17 @@ def _activity_sentence(row: ActivityRow) -> str:
     values = {
         "count": _n(row.count),
         "level": LEVEL_PHRASES.get(row.level, ""),
-        "attendances": _n(row.attendances),
+        # Translators: "1.300 lượt người tham dự".
+        "attendances": ngettext("%(n)s attendance", "%(n)s attendances", row.attendances)
+        % {"n": _n(row.attendances)},
     }
     n = row.count
     if row.kind == ActivityKind.TRAINING:
         # Translators: "Mở 31 lớp tập huấn cấp tỉnh với 1.300 lượt người tham dự".
         return (
             ngettext(
-                "Opened %(count)s training class %(level)s with %(attendances)s attendances",
-                "Opened %(count)s training classes %(level)s with %(attendances)s attendances",
+                "Opened %(count)s training class %(level)s with %(attendances)s",
+                "Opened %(count)s training classes %(level)s with %(attendances)s",
                 n,
             )
             % values
@@ -364,8 +366,8 @@ def _activity_sentence(row: ActivityRow) -> str:
         # Translators: "Tổ chức 2 hội nghị tập huấn cấp tỉnh với 247 lượt người tham dự".
         return (
             ngettext(
-                "Held %(count)s training conference %(level)s with %(attendances)s attendances",
-                "Held %(count)s training conferences %(level)s with %(attendances)s attendances",
+                "Held %(count)s training conference %(level)s with %(attendances)s",
+                "Held %(count)s training conferences %(level)s with %(attendances)s",
                 n,
             )
             % values
@@ -374,8 +376,8 @@ def _activity_sentence(row: ActivityRow) -> str:
         # Translators: "Tổ chức 3 hội nghị tuyên truyền cấp tỉnh với 290 lượt người tham dự".
         return (
             ngettext(
-                "Held %(count)s publicity conference %(level)s with %(attendances)s attendances",
-                "Held %(count)s publicity conferences %(level)s with %(attendances)s attendances",
+                "Held %(count)s publicity conference %(level)s with %(attendances)s",
+                "Held %(count)s publicity conferences %(level)s with %(attendances)s",
                 n,
             )
             % values
@@ -384,10 +386,8 @@ def _activity_sentence(row: ActivityRow) -> str:
         # Translators: "Tổ chức 14 hội chợ, triển lãm cấp tỉnh với 5.000 lượt người tham dự".
         return (
             ngettext(
-                "Organised %(count)s trade fair or exhibition %(level)s with "
-                "%(attendances)s attendances",
-                "Organised %(count)s trade fairs and exhibitions %(level)s with "
-                "%(attendances)s attendances",
+                "Organised %(count)s trade fair or exhibition %(level)s with %(attendances)s",
+                "Organised %(count)s trade fairs and exhibitions %(level)s with %(attendances)s",
                 n,
             )
             % values
@@ -396,10 +396,9 @@ def _activity_sentence(row: ActivityRow) -> str:
         # Translators: "Tổ chức 2 hội nghị kết nối cung cầu cấp tỉnh với 300 lượt người tham dự".
         return (
             ngettext(
-                "Organised %(count)s supply–demand connection event %(level)s with "
-                "%(attendances)s attendances",
+                "Organised %(count)s supply–demand connection event %(level)s with %(attendances)s",
                 "Organised %(count)s supply–demand connection events %(level)s with "
-                "%(attendances)s attendances",
+                "%(attendances)s",
                 n,
             )
             % values
@@ -409,8 +408,8 @@ def _activity_sentence(row: ActivityRow) -> str:
         # tham dự".
         return (
             ngettext(
-                "Organised %(count)s study tour %(level)s with %(attendances)s attendances",
-                "Organised %(count)s study tours %(level)s with %(attendances)s attendances",
+                "Organised %(count)s study tour %(level)s with %(attendances)s",
+                "Organised %(count)s study tours %(level)s with %(attendances)s",
                 n,
             )
             % values
@@ -418,8 +417,8 @@ def _activity_sentence(row: ActivityRow) -> str:
     # Translators: "Tổ chức 4 hoạt động khác cấp tỉnh với 120 lượt người tham dự".
     return (
         ngettext(
-            "Organised %(count)s other activity %(level)s with %(attendances)s attendances",
-            "Organised %(count)s other activities %(level)s with %(attendances)s attendances",
+            "Organised %(count)s other activity %(level)s with %(attendances)s",
+            "Organised %(count)s other activities %(level)s with %(attendances)s",
             n,
         )
         % values
