@@ -86,6 +86,7 @@ def activity_list(request):
             "page": page,
             "form": form,
             "can_create": rules.is_manager(request.user),
+            "can_manage_topics": rules.can_manage_topics(request.user),
             "nav_active": "events",
         },
     )
