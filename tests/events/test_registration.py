@@ -419,3 +419,28 @@ def test_the_participant_pages_are_404_outside_the_officers_unit(client, activit
     client.force_login(officer_x)
     for name in ("participants", "checkin", "import", "head_counts", "certificates"):
         assert client.get(reverse(f"events:{name}", args=[activity.pk])).status_code == 404, name
+
+
+def test_an_officer_registration_is_linked_to_the_account_with_that_email(
+    activity, producer, province_officer
+):
+    registration = register(
+        activity=activity,
+        by=province_officer,
+        full_name="Lê Thị Mai",
+        email=f"  {producer.email.upper()} ",
+        audience=Audience.SUBJECTS,
+        channel=RegistrationChannel.OFFICER,
+    )
+    assert registration.user == producer
+    assert Notification.objects.filter(user=producer, url__contains=registration.token).exists()
+    # Without an e-mail, or with one no account has, no account is linked.
+    other = register(
+        activity=activity,
+        by=province_officer,
+        full_name="Hoàng Văn Nam",
+        email="nam@khong-co-tai-khoan.vn",
+        audience=Audience.OTHER,
+        channel=RegistrationChannel.OFFICER,
+    )
+    assert other.user is None

@@ -146,6 +146,18 @@ def find_duplicate(activity: Activity, *, key: str, user=None, phone="", email="
     return None
 
 
+def account_for(*, email: str):
+    """The account of a person an officer registers, when exactly one active
+    account has that e-mail address: they are then told of the registration,
+    find it under "My registrations" and download their certificate."""
+    if not email:
+        return None
+    from ocop.accounts.models import User  # noqa: PLC0415 -- leaf
+
+    accounts = list(User.objects.filter(email__iexact=email, is_active=True)[:2])
+    return accounts[0] if len(accounts) == 1 else None
+
+
 def why_not_online(activity: Activity, today, *, count_places: bool = True) -> str:
     """Why no one can register online for the activity now ("" when they can)."""
     if activity.state == ActivityState.CANCELLED:
@@ -200,6 +212,8 @@ def register(
     person = _clean_person(
         full_name=full_name, phone=phone, email=email, organisation=organisation, audience=audience
     )
+    if user is None and channel != RegistrationChannel.ONLINE:
+        user = account_for(email=person["email"])
     key = person_key(
         user=user,
         phone=person["phone"],
