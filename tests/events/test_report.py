@@ -397,3 +397,20 @@ def test_build_report_costs_a_fixed_number_of_queries(
     conference = report.activity_row(ActivityKind.CONFERENCE, ActivityLevel.PROVINCE)
     assert (conference.count, conference.days, conference.attendances) == (10, 20, 210)
     assert report.support_row(SupportKind.BOOTH).records == 10
+
+
+def test_the_sentences_agree_in_number_with_each_figure():
+    from ocop.events.domain.report import ActivityRow, Report, SupportRow, summary_sentences
+
+    report = Report(
+        unit=None,
+        date_from=YEAR_START,
+        date_to=YEAR_END,
+        activities=[ActivityRow(ActivityKind.TRAINING, ActivityLevel.PROVINCE, count=2, named=1)],
+        supports=[SupportRow(SupportKind.ECOMMERCE, subjects=1, products=3)],
+    )
+    with translation.override("en"):
+        assert summary_sentences(report) == [
+            "Opened 2 training classes at provincial level with 1 attendance",
+            "3 products of 1 subject listed on e-commerce platforms",
+        ]

@@ -477,14 +477,13 @@ def _support_sentence(row: SupportRow) -> str:
     if row.kind == SupportKind.ECOMMERCE:
         if row.products:
             # Translators: "153 sản phẩm của 84 chủ thể được đưa lên sàn thương mại điện tử".
-            return (
-                ngettext(
-                    "%(products)s product of %(subjects)s subjects listed on e-commerce platforms",
-                    "%(products)s products of %(subjects)s subjects listed on e-commerce platforms",
-                    row.products,
-                )
-                % values
-            )
+            return _("%(products)s of %(subjects)s listed on e-commerce platforms") % {
+                # Translators: "153 sản phẩm".
+                "products": ngettext("%(n)s product", "%(n)s products", row.products)
+                % {"n": _n(row.products)},
+                # Translators: "84 chủ thể".
+                "subjects": ngettext("%(n)s subject", "%(n)s subjects", n) % {"n": _n(n)},
+            }
         # Translators: "84 chủ thể được đưa lên sàn thương mại điện tử".
         return (
             ngettext(
