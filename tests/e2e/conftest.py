@@ -56,3 +56,12 @@ def console_errors(page):
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     return errors
+
+
+@pytest.fixture
+def contexts(browser):
+    """The other people's own browsers; closed before the live server stops."""
+    opened = []
+    yield opened
+    for context in opened:
+        context.close()

@@ -15,7 +15,7 @@ import secrets
 
 import pytest
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -24,6 +24,7 @@ from ocop.events.enums import ActivityKind, ActivityLevel, ActivityState, CheckI
 from ocop.events.models import Activity, Registration, Topic
 from ocop.geo.enums import Era, Level
 from ocop.geo.models import AdminUnit
+from tests.e2e.helpers import PHONE, decode_qr, log_in, pdf_text, vi, watch
 
 pytestmark = pytest.mark.e2e
 
@@ -32,55 +33,6 @@ PRODUCER = "sx.dongtam"
 SUBJECT = "Hợp tác xã Nông nghiệp Đồng Tâm"
 TOPICS = ["criteria-evaluation", "packaging-labels"]
 CAPACITY = 30
-PHONE = {
-    "viewport": {"width": 360, "height": 740},
-    "is_mobile": True,
-    "has_touch": True,
-    "locale": "vi-VN",
-}
-
-
-def vi(text: str) -> str:
-    """A page text as the (Vietnamese) pages show it, translated or not yet."""
-    with translation.override("vi"):
-        return translation.gettext(text)
-
-
-def watch(page, errors: list[str]):
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    return page
-
-
-def log_in(page, base_url, username):
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Tên đăng nhập hoặc email").fill(username)
-    page.get_by_label("Mật khẩu").fill(settings.OCOP_DEMO_PASSWORD)
-    page.locator("#login-button").click()
-    expect(page).to_have_url(re.compile(r"/dashboard/$"))
-
-
-@pytest.fixture
-def contexts(browser):
-    """The other people's own browsers; closed before the live server stops."""
-    opened = []
-    yield opened
-    for context in opened:
-        context.close()
-
-
-def decode_qr(png: bytes) -> list[str]:
-    from PIL import Image
-    from pyzbar.pyzbar import ZBarSymbol, decode
-
-    image = Image.open(io.BytesIO(png))
-    return [s.data.decode() for s in decode(image, symbols=[ZBarSymbol.QRCODE])]
-
-
-def pdf_text(pdf: bytes) -> str:
-    return " ".join(
-        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages
-    )
 
 
 def test_officer_creates_a_training_producer_registers_is_checked_in_by_qr_and_gets_a_certificate(

@@ -11,7 +11,6 @@ import re
 
 import pytest
 from django.conf import settings
-from django.utils import translation
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -20,53 +19,13 @@ from ocop.products.models import Product
 from ocop.stamps.domain.links import stamp_url
 from ocop.stamps.enums import RequestState, StampState
 from ocop.stamps.models import Stamp, StampBatch
+from tests.e2e.helpers import PHONE, log_in, new_page, vi
 from tests.stamps.test_labels import decode_page
 
 pytestmark = pytest.mark.e2e
 
 PRODUCT = "Nước mắm cá cơm Đồng Tâm"
 QUANTITY = 12
-PHONE = {
-    "viewport": {"width": 360, "height": 740},
-    "is_mobile": True,
-    "has_touch": True,
-    "locale": "vi-VN",
-}
-
-
-def vi(text: str) -> str:
-    """A page text as the (Vietnamese) pages show it, translated or not yet."""
-    with translation.override("vi"):
-        return translation.gettext(text)
-
-
-def watch(page, errors: list[str]):
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    return page
-
-
-def log_in(page, base_url, username):
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Tên đăng nhập hoặc email").fill(username)
-    page.get_by_label("Mật khẩu").fill(settings.OCOP_DEMO_PASSWORD)
-    page.locator("#login-button").click()
-    expect(page).to_have_url(re.compile(r"/dashboard/$"))
-
-
-@pytest.fixture
-def contexts(browser):
-    """The other people's own browsers; closed before the live server stops."""
-    opened = []
-    yield opened
-    for context in opened:
-        context.close()
-
-
-def new_page(browser, contexts, errors, **context_args):
-    context = browser.new_context(**context_args)
-    contexts.append(context)
-    return watch(context.new_page(), errors)
 
 
 def test_producer_requests_officer_approves_labels_print_and_a_phone_checks_the_stamp(
