@@ -359,7 +359,7 @@ def test_state_view_changes_the_state_or_says_why_not(client, province_officer):
     assert activity.state == ActivityState.OPEN
     with translation.override("en"):
         response = client.post(f"/events/{activity.pk}/state/", {"action": "cancel"})
-        assert _messages(response)[-1] == "Say why the activity is cancelled."
+        assert _messages(response)[-1] == "Hãy nêu lý do hủy hoạt động."
     activity.refresh_from_db()
     assert activity.state == ActivityState.OPEN
     client.post(f"/events/{activity.pk}/state/", {"action": "cancel", "reason": "Mưa bão"})
