@@ -51,6 +51,7 @@ db: setup
 	DEBUG=1 $(MANAGE) load_criteria --shipped
 	DEBUG=1 $(MANAGE) load_dossier_rules
 	DEBUG=1 $(MANAGE) load_certification_rules
+	DEBUG=1 $(MANAGE) load_event_topics
 	DEBUG=1 $(MANAGE) load_demo
 
 run: db

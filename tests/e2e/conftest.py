@@ -46,6 +46,7 @@ def demo_data(transactional_db):
     call_command("load_criteria", "--shipped", verbosity=0)
     call_command("load_dossier_rules", verbosity=0)
     call_command("load_certification_rules", verbosity=0)
+    call_command("load_event_topics", verbosity=0)
     call_command("load_demo", verbosity=0)
 
 

@@ -92,3 +92,23 @@ def test_a_retired_topic_stays_on_old_activities_but_is_not_offered(
     edit_form = client.get(f"/events/{old.pk}/edit/").context["form"]
     assert topic in edit_form.fields["topics"].queryset
     assert list(old.topics.all()) == [topic]
+
+
+def test_load_event_topics_adds_only_what_is_missing_and_keeps_an_administrators_rename():
+    from django.core.management import call_command
+
+    from ocop.events.domain.topics import SEED_TOPICS
+    from ocop.events.models import Topic
+
+    renamed = Topic.objects.get(code=SEED_TOPICS[0][0])
+    renamed.name = "Tên do quản trị viên đặt"
+    renamed.save()
+    Topic.objects.filter(code=SEED_TOPICS[1][0]).delete()  # as after a flush
+
+    call_command("load_event_topics", verbosity=0)
+    call_command("load_event_topics", verbosity=0)
+
+    assert Topic.objects.filter(code__in=[c for c, _n, _e in SEED_TOPICS]).count() == len(
+        SEED_TOPICS
+    )
+    assert Topic.objects.get(code=SEED_TOPICS[0][0]).name == "Tên do quản trị viên đặt"

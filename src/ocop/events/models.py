@@ -310,7 +310,7 @@ class MaterialDistribution(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=MaterialKind.choices)
     quantity = models.PositiveIntegerField(_("quantity"))
     distributed_on = models.DateField(_("date"))
-    place = models.CharField(_("places"), max_length=300, blank=True)
+    place = models.CharField(_("where distributed"), max_length=300, blank=True)
     provider = models.CharField(_("provided by"), max_length=300, blank=True)
     value = models.DecimalField(
         _("value (VND)"), max_digits=15, decimal_places=0, null=True, blank=True

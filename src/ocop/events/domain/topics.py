@@ -18,6 +18,55 @@ from ..models import Topic
 
 TOPIC_FIELDS = ("name", "name_en", "active", "position")
 
+# The topics provinces list for OCOP training and publicity: the first list,
+# loaded by migration 0002 and by ``manage.py load_event_topics`` (which adds
+# only what is missing and never undoes an administrator's change).
+SEED_TOPICS = [
+    ("programme-news", "Những điểm mới của Chương trình OCOP", "What is new in the OCOP programme"),
+    (
+        "criteria-evaluation",
+        "Bộ tiêu chí và quy trình đánh giá, phân hạng sản phẩm OCOP",
+        "The criteria and the evaluation and ranking process",
+    ),
+    (
+        "decentralised-certification",
+        "Phân cấp công nhận sản phẩm OCOP",
+        "Decentralised certification",
+    ),
+    ("product-story", "Câu chuyện sản phẩm", "Product stories"),
+    ("packaging-labels", "Bao bì, nhãn mác sản phẩm", "Packaging and labels"),
+    ("markets", "Thị trường, xúc tiến thương mại", "Markets and trade promotion"),
+    ("business-plan", "Xây dựng phương án, kế hoạch kinh doanh", "Business plans"),
+    (
+        "digital-transformation",
+        "Chuyển đổi số, thương mại điện tử",
+        "Digital transformation and e-commerce",
+    ),
+    (
+        "registration-procedures",
+        "Thủ tục đăng ký, hồ sơ tham gia OCOP",
+        "Registration procedures and dossiers",
+    ),
+    ("traceability", "Truy xuất nguồn gốc, tem OCOP", "Traceability and OCOP stamps"),
+    ("scoring-software", "Sử dụng phần mềm chấm điểm OCOP", "Using the OCOP scoring software"),
+    (
+        "food-safety",
+        "An toàn thực phẩm, tiêu chuẩn chất lượng",
+        "Food safety and quality standards",
+    ),
+]
+
+
+def seed_topics(*, topic_model=Topic) -> int:
+    """Add the seed topics that are missing (by code); return how many were added."""
+    added = 0
+    for position, (code, name, name_en) in enumerate(SEED_TOPICS, start=1):
+        _topic, created = topic_model.objects.get_or_create(
+            code=code, defaults={"name": name, "name_en": name_en, "position": position * 10}
+        )
+        added += created
+    return added
+
 
 def _check(topic: Topic) -> None:
     errors: dict[str, list[str]] = {}

@@ -7,8 +7,6 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from tests.e2e.conftest import browser_type_launch_args  # noqa: F401
-
 pytestmark = pytest.mark.e2e
 
 
