@@ -3,7 +3,6 @@ the activity page (public to whoever may see the activity, with management
 blocks for its managers), the form, state changes, files, the report after
 the event, the public calendar and the managed list of topics."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,12 +10,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from ocop.core.domain.activity import history_for
 from ocop.core.downloads import file_response
+from ocop.core.language import render_in_chosen_language
 
 from . import rules
 from .domain import activities as activity_domain
@@ -37,7 +37,6 @@ from .models import Activity, ActivityFile, Registration, Topic
 
 REGISTERED = Q(registrations__state=RegistrationState.REGISTERED)
 ATTENDED = REGISTERED & Q(registrations__checked_in_at__isnull=False)
-LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
 def _errors(request, error: ValidationError | PermissionDenied) -> None:
@@ -332,11 +331,6 @@ def report_after(request, pk: int):
 # The public calendar -------------------------------------------------------------------
 
 
-def _chosen_language(request) -> str | None:
-    lang = request.GET.get("lang")
-    return lang if lang in LANGUAGES else None
-
-
 @login_not_required
 @require_safe
 def calendar(request):
@@ -356,24 +350,11 @@ def calendar(request):
             if activity.capacity is not None
             else None
         )
-    lang = _chosen_language(request)
-    with translation.override(lang or translation.get_language()):
-        response = render(
-            request,
-            "events/calendar.html",
-            {"form": form, "activities": activities, "nav_active": "events"},
-        )
-    if lang:
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            lang,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            path=settings.LANGUAGE_COOKIE_PATH,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        )
-    return response
+    return render_in_chosen_language(
+        request,
+        "events/calendar.html",
+        {"form": form, "activities": activities, "nav_active": "events"},
+    )
 
 
 # Topics --------------------------------------------------------------------------------

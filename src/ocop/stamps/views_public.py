@@ -15,13 +15,12 @@ import threading
 from collections import OrderedDict
 from dataclasses import astuple
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -32,6 +31,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ocop.core.downloads import file_response
+from ocop.core.language import chosen_language, remember_language, render_in_chosen_language
 from ocop.inspections.domain.complaints import TooManyComplaints, file_complaint
 from ocop.inspections.forms import ComplaintForm, form_token
 from ocop.traceability.domain.queries import public_batch
@@ -39,36 +39,6 @@ from ocop.traceability.domain.queries import public_batch
 from .domain import verify as verifying
 from .domain.scans import fingerprint, parse_location, record_location, record_scan
 from .enums import VerifyOutcome
-
-LANGUAGES = {code for code, _name in settings.LANGUAGES}
-
-
-def _chosen_language(request) -> str | None:
-    lang = request.GET.get("lang")
-    return lang if lang in LANGUAGES else None
-
-
-def _remember_language(response, lang: str | None):
-    if lang:
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            lang,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            path=settings.LANGUAGE_COOKIE_PATH,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        )
-    return response
-
-
-def _render(request, template: str, context: dict, *, status: int = 200):
-    """Render in the language chosen with ``?lang=`` (kept in the language
-    cookie, like the site's language switch) or the request's language."""
-    lang = _chosen_language(request)
-    with translation.override(lang or translation.get_language()):
-        response = render(request, template, context, status=status)
-    return _remember_language(response, lang)
 
 
 class PageMemo:
@@ -212,13 +182,13 @@ def verify_page(request, **_ignored):
     only switched the page's language)."""
     result = verifying.verify(request.path_info, today=timezone.localdate())
     stamp = result.stamp
-    lang = _chosen_language(request)
+    lang = chosen_language(request)
     if stamp is not None and request.method == "GET" and lang is None:
         record_scan(stamp=stamp, fingerprint=fingerprint(request))
     batch = public_batch(stamp.production_batch_id) if stamp is not None else None
     with translation.override(lang or translation.get_language()):
         page = _verification_page(request, result, batch)
-    return _remember_language(HttpResponse(page, status=result.http_status), lang)
+    return remember_language(HttpResponse(page, status=result.http_status), lang)
 
 
 @login_not_required
@@ -281,10 +251,12 @@ def report(request):
                 return redirect("verify:report_sent")
     else:
         form = ComplaintForm(initial={"code": verifying.clean_code(request.GET.get("code", ""))})
-    return _render(request, "stamps/public/report.html", {"form": form}, status=status)
+    return render_in_chosen_language(
+        request, "stamps/public/report.html", {"form": form}, status=status
+    )
 
 
 @login_not_required
 @require_safe
 def report_sent(request):
-    return _render(request, "stamps/public/report_sent.html", {})
+    return render_in_chosen_language(request, "stamps/public/report_sent.html", {})
