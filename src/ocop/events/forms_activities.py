@@ -164,11 +164,6 @@ class ActivityFilterForm(BootstrapMixin, forms.Form):
         return activities
 
 
-class StateForm(forms.Form):
-    action = forms.CharField(max_length=20)
-    reason = forms.CharField(required=False, max_length=2000)
-
-
 class FileForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ActivityFile.Kind.choices)
     upload = forms.FileField(

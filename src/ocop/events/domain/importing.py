@@ -194,10 +194,6 @@ def _audience_table() -> dict[str, str]:
     return table
 
 
-def match_audience(text: str) -> str | None:
-    return _audience_table().get(fold_key(text))
-
-
 def _cell_text(value) -> str:
     """A cell as text; whole numbers typed as numbers lose their ".0"."""
     if value is None:
