@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,7 +22,14 @@ from . import rules
 from .domain import activities as activity_domain
 from .domain import files as file_domain
 from .domain import topics as topic_domain
-from .domain.queries import activities_of_scope, activities_visible_to, public_calendar
+from .domain.queries import (
+    activities_of_scope,
+    activities_visible_to,
+    places_left,
+    public_calendar,
+    registration_counts,
+    with_registration_counts,
+)
 from .enums import ActivityState, RegistrationState
 from .forms_activities import (
     ActivityFilterForm,
@@ -34,9 +41,6 @@ from .forms_activities import (
     TopicForm,
 )
 from .models import Activity, ActivityFile, Registration, Topic
-
-REGISTERED = Q(registrations__state=RegistrationState.REGISTERED)
-ATTENDED = REGISTERED & Q(registrations__checked_in_at__isnull=False)
 
 
 def _errors(request, error: ValidationError | PermissionDenied) -> None:
@@ -62,13 +66,6 @@ def _managed(request, pk: int) -> Activity:
     return activity
 
 
-def _with_counts(activities):
-    return activities.annotate(
-        registered_count=Count("registrations", filter=REGISTERED, distinct=True),
-        attended_count=Count("registrations", filter=ATTENDED, distinct=True),
-    )
-
-
 # The officer's list and the form ------------------------------------------------------
 
 
@@ -76,7 +73,7 @@ def activity_list(request):
     if not rules.is_reader(request.user):
         raise PermissionDenied(_("The list of activities is for officers."))
     form = ActivityFilterForm(request.GET or None, user=request.user)
-    activities = _with_counts(form.filter(activities_of_scope(request.user)))
+    activities = with_registration_counts(form.filter(activities_of_scope(request.user)))
     page = Paginator(activities.order_by("-starts_on", "-pk"), 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -166,7 +163,7 @@ def activity_detail(request, pk: int):
     activity = _activity(request, pk)
     user = request.user
     manages = rules.can_manage(user, activity)
-    registered = activity.registrations.filter(state=RegistrationState.REGISTERED).count()
+    counts = registration_counts(activity)
     files = list(activity.files.all()) if _files_readable(activity, manages=manages) else []
     own_registration = None
     if user.is_authenticated:
@@ -176,10 +173,8 @@ def activity_detail(request, pk: int):
     context = {
         "activity": activity,
         "topics": list(activity.topics.all()),
-        "registered_count": registered,
-        "places_left": (
-            max(activity.capacity - registered, 0) if activity.capacity is not None else None
-        ),
+        "registered_count": counts["registered"],
+        "places_left": places_left(activity, registered=counts["registered"]),
         "materials": [f for f in files if f.kind == ActivityFile.Kind.MATERIAL],
         "photos": [f for f in files if f.kind == ActivityFile.Kind.PHOTO],
         "held": activity.state == ActivityState.HELD,
@@ -198,9 +193,7 @@ def activity_detail(request, pk: int):
             {
                 "actions": activity_domain.available(user, activity),
                 "history": history_for(activity)[:50],
-                "attended_count": activity.registrations.filter(
-                    state=RegistrationState.REGISTERED, checked_in_at__isnull=False
-                ).count(),
+                "attended_count": counts["attended"],
             }
         )
     return render(request, "events/activity_detail.html", context)
@@ -337,7 +330,7 @@ def calendar(request):
     """Upcoming public activities, planned or open for registration, by month.
     ``?lang=en`` shows the page in English (and keeps the choice)."""
     form = CalendarFilterForm(request.GET or None)
-    activities = _with_counts(public_calendar(today=timezone.localdate()))
+    activities = with_registration_counts(public_calendar(today=timezone.localdate()))
     if form.is_valid():
         if form.cleaned_data["province"]:
             activities = activities.filter(province=form.cleaned_data["province"])
@@ -345,11 +338,7 @@ def calendar(request):
             activities = activities.filter(kind=form.cleaned_data["kind"])
     activities = list(activities[:300])
     for activity in activities:
-        activity.places_left = (
-            max(activity.capacity - activity.registered_count, 0)
-            if activity.capacity is not None
-            else None
-        )
+        activity.places_left = places_left(activity, registered=activity.registered_count)
     return render_in_chosen_language(
         request,
         "events/calendar.html",

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,7 +24,12 @@ from ocop.producers.domain.queries import subjects_visible_to
 
 from . import rules
 from .domain import certificates, head_counts, importing, registrations
-from .domain.queries import activities_of_scope, activities_visible_to
+from .domain.queries import (
+    activities_of_scope,
+    activities_visible_to,
+    filter_registrations,
+    registration_counts,
+)
 from .enums import ActivityState, Audience, CheckInMethod, RegistrationChannel, RegistrationState
 from .forms_participants import (
     CheckInForm,
@@ -192,15 +197,6 @@ def registration_cancel(request, token: str):
 # The officer's list ---------------------------------------------------------------------
 
 
-def _counts(activity) -> dict:
-    registered = Q(state=RegistrationState.REGISTERED)
-    return activity.registrations.aggregate(
-        registered=Count("pk", filter=registered),
-        attended=Count("pk", filter=registered & Q(checked_in_at__isnull=False)),
-        cancelled=Count("pk", filter=Q(state=RegistrationState.CANCELLED)),
-    )
-
-
 def participants(request, pk: int):
     activity = _managed_activity(request, pk)
     subjects = subjects_visible_to(request.user)
@@ -232,25 +228,10 @@ def participants(request, pk: int):
         form = ParticipantForm(initial={"audience": default}, subjects=subjects)
     filters = ParticipantFilterForm(request.GET or None)
     rows = activity.registrations.select_related("subject", "checked_in_by")
-    show = ""
+    show = query = ""
     if filters.is_valid():
-        show = filters.cleaned_data["show"]
-        query = filters.cleaned_data["q"].strip()
-        if query:
-            rows = rows.filter(
-                Q(full_name__icontains=query)
-                | Q(phone__icontains=query)
-                | Q(organisation__icontains=query)
-                | Q(subject__name__icontains=query)
-            )
-    if show == "attended":
-        rows = rows.filter(state=RegistrationState.REGISTERED, checked_in_at__isnull=False)
-    elif show == "absent":
-        rows = rows.filter(state=RegistrationState.REGISTERED, checked_in_at__isnull=True)
-    elif show == "cancelled":
-        rows = rows.filter(state=RegistrationState.CANCELLED)
-    elif show != "all":
-        rows = rows.filter(state=RegistrationState.REGISTERED)
+        show, query = filters.cleaned_data["show"], filters.cleaned_data["q"]
+    rows = filter_registrations(rows, show=show, query=query)
     page = Paginator(rows.order_by("full_name", "pk"), PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -261,7 +242,7 @@ def participants(request, pk: int):
             "form": form,
             "filters": filters,
             "page": page,
-            "counts": _counts(activity),
+            "counts": registration_counts(activity),
             "head_counts": list(activity.head_counts.all()),
             "can_add": activity.state != ActivityState.CANCELLED,
         },
@@ -369,7 +350,7 @@ def checkin(request, pk: int):
             "form": CheckInForm(),
             "page": page,
             "query": query,
-            "counts": _counts(activity),
+            "counts": registration_counts(activity),
             "not_yet": timezone.localdate() < activity.starts_on,
         },
     )
@@ -456,6 +437,6 @@ def head_counts_view(request, pk: int):
             "activity": activity,
             "form": form,
             "total": sum(current.values()),
-            "counts": _counts(activity),
+            "counts": registration_counts(activity),
         },
     )

@@ -1,11 +1,11 @@
 """Reads of activities, registrations, distributions and support, scoped to the user."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from ocop.accounts.rules import scope_for
 from ocop.geo.models import AdminUnit
 
-from ..enums import ActivityState
+from ..enums import ActivityState, RegistrationState
 from ..models import Activity, MaterialDistribution, Registration, Support
 from ..rules import READER_ROLES
 
@@ -78,3 +78,57 @@ def supports_visible_to(user):
     return Support.objects.filter(
         subject__in=subjects_visible_to(user).values("pk")
     ).select_related("subject", "product", "activity")
+
+
+# Counting and filtering registrations ---------------------------------------------------
+
+_REGISTERED = Q(registrations__state=RegistrationState.REGISTERED)
+_ATTENDED = _REGISTERED & Q(registrations__checked_in_at__isnull=False)
+
+
+def with_registration_counts(activities):
+    """Activities annotated with ``registered_count`` (standing registrations)
+    and ``attended_count`` (of those, checked in), in the list's one query."""
+    return activities.annotate(
+        registered_count=Count("registrations", filter=_REGISTERED, distinct=True),
+        attended_count=Count("registrations", filter=_ATTENDED, distinct=True),
+    )
+
+
+def registration_counts(activity) -> dict[str, int]:
+    """``registered``, ``attended`` and ``cancelled`` of one activity, in one query."""
+    registered = Q(state=RegistrationState.REGISTERED)
+    return activity.registrations.aggregate(
+        registered=Count("pk", filter=registered),
+        attended=Count("pk", filter=registered & Q(checked_in_at__isnull=False)),
+        cancelled=Count("pk", filter=Q(state=RegistrationState.CANCELLED)),
+    )
+
+
+def places_left(activity, *, registered: int) -> int | None:
+    """Places still free (None: no limit)."""
+    if activity.capacity is None:
+        return None
+    return max(activity.capacity - registered, 0)
+
+
+def filter_registrations(rows, *, show: str = "", query: str = ""):
+    """The participant list's filter: ``attended``, ``absent``, ``cancelled``,
+    ``all``, or (by default) the standing registrations; ``query`` searches
+    name, phone, organisation and subject."""
+    query = query.strip()
+    if query:
+        rows = rows.filter(
+            Q(full_name__icontains=query)
+            | Q(phone__icontains=query)
+            | Q(organisation__icontains=query)
+            | Q(subject__name__icontains=query)
+        )
+    standing = Q(state=RegistrationState.REGISTERED)
+    conditions = {
+        "attended": standing & Q(checked_in_at__isnull=False),
+        "absent": standing & Q(checked_in_at__isnull=True),
+        "cancelled": Q(state=RegistrationState.CANCELLED),
+        "all": Q(),
+    }
+    return rows.filter(conditions.get(show, standing))
