@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from .forms import AdminLoginForm
 from .models import Organisation, RoleAssignment, User
+
+# The admin's login counts failed attempts and locks out like the site's own.
+admin.site.login_form = AdminLoginForm
 
 
 class RoleAssignmentInline(admin.TabularInline):

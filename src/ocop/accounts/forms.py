@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
@@ -6,14 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from ocop.accounts.domain import login as login_domain
 from ocop.accounts.enums import Role
 from ocop.accounts.rules import scope_for
+from ocop.core.clients import client_ip
 from ocop.core.forms import BootstrapMixin
 from ocop.geo.models import AdminUnit
 from ocop.geo.widgets import UnitPickerWidget
 from ocop.producers.models import Subject
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
 
 
 class LoginForm(BootstrapMixin, AuthenticationForm):
@@ -51,6 +49,10 @@ class LoginForm(BootstrapMixin, AuthenticationForm):
             raise
         login_domain.clear_failures(username=username)
         return cleaned
+
+
+class AdminLoginForm(LoginForm, AdminAuthenticationForm):
+    """The Django admin's login: throttled like the site's, staff only."""
 
 
 class AccountCreateForm(BootstrapMixin, forms.Form):

@@ -6,11 +6,27 @@ from django.utils.translation import gettext_lazy as _
 from .enums import DayKind
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows that are written once and never changed or deleted through the
+    application: ``update()`` and ``delete()`` (and so ``bulk_update()``)
+    raise. The only way out is ``_raw_delete``, which the test suite's set-up
+    uses to start from an empty log (see ``tests/conftest.py``); nothing in
+    ``src/`` calls it."""
+
+    def update(self, **kwargs):
+        raise ValueError(f"{self.model._meta.verbose_name_plural} cannot be changed.")
+
+    def delete(self):
+        raise ValueError(f"{self.model._meta.verbose_name_plural} cannot be deleted.")
+
+
 class ActivityLog(models.Model):
     """One decision or change: who did what, when, to which object, with which data.
 
     Entries are append-only: nothing in the application edits or deletes them.
-    Write them through ``ocop.core.domain.activity.log_action``.
+    Write them through ``ocop.core.domain.activity.log_action``. ``save()`` on
+    an existing row, ``delete()``, and the queryset's ``update()`` and
+    ``delete()`` raise; the Django admin shows the log read-only.
     """
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
@@ -35,6 +51,8 @@ class ActivityLog(models.Model):
         related_name="+",
     )
     data = models.JSONField(_("data"), default=dict, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("activity log entry")

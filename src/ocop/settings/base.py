@@ -136,11 +136,18 @@ CACHES = {
         "LOCATION": "ocop_cache",
     }
 }
+# Request counters of the rate limits (ocop.core.ratelimit): in Redis when
+# there is one (shared by all web processes), else in each process's memory.
+CACHES["ratelimit"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "ocop-ratelimit",
+}
 if os.environ.get("REDIS_URL"):
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
     }
+    CACHES["ratelimit"] = CACHES["default"]
 
 # AUTHENTICATION -----------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -286,6 +293,9 @@ OCOP_CLONE_WINDOW_HOURS = float(os.environ.get("OCOP_CLONE_WINDOW_HOURS", "24"))
 OCOP_CLONE_DISTINCT_CLIENTS = int(os.environ.get("OCOP_CLONE_DISTINCT_CLIENTS", "20"))
 OCOP_CLONE_CLIENT_WINDOW_DAYS = int(os.environ.get("OCOP_CLONE_CLIENT_WINDOW_DAYS", "30"))
 OCOP_COMPLAINTS_PER_HOUR = int(os.environ.get("OCOP_COMPLAINTS_PER_HOUR", "5"))
+# Verification pages (stamp and certificate QR codes) opened per client and
+# minute; more get HTTP 429 and are not logged as scans. 0: no limit.
+OCOP_VERIFY_RATE_LIMIT = int(os.environ.get("OCOP_VERIFY_RATE_LIMIT", "60"))
 OCOP_CLIENT_IP_HEADER = os.environ.get("OCOP_CLIENT_IP_HEADER", "")
 
 # Stamps: the largest number of stamps one request may ask for, and the

@@ -15,6 +15,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import astuple
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
@@ -32,6 +33,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from ocop.core.downloads import file_response
 from ocop.core.language import chosen_language, remember_language, render_in_chosen_language
+from ocop.core.ratelimit import allow
 from ocop.inspections.domain.complaints import TooManyComplaints, file_complaint
 from ocop.inspections.forms import ComplaintForm, form_token
 from ocop.traceability.domain.queries import public_batch
@@ -179,12 +181,18 @@ def verify_page(request, **_ignored):
     """``/s/{token}``, ``/01/{GTIN}[/10/{lot}]/21/{token}`` and ``/c/{token}``.
 
     A scan is logged for a stamp's page opened with GET (not when the person
-    only switched the page's language)."""
+    only switched the page's language). A client that opens more than
+    ``OCOP_VERIFY_RATE_LIMIT`` pages a minute gets HTTP 429 (nothing logged)."""
+    client = fingerprint(request)
+    if not allow(f"verify:{client}", limit=settings.OCOP_VERIFY_RATE_LIMIT, window=60):
+        response = render_in_chosen_language(request, "stamps/public/too_many.html", {}, status=429)
+        response["Retry-After"] = "60"
+        return response
     result = verifying.verify(request.path_info, today=timezone.localdate())
     stamp = result.stamp
     lang = chosen_language(request)
     if stamp is not None and request.method == "GET" and lang is None:
-        record_scan(stamp=stamp, fingerprint=fingerprint(request))
+        record_scan(stamp=stamp, fingerprint=client)
     batch = public_batch(stamp.production_batch_id) if stamp is not None else None
     with translation.override(lang or translation.get_language()):
         page = _verification_page(request, result, batch)

@@ -21,23 +21,14 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
+from ocop.core.clients import client_address
+
 from ..models import Scan, Stamp
 from . import clones
 
 FINGERPRINT_LENGTH = 32
 LOCATION_DECIMALS = 2  # 0.01° ≈ 1.1 km of latitude
 LOCATION_WINDOW = timedelta(hours=1)  # a location attaches to a scan made this recently
-
-
-def client_address(request) -> str:
-    """The client's address: REMOTE_ADDR, or the header the reverse proxy sets
-    (``OCOP_CLIENT_IP_HEADER``, e.g. ``HTTP_X_REAL_IP``) when configured."""
-    header = getattr(settings, "OCOP_CLIENT_IP_HEADER", "")
-    if header:
-        value = request.META.get(header, "")
-        if value:
-            return value.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def fingerprint(request) -> str:
