@@ -19,6 +19,11 @@ from ocop.geo.enums import Level
 
 from .enums import ROLE_SCOPE, Role, ScopeKind
 
+# A filter that matches every row. Not ``Q()``: an empty Q is dropped when
+# combined with ``|`` (``Q(a=1) | Q()`` is ``Q(a=1)``), so "everything" OR'd
+# with anything else would silently narrow to the other operand.
+EVERYTHING = Q(pk__isnull=False)
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -59,7 +64,7 @@ class Scope:
         """A filter for objects in scope, given the paths to their province,
         commune and subject fields (any may be None when the object has none)."""
         if self.is_national(roles):
-            return Q()
+            return EVERYTHING
         condition = Q(pk__in=[])
         if province and self.province_ids(roles):
             condition |= Q(**{f"{province}__in": sorted(self.province_ids(roles))})

@@ -211,6 +211,8 @@ def certificate_detail(request, pk: int, *, revocation_form=None, status=200):
 @require_POST
 def certificate_revoke(request, pk: int):
     certificate = _certificate(request, pk)
+    if not can_revoke(request.user, certificate):
+        raise PermissionDenied
     form = RevocationForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data

@@ -12,7 +12,7 @@
 from django.db.models import Q
 
 from ocop.accounts.enums import Role
-from ocop.accounts.rules import has_role, scope_for
+from ocop.accounts.rules import EVERYTHING, has_role, scope_for
 
 from .enums import Body, MemberRole
 
@@ -29,7 +29,7 @@ def council_scope_q(user, roles=VIEWER_ROLES) -> Q:
     """Councils in the user's administrative scope (not counting membership)."""
     scope = scope_for(user)
     if scope.is_national(roles):
-        return Q()
+        return EVERYTHING
     ids = sorted(scope.province_ids(roles))
     if not ids:
         return Q(pk__in=[])

@@ -166,6 +166,8 @@ def member_remove(request, pk: int):
 
 def session_create(request, pk: int):
     council = get_object_or_404(queries.councils_visible_to(request.user), pk=pk)
+    if not can_manage_council(request.user, council):
+        raise PermissionDenied
     form = SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -202,6 +202,8 @@ def batch_labels_status(request, pk: int):
 @require_POST
 def batch_void(request, pk: int):
     batch = _batch(request, pk)
+    if not rules.can_void(request.user, batch):
+        raise PermissionDenied
     form = VoidForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data

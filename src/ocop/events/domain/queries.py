@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Exists, OuterRef, Q
 
-from ocop.accounts.rules import scope_for
+from ocop.accounts.rules import EVERYTHING, scope_for
 from ocop.geo.models import AdminUnit
 
 from ..enums import ActivityState, RegistrationState
@@ -15,7 +15,7 @@ def _reader_q(user, *, province: str, commune: str) -> Q:
     commune officer's communes (they see the province's own activities)."""
     scope = scope_for(user)
     if scope.is_national(READER_ROLES):
-        return Q()
+        return EVERYTHING
     condition = scope.q(province=province, commune=commune, roles=READER_ROLES)
     communes = scope.commune_ids(READER_ROLES)
     if communes:

@@ -1,0 +1,337 @@
+"""The authorization matrix: for every URL pattern of the project, who may
+open it, on an object in their scope and on one outside it.
+
+``test_authorization_matrix.py`` walks the URL configuration and requests
+every pattern as anonymous and as each role (``world.py`` builds the people
+and the objects). A pattern missing here fails the test: add a line to
+``RULES`` for every new URL.
+
+A rule says:
+
+* ``allow``: the roles let in (2xx, or a redirect anywhere but the login
+  page) for the in-scope object (commune X / subject X / Thanh Hóa), or for
+  the page itself when the URL names no object;
+* ``out``: the roles let in for the out-of-scope object (Hà Nội). By default
+  the national roles among ``allow``: only the central office sees other
+  provinces. Unscoped objects (national criteria sheets, topics, public
+  pages) say ``out=SAME``;
+* ``args``: what each URL keyword refers to, as a key of the world's objects
+  (its ``pk``), ``"kind.attribute"``, a literal ``"=value"`` or a format
+  string ``"{kind.attribute}"``;
+* ``data``: the POST body for a POST-only view that looks an object up from
+  the body before anything else (otherwise an empty POST is sent);
+* ``query``: a query string.
+
+Every other role is refused (sent to log in, 403, 404, 405 or 429).
+
+POST-only actions whose role check lives in the domain function (the view
+looks the object up in the user's ``visible_to`` queryset, then calls the
+domain function, which refuses with a message) are marked ``DOMAIN``: an
+empty POST checks only the view's own gate, the object's visibility, so
+``allow`` lists everyone who sees the object. The domain functions' own
+checks are tested in each app's tests.
+"""
+
+from dataclasses import dataclass, field
+
+from ocop.accounts.enums import Role
+
+from .world import ANONYMOUS, ROLES
+
+P, C, CO = Role.PRODUCER, Role.CONSULTANT, Role.COMMUNE_OFFICER
+PO, PA, AT = Role.PROVINCE_OFFICER, Role.PROVINCE_ADMIN, Role.ADVISORY_TEAM
+CM, IN = Role.COUNCIL_MEMBER, Role.INSPECTOR
+CEO, CEA = Role.CENTRAL_OFFICER, Role.CENTRAL_ADMIN
+
+
+def roles(*names) -> frozenset[str]:
+    return frozenset(str(n) for n in names)
+
+
+NOBODY = roles()
+EVERYONE = frozenset(ROLES)
+SIGNED_IN = EVERYONE - {ANONYMOUS}
+NATIONAL = roles(CEO, CEA)
+SAME = "same"  # ``out=SAME``: the object is not scoped (everyone allowed in sees it)
+DOMAIN = "The role is checked by the domain function; the view's gate is the object's visibility."
+
+# Who the apps' rules let in (see each app's rules.py).
+REGISTRY = roles(*Role.registry_roles)  # everyone but council members
+OFFICERS = roles(*Role.officer_roles)
+ACCOUNT_ADMINS = roles(PA, CEA)  # accounts.rules.ACCOUNT_ADMIN_ROLES
+EDITORS = roles(P, C, CO, PO, PA)  # producers.rules.can_edit_subject (not the central office)
+SUBJECT_CREATORS = roles(CO, PO, PA)  # producers.rules.EDITOR_OFFICER_ROLES
+REGISTRY_KEEPERS = roles(PO, PA, CEO, CEA)  # products.rules.IMPORT_ROLES
+CRITERIA_READERS = OFFICERS | {CM}  # criteria.rules.READER_ROLES
+COUNCIL_MANAGERS = roles(PO, PA, CEO, CEA)  # evaluation.rules.MANAGER_ROLES
+COUNCIL_VIEWERS = COUNCIL_MANAGERS | {AT, CM}  # VIEWER_ROLES, and the council's members
+PRODUCER_SIDE = roles(P, C, CO)  # cycles.rules.producer_side (a commune officer acts for them)
+DOSSIER_READERS = roles(P, C, CO, PO, PA, AT, CEO, CEA)  # cycles.rules.visible_q
+CYCLE_MANAGERS = roles(PO, PA, CEO, CEA)
+HANDLERS = roles(PO, PA, IN, CEO, CEA)  # inspections.rules.HANDLER_ROLES
+STAMP_VIEWERS = DOSSIER_READERS  # stamps.rules.VIEWER_ROLES
+LABEL_PRINTERS = roles(P, C, CO, PO, PA, CEO, CEA)  # issuers and the producer side
+REVOKERS = roles(PO, PA)  # certification.rules.can_revoke of a provincial certificate
+EVENT_MANAGERS = roles(CO, PO, PA, CEO, CEA)  # events.rules.MANAGER_ROLES
+EVENT_READERS = EVENT_MANAGERS | {AT, IN}  # events.rules.READER_ROLES
+TOPIC_MANAGERS = roles(PA, CEO, CEA)
+# The managers of a provincial activity: provincial officers and administrators
+# of the province, the central office (a commune officer runs only their commune's).
+ACTIVITY_MANAGERS = roles(PO, PA, CEO, CEA)
+# Who opens the in-scope internal activity: its readers, and the producer who
+# is registered for it.
+ACTIVITY_VIEWERS = EVENT_READERS | {P}
+# A registration: the person, their subject's people, the activity's managers.
+REGISTRATION_VIEWERS = roles(P, C) | ACTIVITY_MANAGERS
+
+
+@dataclass(frozen=True)
+class Rule:
+    allow: frozenset[str]
+    out: frozenset[str] | str | None = None
+    args: dict[str, str] = field(default_factory=dict)
+    data: dict[str, str] = field(default_factory=dict)
+    query: str = ""
+    path: str = ""  # for an unnamed (regex) pattern that cannot be reversed
+    note: str = ""
+
+    def allowed(self, scope: str) -> frozenset[str]:
+        if scope != "out":
+            return self.allow
+        if self.out == SAME:
+            return self.allow
+        if self.out is None:
+            return self.allow & NATIONAL
+        return self.out
+
+
+def rule(allow, **kwargs) -> Rule:
+    return Rule(frozenset(allow), **kwargs)
+
+
+# URL patterns left out, and why.
+EXCLUDED = {
+    "django-admin/": "Django's admin has its own staff check (tested by "
+    "test_the_django_admin_refuses_non_staff_users).",
+}
+
+RULES: dict[str, Rule] = {
+    # core ----------------------------------------------------------------------
+    "core:home": rule(EVERYONE),
+    "core:dashboard": rule(SIGNED_IN),
+    "core:healthz": rule(EVERYONE),
+    "core:inbox": rule(SIGNED_IN),
+    "core:inbox_read": rule(SIGNED_IN),
+    "set_language": rule(EVERYONE),
+    # accounts ------------------------------------------------------------------
+    "accounts:login": rule(EVERYONE),
+    "accounts:logout": rule(SIGNED_IN),
+    "accounts:password_reset": rule(EVERYONE),
+    "accounts:password_reset_done": rule(EVERYONE),
+    "accounts:password_reset_confirm": rule(
+        EVERYONE, out=SAME, args={"uidb64": "=Mg", "token": "=set-password"}
+    ),
+    "accounts:password_reset_complete": rule(EVERYONE),
+    "accounts:password_change": rule(SIGNED_IN),
+    "accounts:profile": rule(SIGNED_IN),
+    "accounts:list": rule(ACCOUNT_ADMINS),
+    "accounts:create": rule(ACCOUNT_ADMINS),
+    # The in-scope account is the commune officer of commune X.
+    "accounts:detail": rule(ACCOUNT_ADMINS, args={"pk": "account"}),
+    "accounts:send_reset": rule(ACCOUNT_ADMINS, args={"pk": "account"}),
+    # geo: the administrative units are public reference data.
+    "geo:unit_search": rule(EVERYONE),
+    # producers (lists are filtered by scope: everyone signed in opens them) ------
+    "producers:list": rule(SIGNED_IN),
+    "producers:create": rule(SUBJECT_CREATORS),
+    "producers:documents_expiring": rule(SIGNED_IN),
+    "producers:document_download": rule(REGISTRY, args={"pk": "document"}),
+    "producers:detail": rule(REGISTRY, args={"pk": "subject"}),
+    "producers:edit": rule(EDITORS, args={"pk": "subject"}),
+    "producers:document_add": rule(EDITORS, args={"pk": "subject"}),
+    "producers:consultant_add": rule(EDITORS, args={"pk": "subject"}),
+    # products --------------------------------------------------------------------
+    "products_import:upload": rule(REGISTRY_KEEPERS),
+    "products_import:preview": rule(REGISTRY_KEEPERS, args={"pk": "import"}),
+    "products_import:apply": rule(REGISTRY_KEEPERS, args={"pk": "import"}),
+    "products_import:result": rule(REGISTRY_KEEPERS, args={"pk": "import"}),
+    "products:list": rule(SIGNED_IN),
+    "products:create": rule(EDITORS, args={"subject_pk": "subject"}),
+    "products:detail": rule(REGISTRY, args={"pk": "product"}),
+    "products:edit": rule(EDITORS, args={"pk": "product"}),
+    "products:image_add": rule(EDITORS, args={"pk": "product"}),
+    "products:image": rule(REGISTRY, args={"pk": "product", "image_pk": "image"}),
+    "products:image_thumb": rule(REGISTRY, args={"pk": "product", "image_pk": "image"}),
+    # criteria: national rules, not scoped ------------------------------------------
+    "criteria:list": rule(CRITERIA_READERS),
+    "criteria:detail": rule(CRITERIA_READERS, out=SAME, args={"pk": "sheet"}),
+    "criteria:pdf": rule(CRITERIA_READERS, out=SAME, args={"pk": "sheet"}),
+    "criteria:download": rule(CRITERIA_READERS, out=SAME, args={"pk": "sheet", "fmt": "=json"}),
+    # evaluation: the in-scope council is Thanh Hóa's, with the council member as
+    # an ordinary member (not the chair or the secretary) ----------------------------
+    "evaluation:home": rule(SIGNED_IN),
+    "evaluation:council_create": rule(COUNCIL_MANAGERS),
+    "evaluation:council": rule(COUNCIL_VIEWERS, args={"pk": "council"}),
+    "evaluation:council_edit": rule(COUNCIL_MANAGERS, args={"pk": "council"}),
+    "evaluation:member_add": rule(COUNCIL_VIEWERS, args={"pk": "council"}, note=DOMAIN),
+    "evaluation:session_create": rule(COUNCIL_MANAGERS, args={"pk": "council"}),
+    "evaluation:member_remove": rule(COUNCIL_VIEWERS, args={"pk": "member"}, note=DOMAIN),
+    "evaluation:session": rule(COUNCIL_VIEWERS, args={"pk": "session"}),
+    "evaluation:session_state": rule(
+        COUNCIL_VIEWERS, args={"pk": "session"}, data={"state": "=closed"}, note=DOMAIN
+    ),
+    "evaluation:attendance": rule(COUNCIL_VIEWERS, args={"pk": "session"}, note=DOMAIN),
+    "evaluation:item_add": rule(
+        COUNCIL_VIEWERS, args={"pk": "session"}, data={"product": "product"}, note=DOMAIN
+    ),
+    "evaluation:conflict_add": rule(COUNCIL_VIEWERS, args={"pk": "session"}, note=DOMAIN),
+    "evaluation:minutes_pdf": rule(COUNCIL_VIEWERS, args={"pk": "session"}),
+    "evaluation:results_xlsx": rule(COUNCIL_VIEWERS, args={"pk": "session"}),
+    "evaluation:recusal": rule(COUNCIL_VIEWERS, args={"pk": "conflict"}, note=DOMAIN),
+    "evaluation:item": rule(COUNCIL_VIEWERS, args={"pk": "item"}),
+    "evaluation:item_remove": rule(COUNCIL_VIEWERS, args={"pk": "item"}, note=DOMAIN),
+    "evaluation:item_withdraw": rule(COUNCIL_VIEWERS, args={"pk": "item"}, note=DOMAIN),
+    "evaluation:new_round": rule(COUNCIL_VIEWERS, args={"pk": "item"}, note=DOMAIN),
+    "evaluation:document": rule(COUNCIL_VIEWERS, args={"pk": "item", "doc": "document"}),
+    # A member's own sheet, not submitted: no one else reads it.
+    "evaluation:scoresheet": rule(roles(CM), args={"pk": "scoresheet"}),
+    "evaluation:answer": rule(roles(CM), args={"pk": "scoresheet"}),
+    "evaluation:submit": rule(roles(CM), args={"pk": "scoresheet"}),
+    "evaluation:reopen": rule(COUNCIL_VIEWERS, args={"pk": "scoresheet"}, note=DOMAIN),
+    "evaluation:scoresheet_pdf": rule(roles(CM), args={"pk": "scoresheet"}),
+    # cycles: the in-scope dossier is submitted; the draft one is still editable ---------
+    "cycles:dossiers": rule(SIGNED_IN),
+    "cycles:dossier_create": rule(PRODUCER_SIDE),
+    "cycles:dossier": rule(DOSSIER_READERS, args={"pk": "dossier"}),
+    "cycles:dossier_act": rule(DOSSIER_READERS, args={"pk": "dossier"}, note=DOMAIN),
+    "cycles:dossier_document_add": rule(PRODUCER_SIDE, args={"pk": "draft_dossier"}),
+    "cycles:dossier_document_link": rule(
+        DOSSIER_READERS,
+        args={"pk": "draft_dossier"},
+        data={"evidence": "document"},
+        note=DOMAIN,
+    ),
+    "cycles:dossier_document_unlink": rule(
+        DOSSIER_READERS, args={"pk": "dossier", "doc": "dossier_doc"}, note=DOMAIN
+    ),
+    "cycles:self_assessment": rule(DOSSIER_READERS, args={"pk": "dossier"}),
+    "cycles:self_answer": rule(DOSSIER_READERS, args={"pk": "dossier"}, note=DOMAIN),
+    "cycles:commune_check": rule(DOSSIER_READERS, args={"pk": "dossier"}, note=DOMAIN),
+    "cycles:commune_answer": rule(DOSSIER_READERS, args={"pk": "dossier"}, note=DOMAIN),
+    "cycles:dossier_copy": rule(DOSSIER_READERS, args={"pk": "dossier"}, note=DOMAIN),
+    "cycles:dossier_schedule": rule(DOSSIER_READERS, args={"pk": "dossier"}, note=DOMAIN),
+    "cycles:dossier_version": rule(DOSSIER_READERS, args={"pk": "dossier", "n": "=1"}),
+    "cycles:cycles": rule(SIGNED_IN),
+    "cycles:cycle_create": rule(CYCLE_MANAGERS),
+    # A province's cycle (its calendar) is read by everyone of the province.
+    "cycles:cycle": rule(SIGNED_IN, args={"pk": "cycle"}),
+    "cycles:cycle_edit": rule(CYCLE_MANAGERS, args={"pk": "cycle"}),
+    "cycles:phase_set": rule(CYCLE_MANAGERS, args={"pk": "cycle"}),
+    "cycles:round_add": rule(CYCLE_MANAGERS, args={"pk": "cycle"}),
+    "cycles:ideas": rule(SIGNED_IN),
+    "cycles:idea_register": rule(PRODUCER_SIDE),
+    "cycles:idea": rule(DOSSIER_READERS, args={"pk": "idea"}),
+    "cycles:idea_action": rule(DOSSIER_READERS, args={"pk": "idea"}, note=DOMAIN),
+    "cycles:plan_submit": rule(PRODUCER_SIDE, args={"pk": "idea"}),
+    "cycles:plan_file": rule(DOSSIER_READERS, args={"pk": "planned_idea"}),
+    "cycles:tasks": rule(SIGNED_IN),
+    # inspections: complaints and flags of the product's province ----------------------
+    "inspections:list": rule(HANDLERS),
+    "inspections:complaint": rule(HANDLERS, args={"pk": "complaint"}),
+    "inspections:complaint_act": rule(HANDLERS, args={"pk": "complaint"}),
+    "inspections:stamp": rule(HANDLERS, args={"pk": "stamp"}),
+    "inspections:stamp_clear": rule(HANDLERS, args={"pk": "stamp"}),
+    # traceability --------------------------------------------------------------------
+    "traceability:batch_list": rule(REGISTRY, args={"product_pk": "stamp_product"}),
+    "traceability:batch_create": rule(PRODUCER_SIDE, args={"product_pk": "stamp_product"}),
+    "traceability:batch_detail": rule(REGISTRY, args={"pk": "production"}),
+    "traceability:batch_edit": rule(PRODUCER_SIDE, args={"pk": "production"}),
+    "traceability:event_add": rule(PRODUCER_SIDE, args={"pk": "production"}),
+    "traceability:event_correct": rule(
+        PRODUCER_SIDE, args={"pk": "production", "event_pk": "trace_event"}
+    ),
+    "traceability:event_withdraw": rule(
+        PRODUCER_SIDE, args={"pk": "production", "event_pk": "trace_event"}
+    ),
+    "traceability:batch_epcis": rule(REGISTRY, args={"pk": "production"}),
+    # certification: the in-scope certificate comes from a Thanh Hóa decision ---------
+    "certification:certificates": rule(SIGNED_IN),
+    "certification:certificate": rule(REGISTRY, args={"pk": "certificate"}),
+    "certification:certificate_revoke": rule(REVOKERS, args={"pk": "certificate"}),
+    "certification:certificate_pdf": rule(REGISTRY, args={"pk": "certificate"}),
+    "certification:decisions": rule(SIGNED_IN),
+    "certification:sessions_awaiting": rule(COUNCIL_MANAGERS),
+    "certification:decision_draft": rule(
+        COUNCIL_VIEWERS, args={"session_pk": "closed_session"}, note=DOMAIN
+    ),
+    "certification:decision": rule(REGISTRY, args={"pk": "decision"}),
+    "certification:decision_state": rule(REGISTRY, args={"pk": "decision"}, note=DOMAIN),
+    "certification:decision_item_remove": rule(
+        REGISTRY, args={"pk": "decision", "item_pk": "decision_item"}, note=DOMAIN
+    ),
+    "certification:decision_pdf": rule(REGISTRY, args={"pk": "decision"}),
+    # stamps ---------------------------------------------------------------------------
+    "stamps:list": rule(SIGNED_IN),
+    "stamps:request": rule(PRODUCER_SIDE, args={"product_pk": "stamp_product"}),
+    "stamps:batch": rule(STAMP_VIEWERS, args={"pk": "stamp_batch"}),
+    "stamps:act": rule(STAMP_VIEWERS, args={"pk": "stamp_batch"}, note=DOMAIN),
+    "stamps:labels": rule(LABEL_PRINTERS, args={"pk": "stamp_batch"}),
+    "stamps:labels_prepare": rule(STAMP_VIEWERS, args={"pk": "stamp_batch"}, note=DOMAIN),
+    "stamps:labels_status": rule(LABEL_PRINTERS, args={"pk": "stamp_batch"}),
+    "stamps:void": rule(LABEL_PRINTERS, args={"pk": "stamp_batch"}),
+    # events: the in-scope activity is an internal class of Thanh Hóa (not on the
+    # public calendar) that the producer is registered for ------------------------------
+    "events:list": rule(EVENT_READERS),
+    "events:new": rule(EVENT_MANAGERS),
+    "events:calendar": rule(EVERYONE),
+    "events:topics": rule(TOPIC_MANAGERS),
+    "events:topic_edit": rule(TOPIC_MANAGERS, out=SAME, args={"tid": "topic"}),
+    "events:activity": rule(ACTIVITY_VIEWERS, args={"pk": "activity"}),
+    "events:edit": rule(ACTIVITY_MANAGERS, args={"pk": "activity"}),
+    "events:state": rule(ACTIVITY_VIEWERS, args={"pk": "activity"}, note=DOMAIN),
+    "events:files": rule(ACTIVITY_MANAGERS, args={"pk": "activity"}),
+    # Files of an internal activity are for its managers only.
+    "events:file": rule(ACTIVITY_MANAGERS, args={"pk": "activity", "fid": "activity_file"}),
+    "events:file_delete": rule(ACTIVITY_MANAGERS, args={"pk": "activity", "fid": "activity_file"}),
+    "events:report_after": rule(ACTIVITY_MANAGERS, args={"pk": "activity"}),
+    # Anyone signed in registers online for a public activity open for registration.
+    "events:register": rule(SIGNED_IN, out=SAME, args={"pk": "public_activity"}),
+    "events:mine": rule(SIGNED_IN),
+    "events:registration": rule(REGISTRATION_VIEWERS, args={"token": "registration.token"}),
+    "events:registration_cancel": rule(
+        REGISTRATION_VIEWERS, args={"token": "registration.token"}, note=DOMAIN
+    ),
+    "events:certificate": rule(REGISTRATION_VIEWERS, args={"token": "registration.token"}),
+    "events:participants": rule(ACTIVITY_MANAGERS, args={"pk": "activity"}),
+    "events:import": rule(ACTIVITY_MANAGERS, args={"pk": "activity"}),
+    "events:import_template": rule(ACTIVITY_MANAGERS, args={"pk": "activity"}),
+    "events:checkin": rule(ACTIVITY_MANAGERS, args={"pk": "activity"}),
+    "events:scan": rule(ACTIVITY_MANAGERS, args={"token": "registration.token"}),
+    "events:certificates": rule(ACTIVITY_MANAGERS, args={"pk": "activity"}),
+    "events:head_counts": rule(ACTIVITY_MANAGERS, args={"pk": "activity"}),
+    "events:distributions": rule(EVENT_READERS),
+    "events:distribution_new": rule(EVENT_MANAGERS),
+    # The in-scope records are of commune X: its commune officer manages them.
+    "events:distribution_delete": rule(EVENT_MANAGERS, args={"pk": "distribution"}),
+    "events:supports": rule(EVENT_READERS),
+    "events:support_new": rule(EVENT_MANAGERS),
+    "events:support_delete": rule(EVENT_MANAGERS, args={"pk": "support"}),
+    "events:subject_history": rule(REGISTRY, args={"pk": "subject"}),
+    "events:untrained": rule(EVENT_READERS),
+    "events:report": rule(EVENT_READERS),
+    # api: public reference data (its own tests: tests/geo/test_search.py) ---------------
+    "api:openapi-json": rule(EVERYONE),
+    "api:openapi-view": rule(EVERYONE),
+    "api:units": rule(EVERYONE, query="q=Thanh"),
+    "api:api-root": rule(NOBODY, note="django-ninja's root answers 404: there is no index."),
+    # verify: the public pages of QR codes --------------------------------------------------
+    "verify:where": rule(EVERYONE, out=SAME, args={"token": "stamp.token"}),
+    "verify:stamp": rule(EVERYONE, out=SAME, args={"token": "stamp.token"}),
+    "verify:certificate_image": rule(EVERYONE, out=SAME, args={"token": "certificate.token"}),
+    "verify:certificate": rule(EVERYONE, out=SAME, args={"token": "certificate.token"}),
+    "verify:gs1": rule(EVERYONE, out=SAME, args={"rest": "{stamp_product.gtin}/21/{stamp.token}"}),
+    # The catch-all for malformed codes: a friendly "not found" page for everyone.
+    "ocop.stamps.views_public.verify_page": rule(NOBODY, path="/s/abc/def/ghi"),
+    "verify:report": rule(EVERYONE),
+    "verify:report_sent": rule(EVERYONE),
+}
