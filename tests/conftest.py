@@ -116,3 +116,17 @@ def producer_x(subject_x):
     from tests.factories.accounts import user_with_role
 
     return user_with_role(Role.PRODUCER, subject=subject_x, username="sx.x")
+
+
+@pytest.fixture
+def demo_data(transactional_db):
+    """The demo set on Thanh Hóa only (fast): the reference data, the rules and
+    ``load_demo``, in a transactional database (browser tests, backup round trip)."""
+    call_command("load_admin_units", province=["38"], verbosity=0)
+    call_command("load_calendar", verbosity=0)
+    call_command("load_product_categories", verbosity=0)
+    call_command("load_criteria", "--shipped", verbosity=0)
+    call_command("load_dossier_rules", verbosity=0)
+    call_command("load_certification_rules", verbosity=0)
+    call_command("load_event_topics", verbosity=0)
+    call_command("load_demo", verbosity=0)

@@ -32,19 +32,6 @@ from ocop.stamps.models import Stamp
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
 
-@pytest.fixture
-def demo(transactional_db):
-    """The e2e tests' demo set: Thanh Hóa, the calendar, the rules, the demo."""
-    call_command("load_admin_units", province=["38"], verbosity=0)
-    call_command("load_calendar", verbosity=0)
-    call_command("load_product_categories", verbosity=0)
-    call_command("load_criteria", "--shipped", verbosity=0)
-    call_command("load_dossier_rules", verbosity=0)
-    call_command("load_certification_rules", verbosity=0)
-    call_command("load_event_topics", verbosity=0)
-    call_command("load_demo", verbosity=0)
-
-
 def counts():
     return {
         model._meta.label: model._default_manager.count()
@@ -59,7 +46,7 @@ def outcome(client, url: str) -> tuple[int, str]:
     return response.status_code, body.split('data-outcome="', 1)[1].split('"', 1)[0]
 
 
-def test_backup_wipe_restore_gives_the_same_data_back(demo, tmp_path, client, settings):
+def test_backup_wipe_restore_gives_the_same_data_back(demo_data, tmp_path, client, settings):
     settings.MEDIA_ROOT = str(tmp_path / "media")  # only this test's files
     if connection.vendor == "postgresql":
         # No silent skip: the PostgreSQL round trip needs the client tools.
@@ -116,7 +103,7 @@ def test_backup_wipe_restore_gives_the_same_data_back(demo, tmp_path, client, se
     assert b"".join(response.streaming_content) == PDF
 
 
-def test_restore_refuses_a_backup_of_another_database_vendor(demo, tmp_path):
+def test_restore_refuses_a_backup_of_another_database_vendor(demo_data, tmp_path):
     call_command("backup", str(tmp_path / "b"), verbosity=0)
     manifest_path = tmp_path / "b" / MANIFEST
     manifest = json.loads(manifest_path.read_text())
@@ -129,7 +116,7 @@ def test_restore_refuses_a_backup_of_another_database_vendor(demo, tmp_path):
     assert counts() == before
 
 
-def test_restore_refuses_a_damaged_backup(demo, tmp_path):
+def test_restore_refuses_a_damaged_backup(demo_data, tmp_path):
     call_command("backup", str(tmp_path / "b"), verbosity=0)
     dump = tmp_path / "b" / DUMPS[connection.vendor]
     dump.write_bytes(dump.read_bytes()[:-10])
@@ -137,7 +124,7 @@ def test_restore_refuses_a_damaged_backup(demo, tmp_path):
         call_command("restore", str(tmp_path / "b"), "--noinput")
 
 
-def test_backup_refuses_a_directory_that_holds_a_backup(demo, tmp_path):
+def test_backup_refuses_a_directory_that_holds_a_backup(demo_data, tmp_path):
     call_command("backup", str(tmp_path / "b"), verbosity=0)
     with pytest.raises(CommandError, match="already holds a backup"):
         call_command("backup", str(tmp_path / "b"), verbosity=0)

@@ -9,7 +9,6 @@ import os
 import shutil
 
 import pytest
-from django.core.management import call_command
 
 CHROMIUM = os.environ.get("OCOP_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -35,19 +34,6 @@ def browser_type_launch_args(browser_type_launch_args):
         f"Chromium not found at {CHROMIUM}: apt-get install chromium"
     )
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
-
-
-@pytest.fixture
-def demo_data(transactional_db):
-    """Thanh Hóa only (fast), the calendar and the demo accounts."""
-    call_command("load_admin_units", province=["38"], verbosity=0)
-    call_command("load_calendar", verbosity=0)
-    call_command("load_product_categories", verbosity=0)
-    call_command("load_criteria", "--shipped", verbosity=0)
-    call_command("load_dossier_rules", verbosity=0)
-    call_command("load_certification_rules", verbosity=0)
-    call_command("load_event_topics", verbosity=0)
-    call_command("load_demo", verbosity=0)
 
 
 @pytest.fixture
