@@ -5,7 +5,6 @@ unit for a period (page and XLSX)."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,8 +15,7 @@ from ocop.producers.domain.queries import subjects_visible_to
 
 from . import rules
 from .domain import history, report, support
-from .domain.queries import distributions_visible_to, supports_visible_to
-from .enums import MaterialKind
+from .domain.queries import distribution_totals, distributions_visible_to, supports_visible_to
 from .forms_reports import (
     DistributionFilterForm,
     DistributionForm,
@@ -49,14 +47,7 @@ def distribution_list(request):
     _require_reader(request.user)
     form = DistributionFilterForm(request.GET or None, user=request.user)
     rows = form.filter(distributions_visible_to(request.user))
-    totals = list(
-        rows.order_by("kind")
-        .values("kind")
-        .annotate(quantity=Sum("quantity"), records=Count("id"), value=Sum("value"))
-    )
-    labels = dict(MaterialKind.choices)
-    for row in totals:
-        row["label"] = labels.get(row["kind"], row["kind"])
+    totals = distribution_totals(rows)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -1,11 +1,11 @@
 """Reads of activities, registrations, distributions and support, scoped to the user."""
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from ocop.accounts.rules import EVERYTHING, scope_for
 from ocop.geo.models import AdminUnit
 
-from ..enums import ActivityState, RegistrationState
+from ..enums import ActivityState, MaterialKind, RegistrationState
 from ..models import Activity, MaterialDistribution, Registration, Support
 from ..rules import READER_ROLES
 
@@ -68,6 +68,20 @@ def distributions_visible_to(user):
     return MaterialDistribution.objects.filter(
         _reader_q(user, province="province", commune="commune")
     ).select_related("province", "commune", "activity")
+
+
+def distribution_totals(distributions) -> list[dict]:
+    """Quantity, number of records and value by kind of material (one query),
+    each row with its ``label``."""
+    totals = list(
+        distributions.order_by("kind")
+        .values("kind")
+        .annotate(quantity=Sum("quantity"), records=Count("id"), value=Sum("value"))
+    )
+    labels = dict(MaterialKind.choices)
+    for row in totals:
+        row["label"] = labels.get(row["kind"], row["kind"])
+    return totals
 
 
 def supports_visible_to(user):
