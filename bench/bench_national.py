@@ -108,7 +108,7 @@ def child(scale: float, out: str) -> None:
     print(f"data set ready in {time.perf_counter() - start:.0f} s", file=sys.stderr)
 
     from django.db import connection
-    from django.db.models import Count
+    from django.db.models import Count, F
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
 
@@ -143,7 +143,8 @@ def child(scale: float, out: str) -> None:
     step = max(1, stamp_count // (n + 10))
     stamp_tokens = list(
         Stamp.objects.filter(batch__certificate__status="valid")
-        .extra(where=[f"stamps_stamp.id %% {step} = 0"])
+        .annotate(slot=F("id") % step)
+        .filter(slot=0)
         .order_by("id")
         .values_list("token", flat=True)[: n + 10]
     )
@@ -222,7 +223,8 @@ def main() -> None:
     scales = [float(s) for s in os.environ.get("BENCH_SCALES", "1,10").split(",")]
     print(
         f"Machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, PostgreSQL; seed {SEED}, n={os.environ.get('BENCH_N', '50')}"
+        f"Python {platform.python_version()}, PostgreSQL; seed {SEED}, "
+        f"n={os.environ.get('BENCH_N', '50')}"
     )
     runs = []
     for scale in scales:

@@ -83,9 +83,14 @@ class Loader:
             for model in models_:
                 table = model._meta.db_table
                 pk = model._meta.pk
-                if pk.column != "id" or not model._meta.managed or pk.get_internal_type() not in (
-                    "AutoField",
-                    "BigAutoField",
+                if (
+                    pk.column != "id"
+                    or not model._meta.managed
+                    or pk.get_internal_type()
+                    not in (
+                        "AutoField",
+                        "BigAutoField",
+                    )
                 ):
                     continue
                 cursor.execute(
@@ -107,7 +112,7 @@ class Loader:
                     [table],
                 )
                 constraints = cursor.fetchall()
-                for name, definition in constraints:
+                for name, _ in constraints:
                     cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
                 cursor.execute(
                     "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "

@@ -107,6 +107,7 @@ PRODUCT_WORDS = [
 ]
 FIRST_YEAR = {2021: 0.20, 2022: 0.20, 2023: 0.12, 2024: 0.22, 2025: 0.18, 2026: 0.08}
 ROUND_DATES = {1: (6, 15), 2: (11, 10)}
+P1489_FROM = date(2025, 7, 6)  # Decision 1489: commune → province → centre
 TOKEN_ALPHABET = string.ascii_letters + string.digits
 
 
@@ -133,7 +134,7 @@ class Ids:
 def at(day: date, hour: int = 9) -> datetime:
     from django.utils import timezone
 
-    return timezone.make_aware(datetime(day.year, day.month, day.day, hour))
+    return datetime(day.year, day.month, day.day, hour, tzinfo=timezone.get_current_timezone())
 
 
 def add_months(day: date, months: int) -> date:
@@ -236,7 +237,9 @@ class Generator:
             )
             return pk
 
-        self.central_officer = add("tw.canbo", "Cán bộ Văn phòng Điều phối TW", Role.CENTRAL_OFFICER)
+        self.central_officer = add(
+            "tw.canbo", "Cán bộ Văn phòng Điều phối TW", Role.CENTRAL_OFFICER
+        )
         self.central_council = [
             add(f"hdtw.{i}", f"Thành viên Hội đồng TW {i}", Role.COUNCIL_MEMBER)
             for i in range(MEMBERS)
@@ -275,9 +278,9 @@ class Generator:
         self.load.copy(RoleAssignment, roles)
 
     def registry(self):
+        from ocop.core.text import fold_vi
         from ocop.producers.models import subject_search_text, unit_names
         from ocop.products.models import ProductCategory, product_search_text
-        from ocop.core.text import fold_vi
 
         rng = self.rng
         self.sets = list(
@@ -450,8 +453,8 @@ class Generator:
     def evaluations(self):
         """Sessions, items, sheets, results, decisions, certificates, dossiers."""
         from ocop.certification.models import (
-            CertificationRule,
             Certificate,
+            CertificationRule,
             Decision,
             DecisionItem,
             Revocation,
@@ -629,7 +632,7 @@ class Generator:
                     "cycle_id": self.cycle_of[product["province_id"], year],
                     "round_id": self.round_of[product["province_id"], year, round_],
                     "kind": kind,
-                    "path": "1489" if date(year, *ROUND_DATES[round_]) >= date(2025, 7, 6) else "148",
+                    "path": "1489" if self.session_date(year, round_) >= P1489_FROM else "148",
                     "state": state,
                     "parent_id": parent,
                     "sheet_id": (sheet_148 if year >= 2023 else sheet_1048).pk,
@@ -701,8 +704,8 @@ class Generator:
             product["certified_until"] = current["valid_until"]
             product["certificate"] = current
 
-        from ocop.products.models import Product
         from ocop.producers.models import Subject
+        from ocop.products.models import Product
 
         self.load.copy(Subject, self.subjects)
         self.load.copy(Product, self.products)
@@ -748,7 +751,7 @@ class Generator:
 
     # -- stamps and scans ---------------------------------------------------------
     def stamps(self):
-        from ocop.stamps.domain.serials import DAMM_TABLE, CHECK_LETTERS
+        from ocop.stamps.domain.serials import CHECK_LETTERS, DAMM_TABLE
         from ocop.stamps.models import SerialCounter, Stamp, StampBatch
 
         rng = self.rng
@@ -789,7 +792,10 @@ class Generator:
         self.load.copy(StampBatch, batches)
         self.load.copy(
             SerialCounter,
-            ({"id": self.ids("counter"), "series": s, "next_number": n} for s, n in counters.items()),
+            (
+                {"id": self.ids("counter"), "series": series, "next_number": number}
+                for series, number in counters.items()
+            ),
         )
 
         # Damm check letters: the interim after the first 8 of 10 digits is
@@ -832,12 +838,9 @@ class Generator:
             self.load.copy(Stamp, rows())
             start = time.perf_counter()
             # Scans: scan k of a stamp comes (id mod 50 + 1) × k hours after its first.
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT COUNT(*) FROM stamps_scan")
-            with self.load.bare(self.scan_model()):
-                with connection.cursor() as cursor:
-                    cursor.execute(
-                        """
+            with self.load.bare(self.scan_model()), connection.cursor() as cursor:
+                cursor.execute(
+                    """
                         INSERT INTO stamps_scan (stamp_id, at, fingerprint)
                         SELECT s.id,
                                LEAST(s.first_scan_at + ((s.id %% 50 + 1) * k) * interval '1 hour',
@@ -846,9 +849,9 @@ class Generator:
                         FROM stamps_stamp s, generate_series(0, s.scan_count - 1) AS k
                         WHERE s.scan_count > 0
                         """,
-                        [at(TODAY, 8)],
-                    )
-                    scans = cursor.rowcount
+                    [at(TODAY, 8)],
+                )
+                scans = cursor.rowcount
             print(f"  stamps_scan {scans:>35,} rows in {time.perf_counter() - start:6.1f} s (SQL)")
             self.load.loaded["stamps_scan"] = scans
 
