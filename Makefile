@@ -84,6 +84,9 @@ bench: setup
 	$(PY) -m bench.bench_evaluation
 	@command -v wrk >/dev/null || { echo "bench_verify needs wrk: sudo apt-get install wrk"; exit 1; }
 	$(PY) -m bench.bench_verify
+	@# The national data set needs PostgreSQL (BENCH_PG, default the local server).
+	$(PY) -m bench.bench_national
+	$(PY) -m bench.backup_roundtrip
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor var

@@ -1,12 +1,12 @@
 """Thin views: what waits for the signed-in person, and overdue items."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ocop.accounts.rules import is_officer
+from ocop.core.pagination import CappedPaginator
 
 from .domain import queries
 
@@ -26,8 +26,8 @@ def my_tasks(request):
     tasks = queries.my_tasks(request.user)
     officer = is_officer(request.user)
     context = {
-        "dossiers": Paginator(tasks["dossiers"], PER_PAGE).get_page(request.GET.get("page")),
-        "ideas": Paginator(tasks["ideas"], PER_PAGE).get_page(request.GET.get("ideas_page")),
+        "dossiers": CappedPaginator(tasks["dossiers"], PER_PAGE).get_page(request.GET.get("page")),
+        "ideas": CappedPaginator(tasks["ideas"], PER_PAGE).get_page(request.GET.get("ideas_page")),
         "idea_links": _url_exists("cycles:idea"),
         "officer": officer,
         "overdue": list(queries.overdue_by_commune(request.user)) if officer else [],

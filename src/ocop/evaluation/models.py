@@ -194,6 +194,12 @@ class AgendaItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["session", "product"], name="evaluation_item_unique")
         ]
+        indexes = [
+            # "My tasks": the few items proposed to the centre (see cycles.domain.queries).
+            models.Index(
+                fields=["id"], condition=models.Q(proposed=True), name="evaluation_item_proposed"
+            )
+        ]
 
     def __str__(self):
         return f"{self.product} @ {self.session}"

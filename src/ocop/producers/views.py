@@ -9,6 +9,7 @@ from ocop.accounts.domain.queries import account_by_login
 from ocop.accounts.enums import Role
 from ocop.core.domain.activity import history_for
 from ocop.core.downloads import bytes_response, file_response
+from ocop.core.pagination import CappedPaginator
 from ocop.producers.domain.documents import add_document, expiring_documents
 from ocop.producers.domain.queries import (
     document_flags,
@@ -45,7 +46,7 @@ def subject_list(request):
         return bytes_response(
             data, filename=f"chu-the-ocop-{stamp}.csv", content_type="text/csv; charset=utf-8"
         )
-    page = Paginator(subjects, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(subjects, 50).get_page(request.GET.get("page"))
     flags = document_flags(s.pk for s in page)
     for subject in page:
         subject.flags = flags.get(subject.pk, {})

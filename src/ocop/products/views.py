@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -8,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from ocop.core.domain.activity import history_for
 from ocop.core.downloads import bytes_response, file_response
+from ocop.core.pagination import CappedPaginator
 from ocop.producers.domain.queries import documents_visible_to, subjects_visible_to
 from ocop.producers.rules import can_edit_subject
 from ocop.products.domain.products import add_product_image, create_product, update_product
@@ -34,7 +34,7 @@ def product_list(request):
         return bytes_response(
             data, filename=f"san-pham-ocop-{stamp}.csv", content_type="text/csv; charset=utf-8"
         )
-    page = Paginator(products, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(products, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "products/product_list.html",

@@ -296,6 +296,9 @@ OCOP_COMPLAINTS_PER_HOUR = int(os.environ.get("OCOP_COMPLAINTS_PER_HOUR", "5"))
 # Verification pages (stamp and certificate QR codes) opened per client and
 # minute; more get HTTP 429 and are not logged as scans. 0: no limit.
 OCOP_VERIFY_RATE_LIMIT = int(os.environ.get("OCOP_VERIFY_RATE_LIMIT", "60"))
+# Lists of products, subjects and tasks count at most this many rows
+# ("more than 5,000"): counting stays constant as the data grows (core/pagination.py).
+OCOP_LIST_COUNT_CAP = int(os.environ.get("OCOP_LIST_COUNT_CAP", "5000"))
 OCOP_CLIENT_IP_HEADER = os.environ.get("OCOP_CLIENT_IP_HEADER", "")
 
 # Stamps: the largest number of stamps one request may ask for, and the
