@@ -13,6 +13,7 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 from .text import fold_vi
 
@@ -39,6 +40,18 @@ def _within_edits(a: str, b: str, limit: int) -> bool:
 
 def _limit(word: str) -> int:
     return 0 if len(word) < 4 else (1 if len(word) < 8 else 2)
+
+
+def match_order(ordering: list[str], *, field: str = "search_text") -> list:
+    """The ordering of search results: ``field`` sorted as an expression.
+
+    The results are sorted after the trigram index found them, instead of
+    walking the folded column's index in order until a page is full: rows
+    that match a word cluster in that index ("hop tac xa …", "nuoc mam …"),
+    so the walk reads most of the table, more as the table grows
+    (docs/benchmarks.md, "National scale"). ``Lower`` of folded text is the
+    same text, so the order is the same."""
+    return [Lower(name) if name == field else name for name in ordering]
 
 
 def search(queryset, query: str, *, field: str = "search_text"):

@@ -303,7 +303,16 @@ class Dossier(models.Model):
         verbose_name = _("evaluation dossier")
         verbose_name_plural = _("evaluation dossiers")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["province", "state", "due_on"])]
+        indexes = [
+            models.Index(fields=["province", "state", "due_on"]),
+            # Overdue dossiers per commune (officers' tasks): the few overdue
+            # ones, not every dossier of the province's past years.
+            models.Index(
+                fields=["province", "commune"],
+                condition=models.Q(overdue=True),
+                name="cycles_dossier_overdue",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.product_name} ({self.get_kind_display()})"

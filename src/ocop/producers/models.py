@@ -80,7 +80,10 @@ class Subject(models.Model):
             models.Index(fields=["province", "search_text", "id"]),
             models.Index(fields=["province", "commune"]),
             models.Index(fields=["province", "legal_form"]),
-            models.Index(fields=["legal_form"]),  # national lists (central office)
+            # National lists by legal form, in name order: names start with the
+            # legal form ("Hợp tác xã …"), so walking the name index for one form
+            # would read most of the table (docs/benchmarks.md, "National scale").
+            models.Index(fields=["legal_form", "search_text", "id"]),
             models.Index(fields=["province", "name_key"]),
         ]
 

@@ -51,7 +51,7 @@ SUBJECT_SORTS = {"name": ["search_text", "id"], "-created": ["-created_at", "-id
 
 
 def filter_subjects(queryset, *, filters: dict):
-    from ocop.core.search import search  # noqa: PLC0415 -- leaf
+    from ocop.core.search import match_order, search  # noqa: PLC0415 -- leaf
 
     if filters.get("province"):
         queryset = queryset.filter(province=filters["province"])
@@ -59,6 +59,8 @@ def filter_subjects(queryset, *, filters: dict):
         queryset = queryset.filter(commune=filters["commune"])
     if filters.get("legal_form"):
         queryset = queryset.filter(legal_form=filters["legal_form"])
+    ordering = SUBJECT_SORTS.get(filters.get("sort") or "name")
     if filters.get("q"):
         queryset = search(queryset, filters["q"])
-    return queryset.order_by(*SUBJECT_SORTS.get(filters.get("sort") or "name"))
+        ordering = match_order(ordering)
+    return queryset.order_by(*ordering)

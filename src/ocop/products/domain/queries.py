@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from ocop.accounts.enums import Role
 from ocop.accounts.rules import scope_for
-from ocop.core.search import search
+from ocop.core.search import match_order, search
 from ocop.products.enums import OcopStatus
 from ocop.products.models import Product
 
@@ -42,9 +42,11 @@ def filter_products(queryset, *, filters: dict):
         queryset = queryset.filter(star=filters["star"])
     if filters.get("status"):
         queryset = queryset.filter(status_q(filters["status"], today=filters.get("today")))
+    ordering = PRODUCT_SORTS.get(filters.get("sort") or "name")
     if filters.get("q"):
         queryset = search(queryset, filters["q"])
-    return queryset.order_by(*PRODUCT_SORTS.get(filters.get("sort") or "name"))
+        ordering = match_order(ordering)
+    return queryset.order_by(*ordering)
 
 
 # The OCOP status people are shown. The stored status is kept by the
