@@ -25,14 +25,15 @@ Per-criterion answers are not generated for historical sheets (they keep
 their totals; 7 sheets × 25 criteria × every evaluation would add ~6 million
 rows per 1× for pages that do not read them); activity-log entries are not
 generated for the bulk history either. A marker table ``bench_national``
-records the seed, scale and counts; a second run on a loaded database does
-nothing unless ``--force`` is given on an empty database.
+records the seed, scale and counts: a second run on that database does
+nothing, and a database holding another set (or any products) is refused.
 """
 
 import argparse
 import json
 import os
 import random
+import statistics
 import string
 import sys
 import time
@@ -605,7 +606,7 @@ class Generator:
                     "score_sum": score_sum,
                     "score_count": MEMBERS,
                     "spread": max(totals) - min(totals),
-                    "stdev": float(max(totals) - min(totals)) / 3,
+                    "stdev": statistics.pstdev(float(t) for t in totals),
                     "conditions": {},
                     "computed_at": session["closed_at"],
                 }
@@ -793,9 +794,10 @@ class Generator:
     # -- stamps and scans ---------------------------------------------------------
     def stamps(self):
         from ocop.stamps.domain.serials import CHECK_LETTERS, DAMM_TABLE
-        from ocop.stamps.models import SerialCounter, Stamp, StampBatch
+        from ocop.stamps.models import Scan, SerialCounter, Stamp, StampBatch
 
         rng = self.rng
+        province_code = {p.pk: p.code for p in self.provinces}
         target = round(STAMPS * self.scale)
         certified = [p for p in self.products if p.get("certificate")]
         rng.shuffle(certified)
@@ -809,7 +811,7 @@ class Generator:
             start = certificate["decision_date"]
             end = min(certificate["valid_until"], TODAY) - timedelta(days=1)
             day = start + timedelta(days=rng.randint(0, max(0, (end - start).days)))
-            series = self.province_code[product["province_id"]]
+            series = province_code[product["province_id"]]
             first = counters.get(series, 1)
             counters[series] = first + quantity
             user = product["subject"]["user"]
@@ -881,7 +883,7 @@ class Generator:
             self.load.copy(Stamp, rows())
             start = time.perf_counter()
             # Scans: scan k of a stamp comes (id mod 50 + 1) × k hours after its first.
-            with self.load.bare(self.scan_model()), connection.cursor() as cursor:
+            with self.load.bare(Scan), connection.cursor() as cursor:
                 cursor.execute(
                     """
                         INSERT INTO stamps_scan (stamp_id, at, fingerprint)
@@ -897,12 +899,6 @@ class Generator:
                 scans = cursor.rowcount
             print(f"  stamps_scan {scans:>35,} rows in {time.perf_counter() - start:6.1f} s (SQL)")
             self.load.loaded["stamps_scan"] = scans
-
-    @staticmethod
-    def scan_model():
-        from ocop.stamps.models import Scan
-
-        return Scan
 
     def run(self):
         from django.db import connection
@@ -922,8 +918,6 @@ class Generator:
                 "ideas",
                 "stamps",
             ]:
-                if step == "stamps":
-                    self.province_code = {p.pk: p.code for p in self.provinces}
                 start = time.perf_counter()
                 getattr(self, step)()
                 timings[step] = time.perf_counter() - start
