@@ -83,15 +83,8 @@ class Loader:
             for model in models_:
                 table = model._meta.db_table
                 pk = model._meta.pk
-                if (
-                    pk.column != "id"
-                    or not model._meta.managed
-                    or pk.get_internal_type()
-                    not in (
-                        "AutoField",
-                        "BigAutoField",
-                    )
-                ):
+                serial = isinstance(pk, (models.AutoField, models.BigAutoField))
+                if pk.column != "id" or not model._meta.managed or not serial:
                     continue
                 cursor.execute(
                     f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
@@ -101,7 +94,9 @@ class Loader:
     @contextmanager
     def bare(self, *models_):
         """Load ``models_`` without their secondary indexes and unique
-        constraints; build them again on the way out."""
+        constraints; build them again on the way out (not after an error:
+        a failed load leaves a database to drop, or a test transaction to
+        roll back)."""
         saved = []
         with connection.cursor() as cursor:
             for model in models_:
