@@ -146,3 +146,12 @@ def test_tasks_page_has_no_n_plus_one(client, subject_x, producer_x, django_asse
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("cycles:tasks"))
     assert len(re.findall(r'href="/cycle/dossiers/\d+/"', response.content.decode())) == 5
+
+
+def test_the_waiting_list_indexes_cover_every_waiting_state():
+    """The partial indexes of "my tasks" (cycles.enums.WAITING_STATES) hold
+    every state a dossier waits in; evaluated ones are found another way."""
+    from ocop.cycles.domain.queries import WAITING_ON
+    from ocop.cycles.enums import WAITING_STATES, DossierState
+
+    assert set(WAITING_STATES) == set(WAITING_ON) - {DossierState.EVALUATED}

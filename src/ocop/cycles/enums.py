@@ -43,3 +43,16 @@ class DossierState(models.TextChoices):
     EVALUATED = "evaluated", _("evaluated")
     PROPOSED = "proposed", _("proposed to the centre")
     WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+# States in which a dossier waits for someone's action ("my tasks", see
+# domain.queries.WAITING_ON; an evaluated dossier waits only when proposed to
+# the centre and is found another way). The waiting-list indexes cover them.
+WAITING_STATES = (
+    DossierState.DRAFT,
+    DossierState.SUBMITTED,
+    DossierState.RETURNED,
+    DossierState.FORWARDED,
+    DossierState.DISTRICT,
+    DossierState.PRECHECKED,
+)

@@ -6,9 +6,10 @@ transition function ``ocop.cycles.domain.workflow.set_dossier_state``.
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from .enums import DossierKind, DossierPath, DossierState, IdeaState, PhaseKind
+from .enums import WAITING_STATES, DossierKind, DossierPath, DossierState, IdeaState, PhaseKind
 
 POINTS = {"max_digits": 6, "decimal_places": 2}
 
@@ -311,6 +312,23 @@ class Dossier(models.Model):
                 fields=["province", "commune"],
                 condition=models.Q(overdue=True),
                 name="cycles_dossier_overdue",
+            ),
+            # "My tasks", oldest first, of a province's and a commune's office:
+            # only dossiers in flight, in the order the list shows them, so the
+            # first page is read from the index instead of sorting every task.
+            models.Index(
+                models.F("province"),
+                Coalesce("state_changed_at", "created_at"),
+                models.F("id"),
+                condition=models.Q(state__in=WAITING_STATES),
+                name="cycles_dossier_waiting_prov",
+            ),
+            models.Index(
+                models.F("commune"),
+                Coalesce("state_changed_at", "created_at"),
+                models.F("id"),
+                condition=models.Q(state__in=WAITING_STATES),
+                name="cycles_dossier_waiting_comm",
             ),
         ]
 

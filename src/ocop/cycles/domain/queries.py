@@ -90,12 +90,19 @@ def my_tasks(user) -> dict:
         return {"dossiers": Dossier.objects.none(), "ideas": Idea.objects.none()}
     paths = {"subject": "subject", "commune": "commune", "province": "province"}
     waiting = Q(pk__in=[])
+    # One branch per distinct scope with all its states (a provincial office
+    # acts for the "province" and the "scheduler" sides on the same scope):
+    # a single "scope AND state IN (…)" lets PostgreSQL read the first page
+    # from the waiting-list index (Dossier.Meta) instead of sorting every task.
+    branches: dict[str, tuple[Q, list]] = {}
     for side in SIDE_ROLES:
         states = [s for s, who in WAITING_ON.items() if who == side]
         scope = _side_q(user, side, **paths)
         if DossierState.EVALUATED in states:
             states.remove(DossierState.EVALUATED)
             waiting |= Q(pk__in=_proposed_waiting(scope))
+        branches.setdefault(str(scope), (scope, []))[1].extend(states)
+    for scope, states in branches.values():
         waiting |= Q(state__in=states) & scope
     dossiers = (
         dossiers_visible_to(user)
