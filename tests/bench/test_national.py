@@ -30,10 +30,16 @@ pytestmark = [
 SCALE = 0.02
 
 
-def indexes(table: str) -> set[str]:
+def indexes(table: str) -> set[tuple[str, bool]]:
+    """Names of the table's indexes, and whether each is unique (the text of a
+    rebuilt index's definition may differ: PostgreSQL normalises its casts)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s", [table])
-        return {row[0] for row in cursor.fetchall()}
+        cursor.execute(
+            "SELECT c.relname, i.indisunique FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = %s::regclass",
+            [table],
+        )
+        return set(cursor.fetchall())
 
 
 @pytest.fixture
