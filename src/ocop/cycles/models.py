@@ -203,6 +203,19 @@ class RequiredDocument(models.Model):
         return not self.group_prefix or code.startswith(self.group_prefix)
 
 
+def waiting_index(unit: str, *, name: str) -> models.Index:
+    """ "My tasks", oldest first, of a province's or a commune's office: only
+    dossiers in flight, in the order the list shows them, so that the first
+    page is read from the index instead of sorting every task."""
+    return models.Index(
+        models.F(unit),
+        Coalesce("state_changed_at", "created_at"),
+        models.F("id"),
+        condition=models.Q(state__in=WAITING_STATES),
+        name=name,
+    )
+
+
 class Dossier(models.Model):
     """An evaluation dossier (hồ sơ đánh giá, phân hạng) of one product."""
 
@@ -313,23 +326,8 @@ class Dossier(models.Model):
                 condition=models.Q(overdue=True),
                 name="cycles_dossier_overdue",
             ),
-            # "My tasks", oldest first, of a province's and a commune's office:
-            # only dossiers in flight, in the order the list shows them, so the
-            # first page is read from the index instead of sorting every task.
-            models.Index(
-                models.F("province"),
-                Coalesce("state_changed_at", "created_at"),
-                models.F("id"),
-                condition=models.Q(state__in=WAITING_STATES),
-                name="cycles_dossier_waiting_prov",
-            ),
-            models.Index(
-                models.F("commune"),
-                Coalesce("state_changed_at", "created_at"),
-                models.F("id"),
-                condition=models.Q(state__in=WAITING_STATES),
-                name="cycles_dossier_waiting_comm",
-            ),
+            waiting_index("province", name="cycles_dossier_waiting_prov"),
+            waiting_index("commune", name="cycles_dossier_waiting_comm"),
         ]
 
     def __str__(self):
