@@ -39,6 +39,7 @@ import sys
 import time
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,7 +110,6 @@ PRODUCT_WORDS = [
 ]
 FIRST_YEAR = {2021: 0.20, 2022: 0.20, 2023: 0.12, 2024: 0.22, 2025: 0.18, 2026: 0.08}
 ROUND_DATES = {1: (6, 15), 2: (11, 10)}
-P1489_FROM = date(2025, 7, 6)  # Decision 1489: commune → province → centre
 TOKEN_ALPHABET = string.ascii_letters + string.digits
 
 
@@ -502,7 +502,10 @@ class Generator:
             Revocation,
             RevocationGround,
         )
+        from ocop.criteria.domain.queries import bands_for
+        from ocop.criteria.engine import band_for
         from ocop.criteria.models import Sheet
+        from ocop.cycles.domain.dossiers import path_on
         from ocop.cycles.models import Dossier
         from ocop.evaluation.models import AgendaItem, Attendance, RoundResult, Scoresheet, Session
 
@@ -510,6 +513,20 @@ class Generator:
         sheets = list(Sheet.objects.filter(superseded_by__isnull=True).order_by("effective_from"))
         sheet_1048 = next(s for s in sheets if s.code.startswith("1048"))
         sheet_148 = next((s for s in sheets if s.code.startswith("148")), sheet_1048)
+
+        def sheet_of(year):
+            return sheet_148 if year >= 2023 else sheet_1048
+
+        # Star bands and the dossier path come from the rules data, as in the
+        # application (one read per sheet / per session date).
+        bands = {s.pk: bands_for(s.legal_basis) for s in (sheet_1048, sheet_148)}
+        paths: dict[date, str] = {}
+
+        def path_of(day):
+            if day not in paths:
+                paths[day] = path_on(day)
+            return paths[day]
+
         rules = list(CertificationRule.objects.order_by("effective_from"))
         ground = RevocationGround.objects.order_by("code").first()
 
@@ -567,12 +584,11 @@ class Generator:
             session, decision = session_for(product["province_id"], year, round_, central)
             session["order"] += 1
             item_pk = self.ids("item")
-            if star == 3:
-                target = rng.uniform(50.5, 69.5)
-            elif star == 4:
-                target = rng.uniform(70.5, 89.5)
-            else:
-                target = rng.uniform(90.5, 97.5)
+            sheet = sheet_of(year)
+            band = next(b for b in bands[sheet.pk] if b.star == star)
+            top = float(band.max_score if band.max_score is not None else 100)
+            # Members stay within 4 points of the target, so the mean stays in the band.
+            target = rng.uniform(float(band.min_score) + 4.5, top - 4.5)
             totals = [
                 Decimal(str(round(min(100, max(0, target + rng.uniform(-4, 4))), 2)))
                 for _ in range(MEMBERS)
@@ -585,12 +601,12 @@ class Generator:
                     "id": item_pk,
                     "session_id": session["id"],
                     "product_id": product["id"],
-                    "sheet_id": (sheet_148 if year >= 2023 else sheet_1048).pk,
+                    "sheet_id": sheet.pk,
                     "order": session["order"],
                     "status": "decided",
                     "score_sum": score_sum,
                     "score_count": MEMBERS,
-                    "band_star": star,
+                    "band_star": band_for(Fraction(score_sum) / MEMBERS, bands[sheet.pk]),
                     "star": star,
                     "achieved": True,
                     "recognised_star": shown_star,
@@ -674,10 +690,10 @@ class Generator:
                     "cycle_id": self.cycle_of[product["province_id"], year],
                     "round_id": self.round_of[product["province_id"], year, round_],
                     "kind": kind,
-                    "path": "1489" if self.session_date(year, round_) >= P1489_FROM else "148",
+                    "path": path_of(self.session_date(year, round_)),
                     "state": state,
                     "parent_id": parent,
-                    "sheet_id": (sheet_148 if year >= 2023 else sheet_1048).pk,
+                    "sheet_id": sheet_of(year).pk,
                     "product_name": product["name"],
                     "registration_number": subject["registration_number"] or "",
                     "representative": subject["representative"],

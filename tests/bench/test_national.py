@@ -67,6 +67,9 @@ def test_the_shape_follows_the_national_figures(generated):
     assert statuses["in_evaluation"]
     years = set(Dossier.objects.values_list("cycle__year", flat=True))
     assert years == {2021, 2022, 2023, 2024, 2025, 2026}
+    # The process follows the rules data: through the district before 1489.
+    paths = dict(Dossier.objects.values_list("cycle__year", "path").distinct())
+    assert (paths[2021], paths[2026]) == ("148", "1489")
     # The 2026 second round is in flight: dossiers wait on every side.
     waiting = set(Dossier.objects.exclude(state="evaluated").values_list("state", flat=True))
     assert {"submitted", "returned", "forwarded", "prechecked"} <= waiting
