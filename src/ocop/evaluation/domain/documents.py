@@ -17,14 +17,12 @@ from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Sum
 from django.utils import timezone, translation
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from ocop.core.models import ActivityLog
 from ocop.core.pdf import render_pdf
 from ocop.criteria.domain.queries import sheet_with_tree
 from ocop.criteria.models import Criterion, Part
@@ -39,7 +37,7 @@ from ..enums import (
     SessionState,
     SheetStatus,
 )
-from ..models import Conflict, CriterionScore, Reopening, RoundResult, Scoresheet, Session
+from ..models import Conflict, CriterionScore, Reopening, RoundResult, Scoresheet
 from . import queries
 from .presentation import sheet_rows
 
@@ -119,22 +117,12 @@ def minutes_context(session) -> dict:
     """Everything the minutes print, in a fixed number of queries."""
     final = session.state == SessionState.CLOSED
     items = _items(session)
-    reasons = {
-        data.get("product"): data.get("reason", "")
-        for data in ActivityLog.objects.filter(
-            content_type=ContentType.objects.get_for_model(Session),
-            object_id=str(session.pk),
-            action="ocop.session.item_withdrawn",
-        )
-        .order_by("at", "id")
-        .values_list("data", flat=True)
-    }
     rows, withdrawn, rescored = [], [], []
     for item in items:
         result = _result_of(item)
         rows.append({"item": item, "result": result, "verdict": _verdict(item)})
         if item.status == ItemStatus.WITHDRAWN:
-            withdrawn.append({"item": item, "reason": reasons.get(str(item.product), "")})
+            withdrawn.append({"item": item, "reason": item.withdrawal_reason})
         rescored.extend({"item": item, "result": r} for r in item.round_results.all() if r.flagged)
     sheets = {item.sheet_id: item.sheet for item in items}
     members = list(session.council.members.filter(active=True).select_related("user"))
