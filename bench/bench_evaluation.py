@@ -219,8 +219,7 @@ def main() -> None:
     from ocop.criteria.domain.queries import sheet_spec, sheet_with_tree
     from ocop.criteria.enums import EvaluationLevel
     from ocop.criteria.models import Sheet
-    from ocop.evaluation import documents
-    from ocop.evaluation.domain import councils, scoring, sessions
+    from ocop.evaluation.domain import councils, documents, scoring, sessions
     from ocop.evaluation.enums import ItemStatus, MemberRole, SheetStatus
     from ocop.evaluation.models import RoundResult, Scoresheet
     from ocop.geo.models import AdminUnit

@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from ocop.accounts.enums import Role
-from ocop.evaluation.documents import render_minutes, results_workbook
 from ocop.evaluation.domain import scoring, sessions
+from ocop.evaluation.domain.documents import render_minutes, results_workbook
 from ocop.evaluation.enums import ConflictKind
 from ocop.evaluation.models import Scoresheet
 from tests.factories.accounts import user_with_role

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from ocop.criteria.domain.excel import export_sheet_xlsx
 from ocop.criteria.models import Sheet
-from ocop.evaluation.documents import results_workbook
+from ocop.evaluation.domain.documents import results_workbook
 from ocop.events.domain.history import subjects_without_training, untrained_xlsx
 from ocop.events.domain.report import build_report, report_xlsx
 from ocop.events.domain.support import record_support

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ActivityLog, CalendarDay
+from .models import ActivityLog, CalendarDay, PeriodicRun
 
 
 class ReadOnlyAdminMixin:
@@ -31,3 +31,11 @@ class ActivityLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["action"]
     search_fields = ["action", "object_repr"]
     list_select_related = ["actor", "unit"]
+
+
+@admin.register(PeriodicRun)
+class PeriodicRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: when each periodic job last ran, succeeded and failed (and why)."""
+
+    list_display = ["name", "last_run", "last_success", "last_error_at", "last_error"]
+    search_fields = ["name"]

@@ -102,13 +102,25 @@ class CalendarDay(models.Model):
 
 
 class PeriodicRun(models.Model):
-    """When each periodic job last ran, so that ``run_periodic`` can throttle."""
+    """When each periodic job last ran and how it ended, so that
+    ``run_periodic`` can throttle it and retry it soon after a failure."""
 
     name = models.CharField(max_length=150, unique=True)
+    # When the last attempt started (set before the job runs).
     last_run = models.DateTimeField()
+    last_success = models.DateTimeField(null=True, blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
 
     def __str__(self):
         return self.name
+
+    @property
+    def failing(self) -> bool:
+        """The last attempt that ended raised an error."""
+        if self.last_error_at is None:
+            return False
+        return self.last_success is None or self.last_error_at > self.last_success
 
 
 class Notification(models.Model):

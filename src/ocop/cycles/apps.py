@@ -8,11 +8,18 @@ class CyclesConfig(AppConfig):
     verbose_name = _("Annual OCOP cycle and dossiers")
 
     def ready(self):
-        from ocop.cycles.domain.dossiers import (  # noqa: PLC0415
+        from ocop.cycles.domain.dossiers import (  # noqa: PLC0415 -- app ready
             on_item_withdrawn,
             on_result_decided,
         )
-        from ocop.evaluation.signals import item_withdrawn, result_decided  # noqa: PLC0415
+        from ocop.cycles.domain.evidence import dossier_evidence  # noqa: PLC0415 -- app ready
+        from ocop.evaluation.hooks import register_evidence_provider  # noqa: PLC0415 -- app ready
+        from ocop.evaluation.signals import (  # noqa: PLC0415 -- app ready
+            item_withdrawn,
+            result_decided,
+        )
 
         result_decided.connect(on_result_decided, dispatch_uid="cycles.result_decided")
         item_withdrawn.connect(on_item_withdrawn, dispatch_uid="cycles.item_withdrawn")
+        # The dossier's self-assessment and commune report on the scoring page.
+        register_evidence_provider(dossier_evidence)

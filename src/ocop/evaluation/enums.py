@@ -45,3 +45,13 @@ class ConflictKind(models.TextChoices):
 class ConflictSource(models.TextChoices):
     DECLARED = "declared", _("declared")
     DETECTED = "detected", _("found in the data")
+
+
+class SheetLock(models.TextChoices):
+    """Why a member may not change a scoring sheet now (see
+    ``rules.scoresheet_lock``); the label is the message they are shown."""
+
+    NOT_OWN = "not_own", _("This is another member's sheet.")
+    NOT_OPEN = "not_open", _("The session is not open for scoring.")
+    SUBMITTED = "submitted", _("You have submitted this sheet; only the chair can reopen it.")
+    ROUND_OVER = "round_over", _("This scoring round is over.")

@@ -173,6 +173,9 @@ class AgendaItem(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=ItemStatus.choices, default=ItemStatus.WAITING
     )
+    # Why the chair took the product off the session (status "withdrawn");
+    # printed in the minutes.
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
     # Result (set when the round's result is computed; see domain.results).
     score_sum = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
     score_count = models.PositiveSmallIntegerField(null=True, blank=True)

@@ -7,6 +7,9 @@
 * A council member sees only their own councils' sessions and agendas.
 * The chair opens scoring, reopens a member's sheet, starts a new round and
   closes the session; the secretary helps with agenda and attendance.
+* A member edits only their own draft sheet of the item's current round,
+  while the session is open and the item is being scored
+  (``scoresheet_lock``: the one rule for the scoring page and the domain).
 """
 
 from django.db.models import Q
@@ -14,7 +17,7 @@ from django.db.models import Q
 from ocop.accounts.enums import Role
 from ocop.accounts.rules import EVERYTHING, has_role, scope_for
 
-from .enums import Body, MemberRole
+from .enums import Body, ItemStatus, MemberRole, SessionState, SheetLock, SheetStatus
 
 MANAGER_ROLES = (
     Role.PROVINCE_OFFICER,
@@ -64,3 +67,22 @@ def can_manage_session(user, session) -> bool:
 def is_chair(user, session) -> bool:
     member = member_of(user, session.council)
     return member is not None and member.role == MemberRole.CHAIR
+
+
+def scoresheet_lock(user, scoresheet) -> SheetLock | None:
+    """Why ``user`` may not change ``scoresheet`` now, or None if they may."""
+    if scoresheet.member.user_id != getattr(user, "pk", None):
+        return SheetLock.NOT_OWN
+    item = scoresheet.item
+    if item.session.state != SessionState.OPEN:
+        return SheetLock.NOT_OPEN
+    if scoresheet.status != SheetStatus.DRAFT:
+        return SheetLock.SUBMITTED
+    if scoresheet.round != item.round or item.status != ItemStatus.SCORING:
+        return SheetLock.ROUND_OVER
+    return None
+
+
+def can_edit_scoresheet(user, scoresheet) -> bool:
+    """The member's own draft of the current round, while scoring is open."""
+    return scoresheet_lock(user, scoresheet) is None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import documents, views
+from . import views
 
 app_name = "evaluation"
 urlpatterns = [
@@ -16,8 +16,8 @@ urlpatterns = [
     path("sessions/<int:pk>/attendance/", views.attendance, name="attendance"),
     path("sessions/<int:pk>/items/add/", views.item_add, name="item_add"),
     path("sessions/<int:pk>/conflicts/add/", views.conflict_add, name="conflict_add"),
-    path("sessions/<int:pk>/minutes.pdf", documents.minutes_pdf, name="minutes_pdf"),
-    path("sessions/<int:pk>/results.xlsx", documents.results_xlsx, name="results_xlsx"),
+    path("sessions/<int:pk>/minutes.pdf", views.minutes_pdf, name="minutes_pdf"),
+    path("sessions/<int:pk>/results.xlsx", views.results_xlsx, name="results_xlsx"),
     path("conflicts/<int:pk>/recusal/", views.recusal, name="recusal"),
     path("items/<int:pk>/", views.item_detail, name="item"),
     path("items/<int:pk>/remove/", views.item_remove, name="item_remove"),
@@ -28,5 +28,5 @@ urlpatterns = [
     path("scoresheets/<int:pk>/answer/", views.answer, name="answer"),
     path("scoresheets/<int:pk>/submit/", views.submit, name="submit"),
     path("scoresheets/<int:pk>/reopen/", views.reopen, name="reopen"),
-    path("scoresheets/<int:pk>/sheet.pdf", documents.scoresheet_pdf, name="scoresheet_pdf"),
+    path("scoresheets/<int:pk>/sheet.pdf", views.scoresheet_pdf, name="scoresheet_pdf"),
 ]

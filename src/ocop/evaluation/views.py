@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Q, Sum
+from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,19 +10,32 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ocop.core.domain.activity import history_for
-from ocop.core.downloads import file_response
+from ocop.core.downloads import bytes_response, file_response
 from ocop.core.search import search
 from ocop.criteria.domain.queries import compiled_sheet, sheet_with_tree
 from ocop.products.models import Product
 
+from . import hooks
 from .domain import councils as council_domain
 from .domain import queries, scoring
 from .domain import sessions as session_domain
-from .domain.evidence import dossier_answer_lines, evidence_for
-from .enums import Body, ItemStatus, SessionState, SheetStatus
+from .domain.documents import render_minutes, render_scoresheet, results_workbook
+from .domain.evidence import evidence_for
+from .domain.presentation import sheet_rows
+from .enums import Body, SessionState, SheetStatus
 from .forms import CloseForm, ConflictForm, CouncilForm, MemberForm, ReasonForm, SessionForm
 from .models import Conflict, CouncilMember, Scoresheet
-from .rules import can_create_council, can_manage_council, can_manage_session, is_chair, member_of
+from .rules import (
+    can_create_council,
+    can_edit_scoresheet,
+    can_manage_council,
+    can_manage_session,
+    is_chair,
+    member_of,
+)
+
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _errors(request, error: ValidationError | PermissionDenied) -> None:
@@ -443,24 +456,16 @@ def document_download(request, pk: int, doc: int):
 
 
 def _my_sheet(request, pk: int):
+    """The member's own sheet, or a submitted sheet whose scores the reader may see."""
     sheet = get_object_or_404(
         Scoresheet.objects.select_related(
             "item__session__council", "item__product__subject__commune", "member__user"
         ),
         pk=pk,
     )
-    if sheet.member.user_id != request.user.pk and not _may_read(request.user, sheet):
+    if not queries.can_read_scoresheet(request.user, sheet):
         raise Http404
     return sheet
-
-
-def _may_read(user, sheet) -> bool:
-    """Others read a submitted sheet only where its scores are visible to them."""
-    return (
-        sheet.status == SheetStatus.SUBMITTED
-        and queries.items_visible_to(user).filter(pk=sheet.item_id).exists()
-        and queries.can_see_scores(user, sheet.item)
-    )
 
 
 def scoresheet(request, pk: int):
@@ -468,31 +473,18 @@ def scoresheet(request, pk: int):
     item = sheet.item
     tree = sheet_with_tree(item.sheet_id)
     answers = {a.criterion_id: a for a in sheet.answers.all()}
-    editable = (
-        sheet.member.user_id == request.user.pk
-        and sheet.status == SheetStatus.DRAFT
-        and item.session.state == SessionState.OPEN
-        and item.status == ItemStatus.SCORING
-        and sheet.round == item.round
-    )
     documents = list(
         item.product.subject.documents.filter(
             Q(product__isnull=True) | Q(product=item.product)
         ).order_by("doc_type")
     )
     today = timezone.localdate()
-    # The evaluation dossier the product came with, if any (cycles.Dossier.agenda_item).
-    dossier = getattr(item, "dossier", None)
-    self_assessment_total = (
-        dossier.answers.filter(by="self").aggregate(total=Sum("points"))["total"] or 0
-        if dossier is not None
-        else None
-    )
-
-    dossier_answers = dossier_answer_lines(dossier, tree) if dossier is not None else {}
+    # What apps above evaluation know about the item (the cycles app: its
+    # evaluation dossier), through the scoring-page hook.
+    blocks = hooks.evidence_for_item(item, tree=tree)
 
     def evidence(criterion):
-        lines = list(dossier_answers.get(criterion.pk, []))
+        lines = [line for block in blocks for line in block.lines_for(criterion)]
         if criterion.prefill:
             lines += evidence_for(
                 key=criterion.prefill, product=item.product, documents=documents, today=today
@@ -507,59 +499,14 @@ def scoresheet(request, pk: int):
             "item": item,
             "product": item.product,
             "tree": tree,
-            "rows": _rows(tree, answers, evidence),
+            "rows": sheet_rows(tree, answers, evidence),
             "parts": tree.parts.all(),
-            "editable": editable,
+            "editable": can_edit_scoresheet(request.user, sheet),
             "documents": documents,
-            "dossier": dossier,
-            "self_assessment_total": self_assessment_total,
+            "evidence_blocks": blocks,
             "nav_active": "evaluation",
         },
     )
-
-
-def _rows(tree, answers, evidence=lambda criterion: []):
-    """The sheet in reading order: part, section and criterion rows."""
-    rows = []
-    sections_by_part = {}
-    for section in tree.sections.all():
-        sections_by_part.setdefault(section.part_id, []).append(section)
-    criteria_by_section = {}
-    for criterion in tree.criteria.all():
-        criteria_by_section.setdefault((criterion.part_id, criterion.section_id), []).append(
-            criterion
-        )
-
-    def emit_section(section, depth):
-        rows.append({"kind": "section", "obj": section, "depth": depth})
-        for criterion in criteria_by_section.get((section.part_id, section.pk), []):
-            rows.append(_criterion_row(criterion, answers, evidence))
-        for child in [
-            s for s in sections_by_part.get(section.part_id, []) if s.parent_id == section.pk
-        ]:
-            emit_section(child, depth + 1)
-
-    for part in tree.parts.all():
-        rows.append({"kind": "part", "obj": part})
-        for criterion in criteria_by_section.get((part.pk, None), []):
-            rows.append(_criterion_row(criterion, answers, evidence))
-        for section in sections_by_part.get(part.pk, []):
-            if section.parent_id is None:
-                emit_section(section, 1)
-    return rows
-
-
-def _criterion_row(criterion, answers, evidence):
-    answer = answers.get(criterion.pk)
-    return {
-        "evidence": evidence(criterion),
-        "kind": "criterion",
-        "obj": criterion,
-        "chosen": set(answer.options) if answer else set(),
-        "value": answer.value if answer else None,
-        "points": answer.points if answer else None,
-        "options": list(criterion.options.all()),
-    }
 
 
 @require_POST
@@ -639,3 +586,42 @@ def reopen(request, pk: int):
             request, _("The sheet is reopened; the member can change it and submit again.")
         )
     return redirect("evaluation:item", sheet.item_id)
+
+
+# Documents ---------------------------------------------------------------------
+
+
+def _document_session(request, pk: int):
+    """A session the user can see, once scoring has started (404 otherwise)."""
+    return get_object_or_404(
+        queries.sessions_visible_to(request.user).exclude(state=SessionState.PLANNED), pk=pk
+    )
+
+
+def minutes_pdf(request, pk: int):
+    session = _document_session(request, pk)
+    return bytes_response(
+        render_minutes(session=session),
+        filename=f"bien-ban-phien-{session.pk}.pdf",
+        content_type=PDF,
+    )
+
+
+def results_xlsx(request, pk: int):
+    session = _document_session(request, pk)
+    return bytes_response(
+        results_workbook(session=session),
+        filename=f"ket-qua-phien-{session.pk}.xlsx",
+        content_type=XLSX,
+    )
+
+
+def scoresheet_pdf(request, pk: int):
+    # The same rule as the scoring page: the member always, others only a
+    # submitted sheet whose scores they may see.
+    scoresheet = _my_sheet(request, pk)
+    return bytes_response(
+        render_scoresheet(scoresheet=scoresheet),
+        filename=f"phieu-danh-gia-{scoresheet.pk}.pdf",
+        content_type=PDF,
+    )

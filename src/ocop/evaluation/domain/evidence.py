@@ -7,13 +7,12 @@ from the dossier (``Criterion.prefill``). Keys:
   (``ocop.producers.enums.DocumentType``), with their validity.
 
 The evidence is shown, never chosen for the member: blind scoring means each
-member judges the option themselves. Until the evaluation dossier exists
-(issue "Annual OCOP cycle and dossiers") the registry is the evidence.
+member judges the option themselves. Evidence held by apps above evaluation
+(the evaluation dossier of ``cycles``) comes through ``ocop.evaluation.hooks``.
 """
 
 from datetime import date
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from ocop.producers.enums import DocumentType
@@ -49,27 +48,3 @@ def evidence_for(*, key: str, product, documents, today: date) -> list[str]:
             _("No %(type)s in the registry.") % {"type": DocumentType(name).label.lower()}
         ]
     return []
-
-
-def dossier_answer_lines(dossier, tree) -> dict[int, list[str]]:
-    """Per criterion id: the producer's self-assessment and, for the local
-    criteria, the commune's assessment from the product's evaluation dossier
-    (read through the reverse relation, so evaluation does not import cycles)."""
-    options = {c.pk: {o.code: o.text for o in c.options.all()} for c in tree.criteria.all()}
-    labels = {"self": _("Self-assessment"), "commune": _("Commune")}
-    lines: dict[int, list[str]] = {}
-    for answer in dossier.answers.order_by("by"):
-        if answer.criterion_id not in options:
-            continue
-        chosen = "; ".join(options[answer.criterion_id].get(code, code) for code in answer.options)
-        if answer.value is not None:
-            chosen = str(answer.value)
-        lines.setdefault(answer.criterion_id, []).append(
-            _("%(who)s: %(chosen)s (%(points)s pts)")
-            % {
-                "who": labels.get(answer.by, answer.by),
-                "chosen": chosen or "—",
-                "points": number_format(answer.points, 2),
-            }
-        )
-    return lines

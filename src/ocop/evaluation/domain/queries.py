@@ -132,6 +132,18 @@ def can_see_scores(user, item) -> bool:
     return item.round_results.filter(round=item.round).exists()
 
 
+def can_read_scoresheet(user, scoresheet) -> bool:
+    """The member reads their own sheet; others a submitted sheet of an item
+    they can see, once its scores are visible to them."""
+    if scoresheet.member.user_id == getattr(user, "pk", None):
+        return True
+    return (
+        scoresheet.status == SheetStatus.SUBMITTED
+        and items_visible_to(user).filter(pk=scoresheet.item_id).exists()
+        and can_see_scores(user, scoresheet.item)
+    )
+
+
 def round_sheets(item, round_no=None):
     return (
         Scoresheet.objects.filter(item=item, round=item.round if round_no is None else round_no)

@@ -19,9 +19,9 @@ from ocop.core.domain.activity import log_action
 from ocop.criteria import engine
 from ocop.criteria.domain.queries import answers_by_code, bands_for, compiled_sheet, level_rule
 
-from ..enums import ItemStatus, SessionState, SheetStatus
+from ..enums import ItemStatus, SessionState, SheetLock, SheetStatus
 from ..models import AgendaItem, CriterionScore, Reopening, RoundResult, Scoresheet
-from ..rules import is_chair
+from ..rules import is_chair, scoresheet_lock
 from ..signals import result_decided
 from . import queries
 
@@ -36,15 +36,11 @@ def answers_of(scoresheet, sheet_id: int | None = None) -> dict[str, engine.Answ
 
 
 def _check_own_draft(scoresheet, by) -> None:
-    if scoresheet.member.user_id != getattr(by, "pk", None):
-        raise PermissionDenied(_("This is another member's sheet."))
-    session = scoresheet.item.session
-    if session.state != SessionState.OPEN:
-        raise ValidationError(_("The session is not open for scoring."))
-    if scoresheet.status != SheetStatus.DRAFT:
-        raise ValidationError(_("You have submitted this sheet; only the chair can reopen it."))
-    if scoresheet.round != scoresheet.item.round or scoresheet.item.status != ItemStatus.SCORING:
-        raise ValidationError(_("This scoring round is over."))
+    lock = scoresheet_lock(by, scoresheet)
+    if lock == SheetLock.NOT_OWN:
+        raise PermissionDenied(str(lock.label))
+    if lock is not None:
+        raise ValidationError(str(lock.label))
 
 
 def parse_value(raw) -> Decimal | None:

@@ -110,7 +110,8 @@ def withdraw_item(*, item: AgendaItem, by, reason: str) -> AgendaItem:
     if not reason.strip():
         raise ValidationError(_("Give the reason for withdrawing the product."))
     item.status = ItemStatus.WITHDRAWN
-    item.save(update_fields=["status"])
+    item.withdrawal_reason = reason.strip()
+    item.save(update_fields=["status", "withdrawal_reason"])
     item_withdrawn.send(sender=AgendaItem, item=item)
     log_action(
         action="ocop.session.item_withdrawn",

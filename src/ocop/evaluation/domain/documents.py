@@ -1,5 +1,6 @@
 """Documents of a session: each member's scoring sheet (PDF), the minutes
-(biên bản, PDF) and the results table (XLSX). Views and renderers.
+(biên bản, PDF) and the results table (XLSX). Renderers only: the views
+that serve them are in ``ocop.evaluation.views``.
 
 The documents are official Vietnamese documents, so they are rendered in
 Vietnamese (decimal comma) whatever the reader's language. Scores stay blind:
@@ -16,24 +17,18 @@ from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Sum
-from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from ocop.core.downloads import bytes_response
-from ocop.core.models import ActivityLog
 from ocop.core.pdf import render_pdf
 from ocop.criteria.domain.queries import sheet_with_tree
 from ocop.criteria.models import Criterion, Part
 from ocop.products.domain.exporting import escape_cell
 
-from . import views
-from .domain import queries
-from .enums import (
+from ..enums import (
     Body,
     ConflictKind,
     ConflictSource,
@@ -42,7 +37,9 @@ from .enums import (
     SessionState,
     SheetStatus,
 )
-from .models import Conflict, CriterionScore, Reopening, RoundResult, Scoresheet, Session
+from ..models import Conflict, CriterionScore, Reopening, RoundResult, Scoresheet
+from . import queries
+from .presentation import sheet_rows
 
 # The documents are Vietnamese whatever the catalogues hold.
 ROLE_VI = {
@@ -68,50 +65,9 @@ CONFLICT_VI = {
 }
 SOURCE_VI = {ConflictSource.DECLARED: "Tự kê khai", ConflictSource.DETECTED: "Phát hiện từ dữ liệu"}
 
-PDF = "application/pdf"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TWO_PLACES = Decimal("0.01")
 SCORE_FORMAT = "0.00"
 DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
-
-
-# Views -------------------------------------------------------------------------
-
-
-def _document_session(request, pk: int) -> Session:
-    """A session the user can see, once scoring has started (404 otherwise)."""
-    return get_object_or_404(
-        queries.sessions_visible_to(request.user).exclude(state=SessionState.PLANNED), pk=pk
-    )
-
-
-def minutes_pdf(request, pk: int):
-    session = _document_session(request, pk)
-    return bytes_response(
-        render_minutes(session=session),
-        filename=f"bien-ban-phien-{session.pk}.pdf",
-        content_type=PDF,
-    )
-
-
-def results_xlsx(request, pk: int):
-    session = _document_session(request, pk)
-    return bytes_response(
-        results_workbook(session=session),
-        filename=f"ket-qua-phien-{session.pk}.xlsx",
-        content_type=XLSX,
-    )
-
-
-def scoresheet_pdf(request, pk: int):
-    # The same rule as the scoring page: the member always, others only a
-    # submitted sheet whose scores they may see.
-    scoresheet = views._my_sheet(request, pk)
-    return bytes_response(
-        render_scoresheet(scoresheet=scoresheet),
-        filename=f"phieu-danh-gia-{scoresheet.pk}.pdf",
-        content_type=PDF,
-    )
 
 
 # Shared reads ------------------------------------------------------------------
@@ -161,22 +117,12 @@ def minutes_context(session) -> dict:
     """Everything the minutes print, in a fixed number of queries."""
     final = session.state == SessionState.CLOSED
     items = _items(session)
-    reasons = {
-        data.get("product"): data.get("reason", "")
-        for data in ActivityLog.objects.filter(
-            content_type=ContentType.objects.get_for_model(Session),
-            object_id=str(session.pk),
-            action="ocop.session.item_withdrawn",
-        )
-        .order_by("at", "id")
-        .values_list("data", flat=True)
-    }
     rows, withdrawn, rescored = [], [], []
     for item in items:
         result = _result_of(item)
         rows.append({"item": item, "result": result, "verdict": _verdict(item)})
         if item.status == ItemStatus.WITHDRAWN:
-            withdrawn.append({"item": item, "reason": reasons.get(str(item.product), "")})
+            withdrawn.append({"item": item, "reason": item.withdrawal_reason})
         rescored.extend({"item": item, "result": r} for r in item.round_results.all() if r.flagged)
     sheets = {item.sheet_id: item.sheet for item in items}
     members = list(session.council.members.filter(active=True).select_related("user"))
@@ -257,7 +203,7 @@ def scoresheet_context(scoresheet) -> dict:
         "member": scoresheet.member,
         "role": ROLE_VI.get(scoresheet.member.role, scoresheet.member.role),
         "tree": tree,
-        "rows": views._rows(tree, answers),
+        "rows": sheet_rows(tree, answers),
         "parts": parts,
     }
 
