@@ -57,8 +57,6 @@ KNOWN_VIOLATIONS = {
     "src/ocop/products/domain/importing.py": ("certification", PART_3),
     "src/ocop/stamps/domain/clones.py": ("inspections", PART_4),
     "src/ocop/stamps/views_public.py": ("inspections", PART_4),
-    # The unit search restricts a provincial administrator to their province.
-    "src/ocop/geo/views.py": ("accounts", FOLLOW_UP),
     # The role-assignment form offers the subjects in the assigner's scope.
     "src/ocop/accounts/forms.py": ("producers", FOLLOW_UP),
     # The subject page lists the subject's products.
