@@ -77,6 +77,7 @@ lint: deps
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
 	$(MANAGE) makemigrations --check --dry-run
+	$(PY) -m pytest -q -rP tests/test_architecture.py
 
 bench: setup
 	$(PY) -m bench.run

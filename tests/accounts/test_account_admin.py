@@ -138,3 +138,28 @@ def test_new_account_gets_the_email_to_set_a_first_password(client, province_adm
     )
     account.refresh_from_db()
     assert account.check_password("Mat-khau-dau-tien-1")
+
+
+def test_a_province_admin_picks_units_of_their_province_only(client, province_admin):
+    client.force_login(province_admin)
+    form = client.get("/accounts/new/").content.decode()
+    assert "/accounts/units/search/?target=id_unit" in form
+    in_province = client.get("/accounts/units/search/", {"q": "thanh hoa", "target": "id_unit"})
+    other = client.get("/accounts/units/search/", {"q": "ha noi", "target": "id_unit"})
+    assert "Tỉnh Thanh Hóa" in in_province.content.decode()
+    assert "Thành phố Hà Nội" not in other.content.decode()
+    # The public search knows nothing of accounts: it finds every unit.
+    assert "Thành phố Hà Nội" in client.get("/geo/units/search/", {"q": "ha noi"}).content.decode()
+
+
+def test_the_central_admin_picks_any_unit(client):
+    admin = user_with_role(Role.CENTRAL_ADMIN, username="qt.tw")
+    client.force_login(admin)
+    assert "/geo/units/search/?target=id_unit" in client.get("/accounts/new/").content.decode()
+    found = client.get("/accounts/units/search/", {"q": "ha noi"}).content.decode()
+    assert "Thành phố Hà Nội" in found
+
+
+def test_the_account_unit_search_is_for_account_admins(client, officer_x):
+    client.force_login(officer_x)
+    assert client.get("/accounts/units/search/", {"q": "ha noi"}).status_code == 403

@@ -16,8 +16,8 @@ from pypdf import PdfReader
 from ocop.certification.documents import render_certificate, render_decision
 from ocop.certification.domain import decisions
 from ocop.certification.domain.certificates import revoke
+from ocop.certification.domain.links import certificate_url
 from ocop.certification.models import Certificate, RevocationGround
-from ocop.stamps.domain.links import certificate_url
 from tests.factories.certification import complete_draft, imported_certificate, issued_decision
 
 pytestmark = pytest.mark.django_db

@@ -139,6 +139,7 @@ RULES: dict[str, Rule] = {
     # The in-scope account is the commune officer of commune X.
     "accounts:detail": rule(ACCOUNT_ADMINS, args={"pk": "account"}),
     "accounts:send_reset": rule(ACCOUNT_ADMINS, args={"pk": "account"}),
+    "accounts:unit_search": rule(ACCOUNT_ADMINS),
     # geo: the administrative units are public reference data.
     "geo:unit_search": rule(EVERYONE),
     # producers (lists are filtered by scope: everyone signed in opens them) ------

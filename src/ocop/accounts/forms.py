@@ -99,8 +99,9 @@ class AccountCreateForm(BootstrapMixin, forms.Form):
             provinces = sorted(scope.province_ids((Role.PROVINCE_ADMIN,)))
             units = units.filter(province__in=provinces)
         self.fields["unit"].queryset = units
+        # A provincial administrator's picker searches only their provinces.
         self.fields["unit"].widget = UnitPickerWidget(
-            search_params={"scope": "admin"} if not central else {}
+            search_url="geo:unit_search" if central else "accounts:unit_search"
         )
         self.fields["subject"].queryset = subjects_visible_to(by)
         self.fields["subject"].empty_label = _("(none)")

@@ -33,4 +33,5 @@ urlpatterns = [
     path("new/", views.account_create, name="create"),
     path("<int:pk>/", views.account_detail, name="detail"),
     path("<int:pk>/send-password-email/", views.account_send_reset, name="send_reset"),
+    path("units/search/", views.unit_search, name="unit_search"),
 ]

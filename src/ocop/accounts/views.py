@@ -5,13 +5,16 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from ocop.accounts.domain.accounts import create_account
 from ocop.accounts.domain.queries import accounts_visible_to, active_assignments
+from ocop.accounts.enums import Role
 from ocop.accounts.forms import AccountCreateForm, LoginForm, PasswordEmailForm
-from ocop.accounts.rules import can_manage_accounts
+from ocop.accounts.rules import can_manage_accounts, scope_for
 from ocop.core.domain.activity import history_for, log_action
 from ocop.core.text import fold_vi
+from ocop.geo.views import render_unit_search
 
 
 class LoginView(auth_views.LoginView):
@@ -130,3 +133,15 @@ def account_send_reset(request, pk: int):
         request, _("The password e-mail was sent to %(email)s.") % {"email": account.email}
     )
     return redirect("accounts:detail", pk=account.pk)
+
+
+@require_GET
+def unit_search(request):
+    """The unit picker of the account form: a provincial administrator finds
+    only the units of their provinces, the central administrator every unit."""
+    _require_account_admin(request.user)
+    scope = scope_for(request.user)
+    province_ids = None
+    if not scope.is_national((Role.CENTRAL_ADMIN,)):
+        province_ids = sorted(scope.province_ids((Role.PROVINCE_ADMIN,)))
+    return render_unit_search(request, province_ids=province_ids)

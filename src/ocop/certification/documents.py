@@ -14,10 +14,10 @@ from ocop.core.downloads import bytes_response
 from ocop.core.pdf import render_pdf
 from ocop.core.qr import qr_svg_data_uri
 from ocop.core.text import fold_key
-from ocop.stamps.domain.links import certificate_url
 
 from .domain import queries
 from .domain.decisions import authority_for, place_for
+from .domain.links import certificate_url
 from .domain.rules import NoRuleInForce, rule_on
 from .enums import AuthorityLevel, DecisionState, LiveStatus
 from .rules import revoking_level

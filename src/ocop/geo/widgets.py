@@ -5,13 +5,15 @@ from django.utils.http import urlencode
 
 class UnitPickerWidget(forms.Widget):
     """A search box for administrative units (accent-insensitive, via htmx)
-    that fills a hidden input with the chosen unit's id."""
+    that fills a hidden input with the chosen unit's id. ``search_url`` names
+    the view that answers the search (``geo.views.render_unit_search``)."""
 
     template_name = "geo/widgets/unit_picker.html"
 
-    def __init__(self, attrs=None, *, search_params=None):
+    def __init__(self, attrs=None, *, search_params=None, search_url="geo:unit_search"):
         super().__init__(attrs)
         self.search_params = search_params or {}
+        self.search_url = search_url
 
     def get_context(self, name, value, attrs):
         from ocop.geo.models import AdminUnit  # noqa: PLC0415 -- circular import
@@ -26,7 +28,7 @@ class UnitPickerWidget(forms.Widget):
         context["widget"].update(
             {
                 "label": label,
-                "search_url": f"{reverse('geo:unit_search')}?{urlencode(params)}",
+                "search_url": f"{reverse(self.search_url)}?{urlencode(params)}",
                 "widget_id": widget_id,
             }
         )

@@ -4,6 +4,7 @@ background task once the transaction that caused it has committed."""
 from django.db import transaction
 
 from ocop.core.models import Notification
+from ocop.core.tasks import send_notification_emails
 
 
 def notify(*, users, text: str, url: str = "", email: bool = True) -> list[Notification]:
@@ -27,8 +28,6 @@ def notify(*, users, text: str, url: str = "", email: bool = True) -> list[Notif
 
 
 def _enqueue(ids: list[int]) -> None:
-    from ocop.core.tasks import send_notification_emails  # noqa: PLC0415 -- cycle
-
     send_notification_emails.enqueue(ids)
 
 

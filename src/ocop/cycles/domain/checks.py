@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from ocop.criteria import engine
 from ocop.criteria.domain.queries import answers_by_code, compiled_sheet
+from ocop.criteria.models import Criterion
 from ocop.cycles.models import Dossier, DossierAnswer, RequiredDocument
 from ocop.producers.enums import DocumentValidity
 
@@ -128,8 +129,6 @@ def unanswered(dossier: Dossier, *, by: str, commune_only: bool = False) -> list
 
 def commune_codes(dossier: Dossier) -> set[str]:
     """Codes of the criteria the commune assesses (Decision 1489's four)."""
-    from ocop.criteria.models import Criterion  # noqa: PLC0415
-
     return set(
         Criterion.objects.filter(sheet_id=dossier.sheet_id, commune_assessed=True).values_list(
             "code", flat=True

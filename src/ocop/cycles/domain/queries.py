@@ -7,6 +7,8 @@ from ocop.accounts.rules import scope_for
 from ocop.cycles import rules
 from ocop.cycles.enums import DossierState, IdeaState
 from ocop.cycles.models import Cycle, Dossier, Idea
+from ocop.geo.models import AdminUnit
+from ocop.producers.models import Subject
 
 
 def cycles_visible_to(user):
@@ -14,13 +16,9 @@ def cycles_visible_to(user):
     if scope.is_national():
         return Cycle.objects.all().select_related("province")
     provinces = set(scope.province_ids())
-    from ocop.geo.models import AdminUnit  # noqa: PLC0415
-
     provinces |= set(
         AdminUnit.objects.filter(pk__in=scope.commune_ids()).values_list("province_id", flat=True)
     )
-    from ocop.producers.models import Subject  # noqa: PLC0415
-
     provinces |= set(
         Subject.objects.filter(pk__in=scope.subject_ids()).values_list("province_id", flat=True)
     )

@@ -88,9 +88,9 @@ def _rows(province_codes: set[str] | None):
     from vietnam_provinces._ward_conversion_2025 import (  # noqa: PLC0415 -- slow import
         OLD_TO_NEW as WARD_OLD_TO_NEW,
     )
-    from vietnam_provinces.legacy import District as LegacyDistrict  # noqa: PLC0415
-    from vietnam_provinces.legacy import Province as LegacyProvince  # noqa: PLC0415
-    from vietnam_provinces.legacy import Ward as LegacyWard  # noqa: PLC0415
+    from vietnam_provinces.legacy import District as LegacyDistrict  # noqa: PLC0415 -- slow import
+    from vietnam_provinces.legacy import Province as LegacyProvince  # noqa: PLC0415 -- slow import
+    from vietnam_provinces.legacy import Ward as LegacyWard  # noqa: PLC0415 -- slow import
 
     cur, old = Era.CURRENT, Era.LEGACY
     rows: list[Row] = []

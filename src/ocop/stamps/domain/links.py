@@ -4,7 +4,8 @@ never a database id or a sequential serial.
 * a stamp: ``{SITE_URL}/s/{token}``; when the product has a GTIN, the GS1
   Digital Link form ``{SITE_URL}/01/{GTIN-14}/21/{token}`` (AI 21 = serial;
   the token is 20 characters of the GS1 AI encodable set, within AI 21's 20).
-* a certificate: ``{SITE_URL}/c/{token}`` (the product's verification page).
+
+A certificate's URL (``/c/{token}``) is built by ``certification.domain.links``.
 """
 
 import secrets
@@ -30,7 +31,3 @@ def stamp_url(*, token: str, gtin: str = "") -> str:
     if gtin:
         return f"{base}/01/{gtin14(gtin)}/21/{token}"
     return f"{base}/s/{token}"
-
-
-def certificate_url(*, token: str) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}/c/{token}"
