@@ -75,8 +75,6 @@ KNOWN_BAD_REASONS = {
     ("src/ocop/core/management/commands/load_demo.py", "ocop.events.domain"): PART_1,
     ("src/ocop/core/management/commands/load_demo.py", "ocop.events.enums"): PART_1,
     ("src/ocop/core/management/commands/load_demo.py", "ocop.events.models"): PART_1,
-    ("src/ocop/cycles/apps.py", "ocop.cycles.domain.dossiers"): PART_6,
-    ("src/ocop/cycles/apps.py", "ocop.evaluation.signals"): PART_6,
     ("src/ocop/cycles/domain/dossiers.py", "ocop.evaluation.domain.sessions"): WORKFLOW,
     ("src/ocop/evaluation/views.py", "ocop.criteria"): PART_6,
     ("src/ocop/evaluation/domain/sessions.py", "ocop.evaluation.domain.scoring"): WORKFLOW,
