@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ocop.accounts.enums import Role
 from ocop.accounts.rules import scope_for
@@ -8,7 +8,7 @@ from ocop.geo.domain.queries import search_units
 from ocop.geo.enums import Era, Level
 
 
-@require_GET
+@require_safe
 @login_not_required
 def unit_search(request):
     """Public: administrative units are public reference data."""

@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "ocop.core.middleware.PrivatePagesMiddleware",
+    "ocop.core.middleware.BusyDatabaseMiddleware",
 ]
 
 ROOT_URLCONF = "ocop.urls"
@@ -125,7 +127,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            # Wait up to this many seconds for another writer (busy timeout)…
+            "timeout": int(os.environ.get("OCOP_SQLITE_BUSY_TIMEOUT", "10")),
+            # …and take the write lock when a transaction begins, so that two
+            # transactions never both read and then fail to upgrade to a write
+            # ("database is locked" at once, whatever the timeout).
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
