@@ -76,8 +76,8 @@ class _Probe(BootstrapMixin, forms.Form):
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        ("HTX Đồng\nTâm", "one line"),
-        ("HTX Đồng\rTâm", "one line"),
+        ("HTX Đồng\nTâm", "một dòng"),
+        ("HTX Đồng\rTâm", "một dòng"),
         ("Tem\u202egpj.exe", "U+202E"),
         ("Mật ong\x07", "U+0007"),
         ("Nhãn\u2066ẩn", "U+2066"),

@@ -27,6 +27,9 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "registration/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
@@ -117,8 +120,11 @@ def account_send_reset(request, pk: int):
     if not account.email:
         messages.error(request, _("This account has no e-mail address."))
         return redirect("accounts:detail", pk=account.pk)
-    form = PasswordEmailForm({"email": account.email})
-    form.is_valid()
+    form = PasswordEmailForm({"email": account.email}, request=request)
+    if not form.is_valid():  # throttled: this address was sent several links this hour
+        for error in form.errors.get("email", []):
+            messages.error(request, error)
+        return redirect("accounts:detail", pk=account.pk)
     form.save(
         request=request,
         use_https=request.is_secure(),

@@ -46,3 +46,10 @@ def forbidden_characters(value: str, *, multiline: bool = False) -> list[str]:
             if code not in found:
                 found.append(code)
     return found
+
+
+def one_line(value: str) -> str:
+    """``value`` on one line (an e-mail subject): line breaks, tabs and control
+    characters become single spaces."""
+    cleaned = "".join(" " if unicodedata.category(c) == "Cc" else c for c in value or "")
+    return _SPACES.sub(" ", cleaned).strip()

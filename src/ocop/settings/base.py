@@ -175,6 +175,11 @@ AUTH_PASSWORD_VALIDATORS = [
 # the window, further attempts are refused until the window passes.
 OCOP_LOGIN_MAX_FAILURES = int(os.environ.get("OCOP_LOGIN_MAX_FAILURES", "5"))
 OCOP_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("OCOP_LOGIN_LOCKOUT_MINUTES", "15"))
+# Password-reset requests accepted per e-mail address and per client within an hour.
+OCOP_PASSWORD_RESET_PER_EMAIL_HOUR = int(os.environ.get("OCOP_PASSWORD_RESET_PER_EMAIL_HOUR", "3"))
+OCOP_PASSWORD_RESET_PER_CLIENT_HOUR = int(
+    os.environ.get("OCOP_PASSWORD_RESET_PER_CLIENT_HOUR", "10")
+)
 
 # I18N ---------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
