@@ -11,6 +11,7 @@ from ocop.accounts.domain.queries import accounts_visible_to, active_assignments
 from ocop.accounts.forms import AccountCreateForm, LoginForm, PasswordEmailForm
 from ocop.accounts.rules import can_manage_accounts
 from ocop.core.domain.activity import history_for, log_action
+from ocop.core.idempotency import once
 from ocop.core.text import fold_vi
 
 
@@ -78,6 +79,7 @@ def account_detail(request, pk: int):
     )
 
 
+@once
 def account_create(request):
     _require_account_admin(request.user)
     form = AccountCreateForm(request.POST or None, by=request.user)
