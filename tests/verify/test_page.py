@@ -301,6 +301,20 @@ def test_gs1_link_with_another_gtin_is_an_unknown_code(
     assert stamp.scan_count == 0
 
 
+def test_printed_stamps_keep_verifying_after_the_products_gtin_is_corrected(
+    client, gtin_product, producer_x, certificate
+):
+    stamp = make_stamp(make_batch(gtin_product, by=producer_x))
+    printed = f"/01/08930000000019/21/{stamp.token}"
+    gtin_product.gtin = "8930000000026"
+    gtin_product.save()
+    for path in (printed, f"/01/08930000000026/21/{stamp.token}", f"/s/{stamp.token}"):
+        response = client.get(path)
+        assert (response.status_code, outcome(response)) == (200, "valid"), path
+    response = client.get(f"/01/08930000000033/21/{stamp.token}")
+    assert (response.status_code, outcome(response)) == (404, "unknown")
+
+
 def test_gs1_link_for_a_product_without_gtin_is_an_unknown_code(client, stamp):
     response = client.get(f"/01/08930000000019/21/{stamp.token}")
     assert (response.status_code, outcome(response)) == (404, "unknown")
