@@ -87,6 +87,8 @@ class BootstrapMixin:
         super().full_clean()
         if self.edit_guard is not None and self.is_bound:
             self.edit_guard.check(self)
+            # The version is the form's own business, not data for the domain.
+            getattr(self, "cleaned_data", {}).pop(EditGuard.FIELD, None)
         for name in self.errors:
             if name in self.fields:
                 self.fields[name].widget.attrs["aria-invalid"] = "true"

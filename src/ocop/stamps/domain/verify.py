@@ -51,6 +51,7 @@ OUTCOME_OF_LIVE = {
     LiveStatus.EXPIRED: VerifyOutcome.EXPIRED,
     LiveStatus.REVOKED: VerifyOutcome.REVOKED,
     LiveStatus.SUPERSEDED: VerifyOutcome.SUPERSEDED,
+    LiveStatus.UNDETERMINED: VerifyOutcome.UNDETERMINED,
 }
 
 
