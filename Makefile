@@ -10,12 +10,20 @@ UV := $(VENV)/bin/uv
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The public address the demo prints and puts in QR codes (stamps, certificates):
+# derived from HOST/PORT unless SITE_URL is given (0.0.0.0 listens everywhere;
+# the printed links then use 127.0.0.1).
+SITE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
+ALLOWED_HOSTS ?= 127.0.0.1,localhost$(if $(filter-out 127.0.0.1 localhost 0.0.0.0,$(HOST)),$(comma)$(HOST))
+comma := ,
+DEV := DEBUG=1 SITE_URL=$(SITE_URL) ALLOWED_HOSTS=$(ALLOWED_HOSTS)
 PYTEST_ARGS ?=
 
 .PHONY: help setup deps assets messages db run test test-fast test-e2e fmt lint check bench clean
 
 help:
 	@echo "make run       set everything up and serve the demo at http://$(HOST):$(PORT)"
+	@echo "                (HOST=0.0.0.0 PORT=8011 make run: another address; SITE_URL follows them)"
 	@echo "make test      set everything up and run the whole test suite"
 	@echo "make test-e2e  only the browser tests (headless Chromium)"
 	@echo "make fmt       format the code (ruff)"
@@ -43,22 +51,22 @@ messages: deps
 setup: deps assets messages
 
 db: setup
-	DEBUG=1 $(MANAGE) migrate --no-input -v0
-	DEBUG=1 $(MANAGE) createcachetable
-	DEBUG=1 $(MANAGE) load_calendar
-	DEBUG=1 $(MANAGE) load_admin_units
-	DEBUG=1 $(MANAGE) load_product_categories
-	DEBUG=1 $(MANAGE) load_criteria --shipped
-	DEBUG=1 $(MANAGE) load_dossier_rules
-	DEBUG=1 $(MANAGE) load_certification_rules
-	DEBUG=1 $(MANAGE) load_event_topics
-	DEBUG=1 $(MANAGE) load_demo
+	$(DEV) $(MANAGE) migrate --no-input -v0
+	$(DEV) $(MANAGE) createcachetable
+	$(DEV) $(MANAGE) load_calendar
+	$(DEV) $(MANAGE) load_admin_units
+	$(DEV) $(MANAGE) load_product_categories
+	$(DEV) $(MANAGE) load_criteria --shipped
+	$(DEV) $(MANAGE) load_dossier_rules
+	$(DEV) $(MANAGE) load_certification_rules
+	$(DEV) $(MANAGE) load_event_topics
+	$(DEV) $(MANAGE) load_demo
 
 run: db
 	@echo ""
-	@echo "OCOP Platform: http://$(HOST):$(PORT)/   (SQLite in var/, files in var/media/)"
-	@DEBUG=1 $(MANAGE) demo_logins
-	DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+	@echo "OCOP Platform: $(SITE_URL)/   (SQLite in var/, files in var/media/)"
+	@$(DEV) $(MANAGE) demo_logins
+	$(DEV) $(MANAGE) runserver $(HOST):$(PORT)
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -114,7 +114,9 @@ def test_commune_officer_cannot_manage_accounts(client, officer_x):
     assert "Chỉ quản trị viên mới có quyền quản lý tài khoản" in response.content.decode()
 
 
-def test_new_account_gets_the_email_to_set_a_first_password(client, province_admin, commune_x):
+def test_new_account_gets_the_email_to_set_a_first_password(
+    client, province_admin, commune_x, django_capture_on_commit_callbacks
+):
     from django.core import mail
 
     account = create_account(
@@ -126,7 +128,8 @@ def test_new_account_gets_the_email_to_set_a_first_password(client, province_adm
     )
     assert not account.has_usable_password()
     client.force_login(province_admin)
-    response = client.post(f"/accounts/{account.pk}/send-password-email/")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/accounts/{account.pk}/send-password-email/")
     assert response.status_code == 302
     assert [m.to for m in mail.outbox] == [["xa.moi@example.vn"]]
     link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/reset/" in line)

@@ -59,11 +59,18 @@ def test_success_clears_earlier_failures(client, settings):
     assert response.status_code == 302
 
 
-def test_password_reset_sends_a_working_link(client):
+def test_password_reset_sends_a_working_link_from_the_task_queue(
+    client, django_capture_on_commit_callbacks
+):
     user = UserFactory(username="canbo.tinh", email="canbo@example.vn")
-    response = client.post("/accounts/password-reset/", {"email": "canbo@example.vn"})
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.post("/accounts/password-reset/", {"email": "canbo@example.vn"})
     assert response.status_code == 302
+    assert mail.outbox == []  # nothing is sent inside the request…
+    assert len(queued) == 1
+    queued[0]()  # …the task is queued on commit (the test backend runs it at once)
     assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["canbo@example.vn"]
     link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/reset/" in line)
     path = link.split("testserver", 1)[1].strip()
     response = client.get(path, follow=True)
@@ -80,3 +87,49 @@ def test_password_reset_for_unknown_address_reveals_nothing(client):
     response = client.post("/accounts/password-reset/", {"email": "khong-co@example.vn"})
     assert response.status_code == 302
     assert mail.outbox == []
+
+
+def test_failures_count_against_the_account_whatever_identifier_is_typed(client, settings):
+    settings.OCOP_LOGIN_MAX_FAILURES = 4
+    UserFactory(username="canbo.tinh", email="canbo@example.vn")
+    for login in ("canbo.tinh", "CANBO.TINH", "canbo@example.vn", "CanBo@Example.VN"):
+        client.post("/accounts/login/", {"username": login, "password": "sai"})
+    for login in ("canbo.tinh", "canbo@example.vn"):
+        response = client.post("/accounts/login/", {"username": login, "password": "matkhau-123"})
+        assert response.status_code == 200, login
+        assert "tạm thời không thể đăng nhập" in response.content.decode()
+
+
+def test_password_reset_is_throttled_per_address(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.OCOP_PASSWORD_RESET_PER_EMAIL_HOUR = 2
+    UserFactory(username="canbo.tinh", email="canbo@example.vn")
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(2):
+            response = client.post("/accounts/password-reset/", {"email": "canbo@example.vn"})
+            assert response.status_code == 302
+        response = client.post("/accounts/password-reset/", {"email": "CANBO@example.vn"})
+    assert response.status_code == 200
+    assert "nhiều lần trong một giờ qua" in response.content.decode()
+    assert len(mail.outbox) == 2
+    # An unknown address is counted the same way: the answer reveals nothing.
+    for _ in range(2):
+        client.post("/accounts/password-reset/", {"email": "khong-co@example.vn"})
+    response = client.post("/accounts/password-reset/", {"email": "khong-co@example.vn"})
+    assert "nhiều lần trong một giờ qua" in response.content.decode()
+
+
+def test_password_reset_is_throttled_per_client(client, settings):
+    settings.OCOP_PASSWORD_RESET_PER_CLIENT_HOUR = 3
+    for n in range(3):
+        response = client.post("/accounts/password-reset/", {"email": f"nguoi{n}@example.vn"})
+        assert response.status_code == 302
+    response = client.post("/accounts/password-reset/", {"email": "nguoi9@example.vn"})
+    assert response.status_code == 200
+    assert "từ thiết bị này" in response.content.decode()
+    # Another client is not affected.
+    response = client.post(
+        "/accounts/password-reset/", {"email": "nguoi9@example.vn"}, REMOTE_ADDR="198.51.100.7"
+    )
+    assert response.status_code == 302

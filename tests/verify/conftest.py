@@ -62,6 +62,7 @@ def make_batch(product, *, by, production_batch=None, quantity=1):
         decided_at=timezone.now(),
         state=RequestState.APPROVED,
         production_batch=production_batch,
+        gtin=product.gtin or "",  # as request_stamps records it
         series="38",
     )
 

@@ -301,6 +301,20 @@ def test_gs1_link_with_another_gtin_is_an_unknown_code(
     assert stamp.scan_count == 0
 
 
+def test_printed_stamps_keep_verifying_after_the_products_gtin_is_corrected(
+    client, gtin_product, producer_x, certificate
+):
+    stamp = make_stamp(make_batch(gtin_product, by=producer_x))
+    printed = f"/01/08930000000019/21/{stamp.token}"
+    gtin_product.gtin = "8930000000026"
+    gtin_product.save()
+    for path in (printed, f"/01/08930000000026/21/{stamp.token}", f"/s/{stamp.token}"):
+        response = client.get(path)
+        assert (response.status_code, outcome(response)) == (200, "valid"), path
+    response = client.get(f"/01/08930000000033/21/{stamp.token}")
+    assert (response.status_code, outcome(response)) == (404, "unknown")
+
+
 def test_gs1_link_for_a_product_without_gtin_is_an_unknown_code(client, stamp):
     response = client.get(f"/01/08930000000019/21/{stamp.token}")
     assert (response.status_code, outcome(response)) == (404, "unknown")
@@ -452,3 +466,33 @@ def test_random_paths_get_the_warning_never_a_500(client, prefix, junk):
     assert response.status_code in (404, 405)
     if response.status_code == 404:
         assert outcome(response) == "unknown"
+
+
+def test_a_certificate_recorded_without_its_decision_date_is_not_shown_as_valid(
+    client, product_x, producer_x
+):
+    """An imported certificate with a star but no decision date has no end
+    date: "validity not determined", never "valid forever"."""
+    from ocop.certification.domain.certificates import in_force_q
+    from ocop.certification.domain.queries import live_status_q
+    from ocop.certification.domain.status import is_in_force, live_status
+    from ocop.certification.enums import LiveStatus
+    from ocop.certification.models import Certificate
+
+    certificate = make_certificate(product_x)
+    Certificate.objects.filter(pk=certificate.pk).update(decision_date=None, valid_until=None)
+    certificate.refresh_from_db()
+    today = timezone.localdate()
+    status = live_status(certificate, today=today)
+    assert status == LiveStatus.UNDETERMINED
+    assert not is_in_force(status)
+    in_force = Certificate.objects.filter(in_force_q(today=today))
+    assert certificate not in in_force
+    valid = Certificate.objects.filter(live_status_q(LiveStatus.VALID, today=today))
+    undetermined = Certificate.objects.filter(live_status_q(LiveStatus.UNDETERMINED, today=today))
+    assert (certificate in valid, certificate in undetermined) == (False, True)
+
+    stamp = make_stamp(make_batch(product_x, by=producer_x))
+    response = client.get(f"/s/{stamp.token}")
+    assert (response.status_code, outcome(response)) == (200, "undetermined")
+    assert "chưa xác định được thời hạn" in response.content.decode()

@@ -1,12 +1,16 @@
+from functools import partial
+
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from ocop.accounts.domain import login as login_domain
 from ocop.accounts.enums import Role
 from ocop.accounts.rules import scope_for
+from ocop.accounts.tasks import send_password_reset
 from ocop.core.clients import client_ip
 from ocop.core.forms import BootstrapMixin
 from ocop.geo.models import AdminUnit
@@ -109,8 +113,43 @@ class AccountCreateForm(BootstrapMixin, forms.Form):
 
 class PasswordEmailForm(BootstrapMixin, PasswordResetForm):
     """Password reset that also reaches accounts created without a password:
-    the same e-mail lets a new user set their first password."""
+    the same e-mail lets a new user set their first password. Requests are
+    throttled per address and per client (``login.password_reset_refusal``)
+    and the e-mails go out from the task queue, never from the request."""
+
+    refusals = {
+        "email": _(
+            "A password-reset e-mail was requested for this address several times in the "
+            "last hour. Check your inbox (and spam folder), or try again in an hour."
+        ),
+        "client": _(
+            "Too many password-reset requests were sent from this device in the last hour. "
+            "Try again in an hour, or contact your administrator."
+        ),
+    }
+
+    def __init__(self, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        refusal = login_domain.password_reset_refusal(
+            email=email, ip_address=client_ip(self.request)
+        )
+        if refusal:
+            raise forms.ValidationError(self.refusals[refusal], code=f"throttled_{refusal}")
+        return email
 
     def get_users(self, email):
         users = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
         return (u for u in users if u.email.lower() == email.lower())
+
+    def save(self, *, domain_override=None, use_https=False, request=None, **kwargs):
+        """Queue one e-mail per matching account (after the commit)."""
+        domain = domain_override or (request.get_host() if request else "")
+        protocol = "https" if use_https else "http"
+        for user in self.get_users(self.cleaned_data["email"]):
+            transaction.on_commit(
+                partial(send_password_reset.enqueue, user.pk, domain=domain, protocol=protocol)
+            )

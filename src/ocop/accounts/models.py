@@ -154,3 +154,19 @@ class LoginFailure(models.Model):
 
     def __str__(self):
         return f"{self.username} {self.at:%Y-%m-%d %H:%M}"
+
+
+class PasswordResetRequest(models.Model):
+    """A password-reset request, kept for throttling per address and per
+    client (and pruned after a day)."""
+
+    email = models.CharField(max_length=254, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("password-reset request")
+        verbose_name_plural = _("password-reset requests")
+
+    def __str__(self):
+        return f"{self.email} {self.at:%Y-%m-%d %H:%M}"

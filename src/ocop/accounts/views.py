@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ocop.accounts.domain.accounts import create_account
 from ocop.accounts.domain.queries import accounts_visible_to, active_assignments
@@ -13,6 +13,7 @@ from ocop.accounts.enums import Role
 from ocop.accounts.forms import AccountCreateForm, LoginForm, PasswordEmailForm
 from ocop.accounts.rules import can_manage_accounts, scope_for
 from ocop.core.domain.activity import history_for, log_action
+from ocop.core.idempotency import once
 from ocop.core.text import fold_vi
 from ocop.geo.views import render_unit_search
 
@@ -29,6 +30,9 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -78,6 +82,7 @@ def account_detail(request, pk: int):
     )
 
 
+@once
 def account_create(request):
     _require_account_admin(request.user)
     form = AccountCreateForm(request.POST or None, by=request.user)
@@ -120,8 +125,11 @@ def account_send_reset(request, pk: int):
     if not account.email:
         messages.error(request, _("This account has no e-mail address."))
         return redirect("accounts:detail", pk=account.pk)
-    form = PasswordEmailForm({"email": account.email})
-    form.is_valid()
+    form = PasswordEmailForm({"email": account.email}, request=request)
+    if not form.is_valid():  # throttled: this address was sent several links this hour
+        for error in form.errors.get("email", []):
+            messages.error(request, error)
+        return redirect("accounts:detail", pk=account.pk)
     form.save(
         request=request,
         use_https=request.is_secure(),
@@ -135,7 +143,7 @@ def account_send_reset(request, pk: int):
     return redirect("accounts:detail", pk=account.pk)
 
 
-@require_GET
+@require_safe
 def unit_search(request):
     """The unit picker of the account form: a provincial administrator finds
     only the units of their provinces, the central administrator every unit."""

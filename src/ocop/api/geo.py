@@ -17,7 +17,13 @@ class UnitOut(Schema):
     province_code: str | None
 
 
-@router.get("/units", response=list[UnitOut], auth=None, summary="Search administrative units")
+@router.api_operation(
+    ["GET", "HEAD"],  # HEAD answers wherever GET does
+    "/units",
+    response=list[UnitOut],
+    auth=None,
+    summary="Search administrative units",
+)
 def units(request, q: str, era: str = Era.CURRENT, limit: int = 20):
     """Accent-insensitive search over administrative units (public reference data)."""
     era = Era.LEGACY if era == Era.LEGACY else Era.CURRENT

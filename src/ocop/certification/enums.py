@@ -25,6 +25,9 @@ class LiveStatus(models.TextChoices):
     EXPIRED = "expired", _("expired")
     REVOKED = "revoked", _("revoked")
     SUPERSEDED = "superseded", _("superseded by a newer certificate")
+    # Recorded without a decision date (an imported list): no end date can be
+    # computed, so it is not counted as in force until an officer completes it.
+    UNDETERMINED = "undetermined", _("validity period not determined")
 
 
 class DecisionState(models.TextChoices):

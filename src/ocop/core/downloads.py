@@ -11,7 +11,8 @@ Every stored file (uploads, prepared label sheets) goes out through
   it; everything else is an attachment;
 - ``X-Content-Type-Options: nosniff`` and ``Content-Security-Policy:
   default-src 'none'; sandbox``, so that even a file a browser opens runs
-  nothing and loads nothing.
+  nothing and loads nothing;
+- ``Cache-Control: private, no-store``: no proxy or browser cache keeps it.
 """
 
 import mimetypes
@@ -30,6 +31,7 @@ FILE_CSP = "default-src 'none'; sandbox"
 def _harden(response):
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = FILE_CSP
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .enums import DayKind
@@ -158,3 +159,20 @@ class SentReminder(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class SubmittedForm(models.Model):
+    """A create or request form being (or just) handled, keyed by who sent it
+    and what they sent (``core.idempotency.once``): a second identical post
+    within the window gets the first one's result instead of a duplicate."""
+
+    key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    result_url = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("submitted form")
+        verbose_name_plural = _("submitted forms")
+
+    def __str__(self):
+        return f"{self.key[:12]} {self.created_at:%Y-%m-%d %H:%M:%S}"

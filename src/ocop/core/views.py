@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ocop.accounts.domain.queries import active_assignments
 from ocop.core.domain.inbox import mark_all_read, notifications_for
@@ -15,14 +15,14 @@ from ocop.products.domain.queries import count_by_status, products_visible_to
 from ocop.products.enums import OcopStatus
 
 
-@require_GET
+@require_safe
 @login_not_required
 def home(request):
     """Public home page."""
     return render(request, "core/home.html")
 
 
-@require_GET
+@require_safe
 def dashboard(request):
     """The signed-in person's overview: their roles and what they can reach."""
     products = products_visible_to(request.user)
@@ -42,7 +42,7 @@ def dashboard(request):
     return render(request, "core/dashboard.html", context)
 
 
-@require_GET
+@require_safe
 def inbox(request):
     """The signed-in person's notifications, newest first."""
     page = Paginator(notifications_for(request.user), 50).get_page(request.GET.get("page"))
@@ -57,7 +57,7 @@ def inbox_mark_read(request):
     return redirect("core:inbox")
 
 
-@require_GET
+@require_safe
 @login_not_required
 def healthz(request):
     from django.db import connection  # noqa: PLC0415 -- leaf

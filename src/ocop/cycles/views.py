@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from ocop.accounts.rules import has_role
 from ocop.core.domain.activity import history_for
+from ocop.core.idempotency import once
 from ocop.criteria import engine
 from ocop.criteria.domain.queries import answers_by_code, compiled_sheet, sheet_with_tree
 from ocop.evaluation.enums import SessionState
@@ -116,6 +117,7 @@ def dossier_list(request):
     )
 
 
+@once
 def dossier_create(request):
     products = _preparable_products(request.user)
     if not products:
@@ -389,6 +391,7 @@ def document_unlink(request, pk: int, doc: int):
     return redirect("cycles:dossier", dossier.pk)
 
 
+@once
 def document_add(request, pk: int):
     """Upload a new evidence document (to the registry) and link it here."""
     dossier = _dossier(request, pk)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from ocop.core.domain.activity import history_for
 from ocop.core.downloads import file_response
+from ocop.core.idempotency import once
 
 from . import rules
 from .domain import cycles as cycle_domain
@@ -69,6 +70,7 @@ def cycle_list(request):
     )
 
 
+@once
 def cycle_create(request):
     if not cycle_domain.can_create_cycle(request.user):
         raise PermissionDenied(_("Only provincial OCOP officers open a cycle."))
@@ -161,6 +163,7 @@ def phase_set(request, pk: int):
 
 
 @require_POST
+@once
 def round_add(request, pk: int):
     cycle = _cycle(request, pk)
     _require_manager(request, cycle)
@@ -198,6 +201,7 @@ def idea_list(request):
     )
 
 
+@once
 def idea_register(request):
     form = IdeaForm(request.POST or None, user=request.user)
     if request.method == "GET" and request.GET.get("cycle"):

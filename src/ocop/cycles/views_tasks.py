@@ -3,7 +3,7 @@
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ocop.accounts.rules import is_officer
 from ocop.core.pagination import CappedPaginator
@@ -21,7 +21,7 @@ def _url_exists(name: str) -> bool:
     return True
 
 
-@require_GET
+@require_safe
 def my_tasks(request):
     tasks = queries.my_tasks(request.user)
     officer = is_officer(request.user)

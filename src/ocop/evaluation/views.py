@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from ocop.core.domain.activity import history_for
 from ocop.core.downloads import bytes_response, file_response
+from ocop.core.idempotency import once
 from ocop.core.search import search
 from ocop.criteria.domain.queries import compiled_sheet, sheet_with_tree
 from ocop.products.models import Product
@@ -72,6 +73,7 @@ def home(request):
 # Councils ----------------------------------------------------------------------
 
 
+@once
 def council_create(request):
     if not can_create_council(request.user):
         raise PermissionDenied
@@ -133,6 +135,7 @@ def council_detail(request, pk: int):
 
 
 @require_POST
+@once
 def member_add(request, pk: int):
     council = get_object_or_404(queries.councils_visible_to(request.user), pk=pk)
     form = MemberForm(request.POST)
@@ -177,6 +180,7 @@ def member_remove(request, pk: int):
 # Sessions ----------------------------------------------------------------------
 
 
+@once
 def session_create(request, pk: int):
     council = get_object_or_404(queries.councils_visible_to(request.user), pk=pk)
     if not can_manage_council(request.user, council):
@@ -303,6 +307,7 @@ def attendance(request, pk: int):
 
 
 @require_POST
+@once
 def item_add(request, pk: int):
     session = _session(request, pk)
     product = get_object_or_404(Product, pk=request.POST.get("product"))
@@ -347,6 +352,7 @@ def item_withdraw(request, pk: int):
 
 
 @require_POST
+@once
 def conflict_add(request, pk: int):
     session = _session(request, pk)
     member = member_of(request.user, session.council)

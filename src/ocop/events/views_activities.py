@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from ocop.core.domain.activity import history_for
 from ocop.core.downloads import file_response
+from ocop.core.idempotency import once
 from ocop.core.language import render_in_chosen_language
 
 from . import rules
@@ -99,6 +100,7 @@ def _default_organiser(user) -> str:
     return organisation.name if organisation else ""
 
 
+@once
 def activity_new(request):
     if not rules.is_manager(request.user):
         raise PermissionDenied(_("Only officers create activities."))

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ocop.core.downloads import bytes_response
+from ocop.core.idempotency import once
 from ocop.core.qr import qr_svg_data_uri
 from ocop.core.uploads import XLSX
 from ocop.producers.domain.queries import subjects_visible_to
@@ -104,6 +105,7 @@ def token_groups(token: str) -> str:
 # Online registration -------------------------------------------------------------------
 
 
+@once
 def register(request, pk: int):
     user = request.user
     activity = get_object_or_404(activities_visible_to(user).prefetch_related("topics"), pk=pk)

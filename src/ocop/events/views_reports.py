@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.core.downloads import bytes_response
+from ocop.core.idempotency import once
 from ocop.producers.domain.queries import subjects_visible_to
 
 from . import rules
@@ -62,6 +63,7 @@ def distribution_list(request):
     )
 
 
+@once
 def distribution_new(request):
     _require_manager(request.user)
     form = DistributionForm(request.POST or None, user=request.user)
@@ -113,6 +115,7 @@ def support_list(request):
     )
 
 
+@once
 def support_new(request):
     _require_manager(request.user)
     subject = None

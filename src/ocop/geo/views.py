@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ocop.geo.domain.queries import search_units
 from ocop.geo.enums import Era, Level
@@ -21,7 +21,7 @@ def render_unit_search(request, *, province_ids=None):
     )
 
 
-@require_GET
+@require_safe
 @login_not_required
 def unit_search(request):
     """Public: administrative units are public reference data."""

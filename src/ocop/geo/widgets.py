@@ -20,8 +20,9 @@ class UnitPickerWidget(forms.Widget):
 
         context = super().get_context(name, value, attrs)
         label = ""
-        if value not in (None, ""):
-            unit = AdminUnit.objects.select_related("parent").filter(pk=value).first()
+        pk = unit_id(value)
+        if pk is not None:
+            unit = AdminUnit.objects.select_related("parent").filter(pk=pk).first()
             label = str(unit) if unit else ""
         widget_id = context["widget"]["attrs"].get("id") or f"id_{name}"
         params = {**self.search_params, "target": widget_id}
@@ -36,3 +37,13 @@ class UnitPickerWidget(forms.Widget):
 
     def value_from_datadict(self, data, files, name):
         return data.get(name)
+
+
+def unit_id(value) -> int | None:
+    """The unit id a submitted value names, or None for anything but a whole
+    number in range (a form redisplayed after "abc" was posted must not fail)."""
+    try:
+        pk = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return pk if 0 < pk < 2**63 else None

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ocop.core.domain.activity import history_for
 
@@ -23,7 +23,7 @@ def _require_officer(request):
         raise PermissionDenied(_("Only provincial and central officers and inspectors see this."))
 
 
-@require_GET
+@require_safe
 def feed(request):
     """Complaints and flagged stamps in one list, newest first."""
     _require_officer(request)
@@ -50,7 +50,7 @@ def _complaint(request, pk: int):
     )
 
 
-@require_GET
+@require_safe
 def complaint_detail(request, pk: int):
     return _complaint_page(request, _complaint(request, pk))
 
@@ -113,7 +113,7 @@ def _stamp(request, pk: int):
     )
 
 
-@require_GET
+@require_safe
 def stamp_detail(request, pk: int):
     return _stamp_page(request, _stamp(request, pk))
 

@@ -9,6 +9,7 @@ from ocop.accounts.domain.queries import account_by_login
 from ocop.accounts.enums import Role
 from ocop.core.domain.activity import history_for
 from ocop.core.downloads import bytes_response, file_response
+from ocop.core.idempotency import once
 from ocop.core.pagination import CappedPaginator
 from ocop.producers.domain.documents import add_document, expiring_documents
 from ocop.producers.domain.queries import (
@@ -102,6 +103,7 @@ def _save_subject(request, form, subject=None):
     return None
 
 
+@once
 def subject_create(request):
     if not can_create_subject(request.user):
         raise PermissionDenied(_("Only commune and provincial officers register subjects."))
@@ -127,6 +129,7 @@ def subject_edit(request, pk: int):
     return render(request, "producers/subject_form.html", {"form": form, "subject": subject})
 
 
+@once
 def document_add(request, pk: int):
     subject = get_object_or_404(subjects_visible_to(request.user), pk=pk)
     if not can_edit_subject(request.user, subject):
@@ -178,6 +181,7 @@ def documents_expiring(request):
     )
 
 
+@once
 def consultant_add(request, pk: int):
     subject = get_object_or_404(subjects_visible_to(request.user), pk=pk)
     if not can_edit_subject(request.user, subject):

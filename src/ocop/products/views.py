@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from ocop.core.domain.activity import history_for
 from ocop.core.downloads import bytes_response, file_response
+from ocop.core.idempotency import once
 from ocop.core.pagination import CappedPaginator
 from ocop.producers.domain.queries import documents_visible_to, subjects_visible_to
 from ocop.producers.rules import can_edit_subject
@@ -69,6 +70,7 @@ def product_detail(request, pk: int):
     )
 
 
+@once
 def product_create(request, subject_pk: int):
     subject = get_object_or_404(subjects_visible_to(request.user), pk=subject_pk)
     if not can_edit_subject(request.user, subject):
@@ -107,6 +109,7 @@ def product_edit(request, pk: int):
     )
 
 
+@once
 def product_image_add(request, pk: int):
     product = get_object_or_404(products_visible_to(request.user), pk=pk)
     if not can_edit_subject(request.user, product.subject):

@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "ocop.core.middleware.PrivatePagesMiddleware",
+    "ocop.core.middleware.BusyDatabaseMiddleware",
 ]
 
 ROOT_URLCONF = "ocop.urls"
@@ -125,7 +127,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            # Wait up to this many seconds for another writer (busy timeout)…
+            "timeout": int(os.environ.get("OCOP_SQLITE_BUSY_TIMEOUT", "10")),
+            # …and take the write lock when a transaction begins, so that two
+            # transactions never both read and then fail to upgrade to a write
+            # ("database is locked" at once, whatever the timeout).
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -165,6 +175,11 @@ AUTH_PASSWORD_VALIDATORS = [
 # the window, further attempts are refused until the window passes.
 OCOP_LOGIN_MAX_FAILURES = int(os.environ.get("OCOP_LOGIN_MAX_FAILURES", "5"))
 OCOP_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("OCOP_LOGIN_LOCKOUT_MINUTES", "15"))
+# Password-reset requests accepted per e-mail address and per client within an hour.
+OCOP_PASSWORD_RESET_PER_EMAIL_HOUR = int(os.environ.get("OCOP_PASSWORD_RESET_PER_EMAIL_HOUR", "3"))
+OCOP_PASSWORD_RESET_PER_CLIENT_HOUR = int(
+    os.environ.get("OCOP_PASSWORD_RESET_PER_CLIENT_HOUR", "10")
+)
 
 # I18N ---------------------------------------------------------------------
 LANGUAGE_CODE = "vi"

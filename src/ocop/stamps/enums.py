@@ -23,6 +23,7 @@ class VerifyOutcome(models.TextChoices):
     EXPIRED = "expired", _("certificate expired")
     REVOKED = "revoked", _("certificate revoked")
     SUPERSEDED = "superseded", _("replaced by a newer certificate")
+    UNDETERMINED = "undetermined", _("certificate validity not determined")
     VOIDED = "voided", _("stamp voided")
     UNKNOWN = "unknown", _("unknown code")
 

@@ -39,6 +39,15 @@ class StampBatch(models.Model):
         on_delete=models.PROTECT,
         related_name="stamp_batches",
     )
+    gtin = models.CharField(
+        _("GTIN the stamps were issued under"),
+        max_length=14,
+        blank=True,
+        help_text=_(
+            "The product's GTIN when the stamps were requested: printed codes keep "
+            "verifying under it even if the product's GTIN is corrected later."
+        ),
+    )
     quantity = models.PositiveIntegerField(_("number of stamps"))
     note = models.TextField(_("note"), blank=True)
     state = models.CharField(

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from ocop.accounts.rules import has_role
 from ocop.core.domain.activity import history_for
 from ocop.core.downloads import bytes_response, file_response
+from ocop.core.idempotency import once
 from ocop.cycles.rules import PRODUCER_ROLES
 from ocop.products.domain.queries import products_visible_to, status_q
 from ocop.products.enums import OcopStatus
@@ -67,6 +68,7 @@ def batch_list(request):
     )
 
 
+@once
 def batch_request(request, product_pk: int):
     product = get_object_or_404(products_visible_to(request.user), pk=product_pk)
     if not rules.can_request(request.user, product):

@@ -32,6 +32,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ocop.core.downloads import file_response
+from ocop.core.idempotency import once
 from ocop.core.language import chosen_language, remember_language, render_in_chosen_language
 from ocop.core.ratelimit import allow
 from ocop.inspections.domain.complaints import TooManyComplaints, file_complaint
@@ -232,6 +233,7 @@ def certificate_image(request, token: str):
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@once
 def report(request):
     """ "Report a suspected fake": no account; a honeypot, a signed form
     timestamp and a per-client hourly limit keep spam out. A refused report

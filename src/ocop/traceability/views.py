@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from ocop.core.domain.activity import history_for
+from ocop.core.idempotency import once
 from ocop.products.domain.queries import products_visible_to
 
 from .domain import batches as domain
@@ -40,6 +41,7 @@ def batch_list(request, product_pk: int):
     )
 
 
+@once
 def batch_create(request, product_pk: int):
     product = get_object_or_404(products_visible_to(request.user), pk=product_pk)
     _refuse_unless_recorder(request.user, product)
@@ -94,6 +96,7 @@ def batch_edit(request, pk: int):
     )
 
 
+@once
 def event_add(request, pk: int):
     batch = get_object_or_404(batches_visible_to(request.user), pk=pk)
     _refuse_unless_recorder(request.user, batch.product)

@@ -36,10 +36,9 @@ REVOCABLE = (CertificateStatus.VALID, CertificateStatus.EXPIRED)
 
 
 def in_force_q(*, today: date, prefix: str = "") -> Q:
-    """Certificates that stand on ``today``: valid and not past their date."""
-    return Q(**{f"{prefix}status": CertificateStatus.VALID}) & (
-        Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": today})
-    )
+    """Certificates that stand on ``today``: valid and not past their date (one
+    without an end date, recorded without its decision date, does not stand)."""
+    return Q(**{f"{prefix}status": CertificateStatus.VALID, f"{prefix}valid_until__gte": today})
 
 
 # Expiry ----------------------------------------------------------------------------

@@ -97,10 +97,10 @@ def live_status_q(status: str, *, today: date, table=None) -> Q:
     if status == LiveStatus.EXPIRING:
         return expiring_q(today=today, table=table)
     if status == LiveStatus.VALID:
-        in_force = Q(status=CertificateStatus.VALID) & (
-            Q(valid_until__isnull=True) | Q(valid_until__gte=today)
-        )
+        in_force = Q(status=CertificateStatus.VALID, valid_until__gte=today)
         return in_force & ~expiring_q(today=today, table=table)
+    if status == LiveStatus.UNDETERMINED:
+        return Q(status=CertificateStatus.VALID, valid_until__isnull=True)
     if status == LiveStatus.EXPIRED:
         return Q(status=CertificateStatus.EXPIRED) | Q(
             status=CertificateStatus.VALID, valid_until__lt=today

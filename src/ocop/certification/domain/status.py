@@ -3,7 +3,8 @@
 The stored status says revoked / superseded / expired (the periodic job marks
 expiry); "expires soon" is never stored. A certificate whose date has passed
 reads as expired even before the periodic job has run, so no page ever shows
-an expired certificate as valid.
+an expired certificate as valid. A certificate with no end date (recorded
+without its decision date) is "validity not determined", never "valid".
 """
 
 from datetime import date
@@ -26,6 +27,8 @@ def live_status(
     until = certificate.valid_until
     if certificate.status == CertificateStatus.EXPIRED or (until is not None and until < today):
         return LiveStatus.EXPIRED
+    if until is None:
+        return LiveStatus.UNDETERMINED
     if until is not None:
         issued = certificate.decision_date or today
         try:

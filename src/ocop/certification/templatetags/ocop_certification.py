@@ -18,6 +18,7 @@ BADGES = {
     LiveStatus.EXPIRED: "text-bg-secondary",
     LiveStatus.REVOKED: "text-bg-danger",
     LiveStatus.SUPERSEDED: "text-bg-light border",
+    LiveStatus.UNDETERMINED: "text-bg-warning",
     OcopStatus.CERTIFIED: "text-bg-success",
     OcopStatus.IN_EVALUATION: "text-bg-info",
     OcopStatus.NONE: "text-bg-light border",

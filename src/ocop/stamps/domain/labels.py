@@ -91,7 +91,7 @@ def render_labels(*, batch: StampBatch, progress: Progress | None = None) -> byt
     }
     html = render_to_string(TEMPLATE, context)
     document = HTML(string=html, base_url=str(settings.SRC_DIR / "static")).render()
-    gtin = product.gtin or ""
+    gtin = batch.gtin  # the GTIN the batch was issued under, as on its other sheets
     return document.write_pdf(
         finisher=_Sheets(stamps=stamps, gtin=gtin, progress=progress),
     )

@@ -51,6 +51,7 @@ OUTCOME_OF_LIVE = {
     LiveStatus.EXPIRED: VerifyOutcome.EXPIRED,
     LiveStatus.REVOKED: VerifyOutcome.REVOKED,
     LiveStatus.SUPERSEDED: VerifyOutcome.SUPERSEDED,
+    LiveStatus.UNDETERMINED: VerifyOutcome.UNDETERMINED,
 }
 
 
@@ -285,6 +286,7 @@ STAMP_FIELDS = {
     "product_id": "batch__product_id",
     "production_batch_id": "batch__production_batch_id",
 }
+STAMP_GTIN = "batch__gtin"  # the GTIN the stamp was issued under
 
 
 def _value_of(model, reference: str, field: str):
@@ -321,6 +323,7 @@ STAMP_QUERY = Prepared(
         .annotate(**_product_annotations("batch__product__"))
         .values_list(
             *_columns(STAMP_FIELDS),
+            STAMP_GTIN,
             *_columns(PRODUCT_FIELDS, "batch__product__"),
             *PRODUCT_NAMES,
             "thumbnail",
@@ -374,13 +377,22 @@ def _judge(result: Verification, certificate: CertificateView | None, today: dat
     return result
 
 
+def gtin_matches(scanned: str, *, issued: str, current: str) -> bool:
+    """Whether the GTIN of a scanned GS1 Digital Link fits the stamp: the GTIN
+    the stamp was issued under (printed on it), or the product's current one.
+    A short link (no GTIN) always fits."""
+    if not scanned:
+        return True
+    return scanned in {gtin14(g) for g in (issued, current) if g}
+
+
 def verify_stamp(code: Code, *, path: str, today: date) -> Verification:
     result = Verification(VerifyOutcome.UNKNOWN, clean_code(path))
     row = STAMP_QUERY.first(code.token)
     if row is None:
         return result
     product = _product(row, "batch__product__")
-    if code.gtin and (not product.gtin or gtin14(product.gtin) != code.gtin):
+    if not gtin_matches(code.gtin, issued=row[STAMP_GTIN], current=product.gtin):
         return result
     result.stamp = StampView(**_pick(row, STAMP_FIELDS))
     result.product = product
@@ -434,7 +446,7 @@ def lookup(path: str) -> tuple[Stamp | None, Product | None]:
     if stamp is None:
         return None, None
     product = stamp.batch.product
-    if code.gtin and (not product.gtin or gtin14(product.gtin) != code.gtin):
+    if not gtin_matches(code.gtin, issued=stamp.batch.gtin, current=product.gtin):
         return None, None
     return stamp, product
 

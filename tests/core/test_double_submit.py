@@ -1,0 +1,65 @@
+"""Create and request forms are protected against double submits: the same
+post twice (a double click, a resent form, two tabs) gives one record, and the
+second gets the first one's result."""
+
+import threading
+
+import pytest
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.test import Client
+
+from ocop.core.models import SubmittedForm
+from ocop.producers.models import Subject
+from ocop.stamps.models import StampBatch
+from tests.stamps.conftest import *  # noqa: F403 -- the stamps fixtures (certified_x)
+
+
+@pytest.mark.django_db
+def test_the_same_stamp_request_twice_makes_one_batch(client, certified_x, producer_x):
+    client.force_login(producer_x)
+    url = f"/stamps/request/{certified_x.pk}/"
+    first = client.post(url, {"quantity": "300", "note": "chai 500ml"})
+    second = client.post(url, {"quantity": "300", "note": "chai 500ml"})
+    batch = StampBatch.objects.get()
+    assert first["Location"] == second["Location"] == f"/stamps/{batch.pk}/"
+    assert "Biểu mẫu này đã được gửi" in " ".join(str(m) for m in get_messages(second.wsgi_request))
+    # Another request (a different quantity) is another batch.
+    client.post(url, {"quantity": "200", "note": "chai 500ml"})
+    assert StampBatch.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_refused_post_leaves_nothing_behind_so_the_corrected_one_goes_through(
+    client, certified_x, producer_x
+):
+    client.force_login(producer_x)
+    url = f"/stamps/request/{certified_x.pk}/"
+    assert client.post(url, {"quantity": "0"}).status_code == 200
+    assert SubmittedForm.objects.count() == 0
+    assert client.post(url, {"quantity": "0"}).status_code == 200  # still the form, not a redirect
+    assert client.post(url, {"quantity": "10"}).status_code == 302
+    assert StampBatch.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_at_the_same_moment_creates_one_subject(province_officer, commune_x):
+    """Both posts at once: one runs, the other waits for it and follows it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("threads need PostgreSQL (the SQLite test database is in memory)")
+    data = {"name": "HTX Song Song", "legal_form": "htx", "commune": str(commune_x.pk)}
+    statuses = []
+
+    def post():
+        client = Client()
+        client.force_login(province_officer)
+        statuses.append(client.post("/subjects/new/", data).status_code)
+        connection.close()
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert Subject.objects.filter(name="HTX Song Song").count() == 1, statuses
+    assert statuses == [302, 302]

@@ -1,0 +1,51 @@
+"""`make run` derives the public address (SITE_URL: printed links, QR codes on
+stamps and certificates) from HOST/PORT, unless SITE_URL is given."""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+
+
+def planned(*args: str, env: dict | None = None) -> list[str]:
+    """The commands `make -n run ARGS` would run (nothing is executed)."""
+    result = subprocess.run(  # noqa: S603 -- fixed command, test input
+        ["make", "-s", "-n", "-W", "pyproject.toml", "run", *args],  # noqa: S607 -- make on PATH
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    return [line for line in result.stdout.splitlines() if "manage.py" in line]
+
+
+def lines_for(commands: list[str], name: str) -> list[str]:
+    return [c for c in commands if f"manage.py {name}" in c]
+
+
+def test_another_port_gives_the_printed_links_and_qr_codes_that_port():
+    commands = planned("PORT=8011")
+    for name in ("load_demo", "demo_logins", "runserver"):
+        (line,) = lines_for(commands, name)
+        assert "SITE_URL=http://127.0.0.1:8011 " in line, line
+    assert lines_for(commands, "runserver")[0].endswith("runserver 127.0.0.1:8011")
+
+
+def test_listening_everywhere_prints_a_loopback_link_and_another_host_is_allowed():
+    (line,) = lines_for(planned("HOST=0.0.0.0", "PORT=8012"), "runserver")
+    assert "SITE_URL=http://127.0.0.1:8012 " in line
+    (line,) = lines_for(planned("HOST=192.0.2.7"), "runserver")
+    assert "SITE_URL=http://192.0.2.7:8000 " in line
+    assert "ALLOWED_HOSTS=127.0.0.1,localhost,192.0.2.7 " in line
+
+
+def test_an_explicit_site_url_wins():
+    env = {"PATH": "/usr/bin:/bin", "SITE_URL": "https://ocop.example.vn"}
+    (line,) = lines_for(planned("PORT=8011", env=env), "runserver")
+    assert "SITE_URL=https://ocop.example.vn " in line
