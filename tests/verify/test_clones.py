@@ -193,17 +193,17 @@ def test_scans_before_a_cleared_flag_do_not_count_again(stamp, province_officer,
 def test_far_scans_from_two_phones_through_the_pages(stamp, settings):
     """Two people, two places, the same stamp, an hour apart."""
     first, second = Client(), Client()
-    first.get(f"/s/{stamp.token}", HTTP_USER_AGENT="phone one")
+    first.get(f"/s/{stamp.token}", REMOTE_ADDR="203.113.1.25")
     first.post(
         f"/s/{stamp.token}/where",
         {"latitude": THANH_HOA[0], "longitude": THANH_HOA[1]},
-        HTTP_USER_AGENT="phone one",
+        REMOTE_ADDR="203.113.1.25",
     )
-    second.get(f"/s/{stamp.token}", HTTP_USER_AGENT="phone two")
+    second.get(f"/s/{stamp.token}", REMOTE_ADDR="113.160.2.40")
     second.post(
         f"/s/{stamp.token}/where",
         {"latitude": "10.78", "longitude": "106.70"},
-        HTTP_USER_AGENT="phone two",
+        REMOTE_ADDR="113.160.2.40",
     )
     stamp.refresh_from_db()
     assert stamp.flagged_at is not None

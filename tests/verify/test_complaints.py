@@ -1,12 +1,17 @@
 """ "Report a suspected fake": no account, honeypot, signed form timestamp,
 hourly limit per client, routing to the product's province."""
 
+import itertools
 import time
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
+from django.utils import timezone
 
 from ocop.accounts.enums import Role
 from ocop.core.models import ActivityLog, Notification
@@ -22,10 +27,15 @@ pytestmark = pytest.mark.django_db
 MESSAGE = "Nhãn OCOP in mờ, tem dán lệch, giá rẻ bất thường."
 
 
+_reports = itertools.count(1)
+
+
 def report(client, code, *, token=None, **fields):
+    """Post a report; each one says something new (an identical post is a
+    double submit, answered with the first one's result)."""
     data = {
         "code": code,
-        "message": MESSAGE,
+        "message": f"{MESSAGE} (lần {next(_reports)})",
         "place": "Chợ Bình Tây, TP. Hồ Chí Minh",
         "contact": "0912 345 678",
         "started": token or form_token(now=time.time() - 20),
@@ -56,7 +66,7 @@ def test_the_page_carries_the_form_with_the_scanned_code(client, stamp, english)
 def test_a_report_reaches_the_products_province_and_only_it(
     client, stamp, product_x, province_officer, hanoi_officer, central_officer
 ):
-    response = report(client, f"s/{stamp.token}")
+    response = report(client, f"s/{stamp.token}", message=MESSAGE)
     assert response.status_code == 302
     assert response["Location"] == "/report-fake/sent/"
     complaint = Complaint.objects.get()
@@ -185,7 +195,11 @@ def test_sixth_report_within_the_hour_gets_429_with_a_clear_message(client, stam
     assert "You have sent several reports in the last hour." in body
     assert "Lần thứ sáu: vẫn thấy tem giả." in body
     assert Complaint.objects.count() == 5
-    other = Client(HTTP_USER_AGENT="another phone")
+    # Another browser on the same client is the same client…
+    same = Client(HTTP_USER_AGENT="another browser")
+    assert report(same, f"s/{stamp.token}").status_code == 429
+    # …another client is not limited.
+    other = Client(REMOTE_ADDR="198.51.100.9")
     assert report(other, f"s/{stamp.token}").status_code == 302
 
 
@@ -234,3 +248,50 @@ def test_complaint_transitions(stamp, province_officer, hanoi_officer):
         .values_list("data__from", "data__to")
     )
     assert logged == [("new", "in_review"), ("in_review", "closed")]
+
+
+def test_the_limit_holds_for_the_whole_hour_whatever_the_cache(client, stamp, settings):
+    """The limit counts the reports themselves: five in the first minutes, then
+    nothing more until an hour after the first (a cache that re-set its timeout
+    let 13 through in 15 minutes)."""
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        for _ in range(5):
+            assert report(client, f"s/{stamp.token}").status_code == 302
+        for minutes in (6, 15, 40, 59):
+            clock.move_to(start + timedelta(minutes=minutes))
+            cache.clear()
+            assert report(client, f"s/{stamp.token}").status_code == 429, minutes
+        clock.move_to(start + timedelta(minutes=61))
+        assert report(client, f"s/{stamp.token}").status_code == 302
+    assert Complaint.objects.count() == 6
+
+
+def test_the_same_report_sent_twice_is_filed_once(client, stamp):
+    data = {"message": "Tem này dán trên chai không có nhãn phụ, nghi là giả.", "place": "Chợ X"}
+    token = form_token(now=time.time() - 20)
+    first = report(client, f"s/{stamp.token}", token=token, **data)
+    second = report(client, f"s/{stamp.token}", token=token, **data)
+    assert first.status_code == second.status_code == 302
+    assert Complaint.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twelve_parallel_reports_from_one_client_accept_exactly_the_limit(stamp):
+    """Twelve reports at the same moment (PostgreSQL: each its own connection):
+    five are filed, seven refused, none answered with an error."""
+    from django.db import connection
+
+    from tests.concurrency import run_together
+
+    if connection.vendor != "postgresql":
+        pytest.skip("threads need PostgreSQL (the SQLite test database is in memory)")
+    statuses = []
+
+    def post():
+        statuses.append(report(Client(), f"s/{stamp.token}").status_code)
+
+    errors = run_together([post] * 12)
+    assert errors == []
+    assert sorted(statuses) == [302] * 5 + [429] * 7
+    assert Complaint.objects.count() == 5

@@ -1,8 +1,12 @@
 """Who is asking: the client's address, also behind a reverse proxy."""
 
+import hashlib
+import hmac
 import ipaddress
 
 from django.conf import settings
+
+CLIENT_KEY_LENGTH = 32
 
 
 def client_address(request) -> str:
@@ -27,3 +31,13 @@ def client_ip(request) -> str | None:
         return str(ipaddress.ip_address(address))
     except ValueError:
         return None
+
+
+def client_key(request) -> str:
+    """A keyed hash of the client's address (never the raw address): what
+    per-client limits and "distinct clients" counts are keyed on. The browser's
+    User-Agent is deliberately left out: a client that changes it at will must
+    not get a fresh limit or count as many people."""
+    message = client_address(request).encode("utf-8", "replace")
+    digest = hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+    return digest[:CLIENT_KEY_LENGTH]

@@ -4,9 +4,9 @@ office when the code is unknown), then handled by officers through one
 state-transition function, ``set_complaint_state``."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from ocop.core.domain.activity import log_action
 from ocop.core.domain.notify import notify
+from ocop.core.locks import serialize_on
 from ocop.stamps.domain.verify import clean_code, lookup
 
 from ..enums import ComplaintKind, ComplaintState
@@ -43,24 +44,18 @@ class TooManyComplaints(Exception):
         )
 
 
-def _rate_key(fingerprint: str) -> str:
-    return f"ocop:complaints:{fingerprint}"
-
-
 def _check_rate(fingerprint: str) -> None:
-    if fingerprint and cache.get(_rate_key(fingerprint), 0) >= settings.OCOP_COMPLAINTS_PER_HOUR:
-        raise TooManyComplaints
-
-
-def _count(fingerprint: str) -> None:
+    """At most ``OCOP_COMPLAINTS_PER_HOUR`` reports per client in any hour,
+    counted from the reports themselves (exact, shared by every web process,
+    not reset by a cache). Reports from one client are taken one at a time, so
+    parallel posts cannot all slip under the limit."""
     if not fingerprint:
         return
-    key = _rate_key(fingerprint)
-    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=RATE_WINDOW_SECONDS)
+    serialize_on(f"complaints:{fingerprint}")
+    since = timezone.now() - timedelta(seconds=RATE_WINDOW_SECONDS)
+    recent = Complaint.objects.filter(fingerprint=fingerprint, created_at__gte=since)
+    if recent.count() >= settings.OCOP_COMPLAINTS_PER_HOUR:
+        raise TooManyComplaints
 
 
 def _validate(message: str, place: str, contact: str) -> None:
@@ -109,7 +104,6 @@ def file_complaint(
         contact=contact,
         fingerprint=fingerprint,
     )
-    _count(fingerprint)
     log_action(
         action="ocop.complaint.filed",
         obj=complaint,

@@ -4,24 +4,22 @@ PostgreSQL, two in one transaction on SQLite).
 
 The page reads and writes through statements prepared once per process
 (see ``verify.Prepared``): compiling ORM queries costs more than running
-them on this path. A client is known only by a fingerprint: an HMAC of its address and browser
-(user agent) under the site's secret key, so the raw address is never
-stored. A location is recorded only when the person agrees (the button on the
+them on this path. A client is known only by a fingerprint: an HMAC of its
+address under the site's secret key (``core.clients.client_key``), so the raw
+address is never stored, and a client that changes its browser's User-Agent
+still counts once. A location is recorded only when the person agrees (the button on the
 page), rounded to about a kilometre.
 """
 
-import hashlib
-import hmac
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
-from ocop.core.clients import client_address
+from ocop.core.clients import client_key
 
 from ..models import Scan, Stamp
 from . import clones
@@ -32,11 +30,8 @@ LOCATION_WINDOW = timedelta(hours=1)  # a location attaches to a scan made this 
 
 
 def fingerprint(request) -> str:
-    """A hashed client fingerprint (address + user agent); never the raw address."""
-    agent = request.META.get("HTTP_USER_AGENT", "")[:500]
-    message = f"{client_address(request)}\n{agent}".encode("utf-8", "replace")
-    digest = hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
-    return digest[:FINGERPRINT_LENGTH]
+    """The client's hashed address (``core.clients.client_key``)."""
+    return client_key(request)
 
 
 @dataclass(frozen=True)
