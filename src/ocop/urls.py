@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 from ocop.api.urls import api_urls
 
 urlpatterns = [
+    path("", include("ocop.site.urls")),
     path("", include("ocop.core.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("accounts/", include("ocop.accounts.urls")),

@@ -15,9 +15,9 @@ from ocop.certification.enums import (
     DecisionState,
 )
 from ocop.certification.models import Certificate, Decision, DecisionItem, RevocationGround
-from ocop.core.navigation import navigation_for
 from ocop.products.enums import OcopStatus
 from ocop.products.models import Product
+from ocop.site.navigation import navigation_for
 from tests.factories.accounts import user_with_role
 from tests.factories.certification import imported_certificate, issued_decision
 from tests.factories.registry import ProductFactory, SubjectFactory
@@ -377,7 +377,7 @@ def test_the_dashboard_counts_a_lapsed_product_as_expired(
         status=OcopStatus.CERTIFIED, certified_until=timezone.localdate()
     )
     client.force_login(province_officer)
-    response = client.get(reverse("core:dashboard"))
+    response = client.get(reverse("site:dashboard"))
     counts = {value: n for value, _label, n in response.context["products_by_status"]}
     assert (counts.get(OcopStatus.EXPIRED), counts.get(OcopStatus.CERTIFIED)) == (1, 1)
 

@@ -80,7 +80,7 @@ def test_the_unread_badge_costs_one_query_and_none_for_visitors(client, django_a
         assert context["inbox_unread"]() == 2
     # The home page, for a visitor, counts nothing.
     with django_assert_num_queries(0):
-        page = client.get(reverse("core:home")).content.decode()
+        page = client.get(reverse("site:home")).content.decode()
     assert badge(page) is None
 
 
@@ -89,7 +89,7 @@ def test_the_badge_shows_on_every_page_for_the_signed_in_person(client):
     notify(users=[me], text="Một", email=False)
     notify(users=[me], text="Hai", email=False)
     client.force_login(me)
-    page = client.get(reverse("core:dashboard")).content.decode()
+    page = client.get(reverse("site:dashboard")).content.decode()
     assert badge(page) == "2"
 
 

@@ -113,7 +113,7 @@ def test_unknown_sheet_or_format_is_404(client, province_officer, sample):
 def test_navigation_shows_criteria_to_officers_and_members_only(
     client, province_officer, member, producer_x
 ):
-    from ocop.core.navigation import navigation_for
+    from ocop.site.navigation import navigation_for
 
     assert "criteria" in [i.key for i in navigation_for(province_officer)]
     assert "criteria" in [i.key for i in navigation_for(member)]

@@ -75,7 +75,7 @@ def test_the_list_filters_by_state_and_the_nav_has_dossiers(client, dossier, pro
     assert dossier.product_name not in response.content.decode()
     response = client.get(reverse("cycles:dossiers"), {"state": "draft", "overdue": ""})
     assert dossier.product_name in response.content.decode()
-    assert reverse("cycles:dossiers") in client.get(reverse("core:dashboard")).content.decode()
+    assert reverse("cycles:dossiers") in client.get(reverse("site:dashboard")).content.decode()
 
 
 def test_out_of_scope_gives_404(client, dossier, commune_y, subject_y):

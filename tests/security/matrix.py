@@ -116,9 +116,10 @@ EXCLUDED = {
 }
 
 RULES: dict[str, Rule] = {
+    # site ----------------------------------------------------------------------
+    "site:home": rule(EVERYONE),
+    "site:dashboard": rule(SIGNED_IN),
     # core ----------------------------------------------------------------------
-    "core:home": rule(EVERYONE),
-    "core:dashboard": rule(SIGNED_IN),
     "core:healthz": rule(EVERYONE),
     "core:inbox": rule(SIGNED_IN),
     "core:inbox_read": rule(SIGNED_IN),

@@ -120,7 +120,7 @@ def test_pages_have_a_strict_csp_and_no_inline_script_or_style(
     client, province_officer, subject_x, product_x, stamp
 ):
     public = [
-        reverse("core:home"),
+        reverse("site:home"),
         reverse("accounts:login"),
         reverse("verify:stamp", args=[stamp.token]),
         reverse("events:calendar"),
@@ -132,7 +132,7 @@ def test_pages_have_a_strict_csp_and_no_inline_script_or_style(
         assert_strict_csp(response)
     client.force_login(province_officer)
     internal = [
-        reverse("core:dashboard"),
+        reverse("site:dashboard"),
         reverse("producers:list"),
         reverse("products:list"),
         reverse("producers:detail", args=[subject_x.pk]),

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "ocop.inspections",
     "ocop.events",
     "ocop.api",
+    "ocop.site",
 ]
 
 MIDDLEWARE = [
@@ -110,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ocop.core.context_processors.ocop",
+                "ocop.site.context_processors.navigation",
             ],
         },
     },
@@ -163,8 +165,8 @@ if os.environ.get("REDIS_URL"):
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["ocop.accounts.backends.UsernameOrEmailBackend"]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:dashboard"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "site:dashboard"
+LOGOUT_REDIRECT_URL = "site:home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

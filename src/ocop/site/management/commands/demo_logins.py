@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from .load_demo import ACCOUNTS
+from ocop.accounts.demo import ACCOUNTS
 
 
 class Command(BaseCommand):

@@ -26,7 +26,7 @@ def navigation_for(user) -> list[NavItem]:
     if user is None or not user.is_authenticated:
         return []
     scope = scope_for(user)
-    items = [NavItem(_("Overview"), reverse("core:dashboard"), "dashboard")]
+    items = [NavItem(_("Overview"), reverse("site:dashboard"), "dashboard")]
     if scope.roles & {*PRODUCER_ROLES, *COMMUNE_ROLES, *PROVINCE_ROLES}:
         items.append(NavItem(_("My tasks"), reverse("cycles:tasks"), "tasks"))
     sees_registry = scope.roles & set(Role.registry_roles)

@@ -32,7 +32,7 @@ def test_overview_counts_lapsed_certificates_as_expired(client, province_officer
     )
     ProductFactory(subject=subject_x, status=OcopStatus.REVOKED, star=3)
     client.force_login(province_officer)
-    page = client.get(reverse("core:dashboard")).content.decode()
+    page = client.get(reverse("site:dashboard")).content.decode()
     assert count(page, "certified") == 1
     assert count(page, "expired") == 1
     assert count(page, "revoked") == 1

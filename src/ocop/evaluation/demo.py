@@ -1,0 +1,84 @@
+"""Demo data (``manage.py load_demo``): the provincial evaluation council
+(fictional decision), its members and advisory team, and a planned session
+with every council member present, ready for "Open scoring" — once the
+criteria sheets are loaded (``manage.py load_criteria --shipped``). Made
+through the evaluation domain; each is created only if missing. Reads
+``ctx.province``; sets ``ctx.session`` (None without criteria sheets)."""
+
+from datetime import date
+
+from ocop.accounts.models import User
+from ocop.criteria.domain.queries import sheets_for_product_set
+from ocop.criteria.enums import EvaluationLevel
+from ocop.evaluation.domain import councils, sessions
+from ocop.evaluation.enums import Body, MemberRole
+from ocop.evaluation.models import Council, Session
+from ocop.products.models import Product
+
+# The provincial council, set up by the provincial officer.
+COUNCIL_OFFICER = "tinh.canbo"
+COUNCIL = {
+    "name": "Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Thanh Hóa",
+    "level": EvaluationLevel.PROVINCE,
+    "decision_number": "01/QĐ-UBND (demo)",
+    "decision_date": date(2026, 1, 15),
+    "decision_issuer": "UBND tỉnh Thanh Hóa (dữ liệu demo)",
+}
+COUNCIL_MEMBERS = [
+    # (username, body, role, position)
+    ("hoidong", Body.COUNCIL, MemberRole.CHAIR, "Chủ tịch Hội đồng"),
+    ("hoidong.2", Body.COUNCIL, MemberRole.MEMBER, "Ủy viên"),
+    ("hoidong.3", Body.COUNCIL, MemberRole.MEMBER, "Ủy viên"),
+    ("totuvan", Body.ADVISORY, MemberRole.MEMBER, "Thành viên Tổ tư vấn"),
+]
+SESSION = {
+    "title": "Phiên đánh giá đợt 2 năm 2026",
+    "date": date(2026, 12, 10),
+    "place": "Văn phòng Điều phối nông thôn mới tỉnh Thanh Hóa",
+}
+AGENDA = ["Mắm tép Đồng Tâm", "Chả tôm Sầm Sơn"]
+
+
+def load(*, ctx) -> None:
+    ctx.session = _council(ctx.province)
+    if ctx.session is None:
+        ctx.notes.append(
+            "No demo council session: run `manage.py load_criteria --shipped`, "
+            "then load_demo again."
+        )
+
+
+def _council(province) -> Session | None:
+    officer = User.objects.get(username=COUNCIL_OFFICER)
+    council = Council.objects.filter(name=COUNCIL["name"], unit=province).first()
+    if council is None:
+        council = councils.create_council(by=officer, unit=province, **COUNCIL)
+    for username, body, role, position in COUNCIL_MEMBERS:
+        user = User.objects.get(username=username)
+        if not council.members.filter(user=user, body=body).exists():
+            councils.add_member(
+                council=council,
+                user=user,
+                by=officer,
+                body=body,
+                role=role,
+                position=position,
+            )
+    session = Session.objects.filter(council=council, title=SESSION["title"]).first()
+    if session is not None:
+        return session
+    products = [
+        Product.objects.select_related("category").get(name=name, province=province)
+        for name in AGENDA
+    ]
+    if not all(sheets_for_product_set(p.category, on=SESSION["date"]).exists() for p in products):
+        return None
+    session = sessions.create_session(council=council, by=officer, **SESSION)
+    for product in products:
+        sessions.add_item(session=session, product=product, by=officer)
+    sessions.set_attendance(
+        session=session,
+        present_member_ids=council.members.filter(body=Body.COUNCIL).values_list("pk", flat=True),
+        by=officer,
+    )
+    return session

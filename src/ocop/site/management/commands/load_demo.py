@@ -1,0 +1,63 @@
+"""Demo data: Thanh Hóa province, its coordination office, a few communes,
+one account of each role and a handful of (fictional) subjects and products;
+the provincial evaluation council with a planned session (once the criteria
+sheets are loaded: ``manage.py load_criteria --shipped``); the 2026 cycle;
+the certified products' recognition decisions and certificates (once the
+certification rules are loaded: ``manage.py load_certification_rules``), a
+production batch with its traceability steps and OCOP stamps for one of them;
+training, publicity and support activities.
+
+Each app owns its part in ``ocop/<app>/demo.py``: a ``load(*, ctx)`` that
+reads what the apps before it put on ``ctx`` (the province, communes,
+subjects, users...) and adds its own; this command only calls them in
+dependency order, in one transaction. Idempotent: a second run changes
+nothing. Dates are relative to the day of the first run, so that the demo
+shows a valid certificate and one that expires soon. Logins: README or
+``manage.py demo_logins``."""
+
+from types import SimpleNamespace
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from ocop.accounts import demo as accounts_demo
+from ocop.certification import demo as certification_demo
+from ocop.cycles import demo as cycles_demo
+from ocop.evaluation import demo as evaluation_demo
+from ocop.events import demo as events_demo
+from ocop.geo import demo as geo_demo
+from ocop.producers import demo as producers_demo
+from ocop.products import demo as products_demo
+from ocop.stamps import demo as stamps_demo
+from ocop.traceability import demo as traceability_demo
+
+# Lowest first: each reads only what the ones before it made.
+LOADERS = (
+    geo_demo,  # ctx.province, ctx.communes
+    accounts_demo,  # ctx.office, ctx.users, ctx.subject_roles
+    producers_demo,  # ctx.subjects (and the subject-scoped role assignments)
+    products_demo,  # ctx.products
+    evaluation_demo,  # ctx.session
+    cycles_demo,  # ctx.cycle
+    certification_demo,  # ctx.certified
+    traceability_demo,  # ctx.lot
+    stamps_demo,  # ctx.stamp
+    events_demo,
+)
+
+
+class Command(BaseCommand):
+    help = "Load the demo data set (Thanh Hóa). Run load_admin_units first."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        ctx = SimpleNamespace(today=timezone.localdate(), notes=[])
+        for loader in LOADERS:
+            loader.load(ctx=ctx)
+        self.stdout.write(
+            f"Demo data: {len(ctx.subjects)} subjects, {len(ctx.products)} products, "
+            f"{len(ctx.users)} accounts in {ctx.province.full_name}"
+        )
+        for line in ctx.notes:
+            self.stdout.write(line)
