@@ -230,3 +230,34 @@ def test_chair_withdraws_a_product_with_a_reason(client, session, item, members,
     client.force_login(members[1].user)
     page = client.get(reverse("evaluation:session", args=[session.pk])).content.decode()
     assert reverse("evaluation:item_withdraw", args=[item.pk]) not in page
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("max_spread", "-5"),
+        ("max_spread", "150"),
+        ("quorum_percent", "0"),
+        ("quorum_percent", "101"),
+    ],
+)
+def test_a_council_with_a_spread_or_quorum_out_of_range_is_a_form_error(
+    client, province_officer, field, value
+):
+    client.force_login(province_officer)
+    data = {
+        "name": "Hội đồng tỉnh",
+        "level": "province",
+        "unit": province("38").pk,
+        "decision_number": "98/QĐ-UBND",
+        "decision_date": "2025-08-01",
+        "quorum_percent": 75,
+        "quorum_requires_chair": "on",
+        "max_spread": "10",
+        field: value,
+    }
+    response = client.post(reverse("evaluation:council_create"), data)
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not Council.objects.filter(decision_number="98/QĐ-UBND").exists()
+    assert f'value="{value}"' in response.content.decode()

@@ -10,6 +10,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -46,12 +47,15 @@ class Council(models.Model):
     decision_date = models.DateField(_("establishing decision date"))
     decision_issuer = models.CharField(_("issued by"), max_length=300, blank=True)
     quorum_percent = models.PositiveSmallIntegerField(
-        _("quorum (% of council members present)"), default=75
+        _("quorum (% of council members present)"),
+        default=75,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
     quorum_requires_chair = models.BooleanField(_("the chair must be present"), default=True)
     max_spread = models.DecimalField(
         _("largest allowed spread between members' totals (points)"),
         default=Decimal(10),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
         **POINTS,
     )
     active = models.BooleanField(_("active"), default=True)
