@@ -261,3 +261,39 @@ def test_a_council_with_a_spread_or_quorum_out_of_range_is_a_form_error(
     assert field in response.context["form"].errors
     assert not Council.objects.filter(decision_number="98/QĐ-UBND").exists()
     assert f'value="{value}"' in response.content.decode()
+
+
+def test_a_refused_member_keeps_what_was_typed_on_the_council_page(
+    client, council, province_officer
+):
+    client.force_login(province_officer)
+    response = client.post(
+        reverse("evaluation:member_add", args=[council.pk]),
+        {
+            "login": "khong-co-tai-khoan-nay",
+            "body": "council",
+            "role": "member",
+            "organisation": "Sở Công Thương Thanh Hóa",
+            "position": "Phó Giám đốc",
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'value="Sở Công Thương Thanh Hóa"' in page
+    assert 'value="Phó Giám đốc"' in page
+    assert 'value="khong-co-tai-khoan-nay"' in page
+    assert response.context["member_form"].errors["login"]
+
+
+def test_a_refused_conflict_keeps_the_details_typed_on_the_session_page(
+    client, session, item, members, province_officer
+):
+    client.force_login(province_officer)
+    response = client.post(
+        reverse("evaluation:conflict_add", args=[session.pk]),
+        {"item": item.pk, "member": "", "kind": "household", "note": "Em ruột của giám đốc HTX"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Em ruột của giám đốc HTX</textarea>" in page
+    assert response.context["conflict_form"].errors["member"]

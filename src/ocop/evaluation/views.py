@@ -47,6 +47,18 @@ def _errors(request, error: ValidationError | PermissionDenied) -> None:
         messages.error(request, str(error) or _("You are not allowed to do this."))
 
 
+def _form_errors(form, error: ValidationError | PermissionDenied) -> None:
+    """A domain refusal shown on the form that asked for it (fields it names
+    on their fields, the rest above the form)."""
+    if isinstance(error, PermissionDenied):
+        form.add_error(None, str(error) or _("You are not allowed to do this."))
+    elif hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
 # Home --------------------------------------------------------------------------
 
 
@@ -113,7 +125,7 @@ def council_edit(request, pk: int):
     )
 
 
-def council_detail(request, pk: int):
+def council_detail(request, pk: int, *, member_form=None, status=200):
     council = get_object_or_404(queries.councils_visible_to(request.user), pk=pk)
     manages = can_manage_council(request.user, council)
     members = council.members.select_related("user", "commune").prefetch_related("expertise")
@@ -127,10 +139,11 @@ def council_detail(request, pk: int):
             "sessions": council.sessions.all(),
             "calibration": queries.calibration(council) if manages else [],
             "manages": manages,
-            "member_form": MemberForm() if manages else None,
+            "member_form": member_form or (MemberForm() if manages else None),
             "history": history_for(council)[:30],
             "nav_active": "evaluation",
         },
+        status=status,
     )
 
 
@@ -154,15 +167,12 @@ def member_add(request, pk: int):
                 expertise=data["expertise"],
             )
         except (ValidationError, PermissionDenied) as error:
-            _errors(request, error)
+            _form_errors(form, error)
         else:
             messages.success(request, _("Member added."))
-    else:
-        for field, errors in form.errors.items():
-            for error in errors:
-                label = form.fields[field].label if field in form.fields else ""
-                messages.error(request, f"{label}: {error}" if label else error)
-    return redirect("evaluation:council", council.pk)
+            return redirect("evaluation:council", council.pk)
+    # The council page again, with the form as typed and its errors.
+    return council_detail(request, council.pk, member_form=form, status=400)
 
 
 @require_POST
@@ -207,7 +217,7 @@ def _session(request, pk: int):
     return get_object_or_404(queries.sessions_visible_to(request.user), pk=pk)
 
 
-def session_detail(request, pk: int):
+def session_detail(request, pk: int, *, conflict_form=None, status=200):
     session = _session(request, pk)
     user = request.user
     manages = can_manage_session(user, session)
@@ -245,9 +255,12 @@ def session_detail(request, pk: int):
             "quorum": queries.quorum(session),
             "attendance": attendance,
             "conflicts": conflicts,
-            "conflict_form": ConflictForm(session=session)
-            if manages
-            else (ConflictForm(session=session, member=member) if member else None),
+            "conflict_form": conflict_form
+            or (
+                ConflictForm(session=session)
+                if manages
+                else (ConflictForm(session=session, member=member) if member else None)
+            ),
             "close_form": CloseForm(initial={"note": session.note}),
             "query": query,
             "candidates": candidates,
@@ -256,6 +269,7 @@ def session_detail(request, pk: int):
             "history": history_for(session)[:50],
             "nav_active": "evaluation",
         },
+        status=status,
     )
 
 
@@ -370,12 +384,12 @@ def conflict_add(request, pk: int):
                 by=request.user,
             )
         except (ValidationError, PermissionDenied) as error:
-            _errors(request, error)
+            _form_errors(form, error)
         else:
             messages.success(request, _("The conflict of interest is recorded."))
-    else:
-        messages.error(request, _("Choose the product, the member and the relation."))
-    return redirect("evaluation:session", session.pk)
+            return redirect("evaluation:session", session.pk)
+    # The session page again, with the form as typed and its errors.
+    return session_detail(request, session.pk, conflict_form=form, status=400)
 
 
 @require_POST
