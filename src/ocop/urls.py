@@ -11,7 +11,7 @@ urlpatterns = [
     path("accounts/", include("ocop.accounts.urls")),
     path("geo/", include("ocop.geo.urls")),
     path("subjects/", include("ocop.producers.urls")),
-    path("products/import/", include("ocop.products.urls_import")),
+    path("products/import/", include("ocop.registry.urls")),
     path("products/", include("ocop.products.urls")),
     path("criteria/", include("ocop.criteria.urls")),
     path("evaluation/", include("ocop.evaluation.urls")),

@@ -21,7 +21,7 @@ from ocop.events.domain.report import build_report, report_xlsx
 from ocop.events.domain.support import record_support
 from ocop.events.enums import ActivityKind, ActivityState, SupportKind
 from ocop.producers.models import Subject
-from ocop.products.domain import exporting
+from ocop.registry.domain import exporting
 from tests.factories.evaluation import council_with_members, open_session
 from tests.factories.events import ActivityFactory
 from tests.factories.geo import province

@@ -27,9 +27,9 @@ from openpyxl.styles import Font
 from ocop.core.downloads import bytes_response
 from ocop.core.models import ActivityLog
 from ocop.core.pdf import render_pdf
+from ocop.core.xlsx import escape_cell
 from ocop.criteria.domain.queries import sheet_with_tree
 from ocop.criteria.models import Criterion, Part
-from ocop.products.domain.exporting import escape_cell
 
 from . import views
 from .domain import queries

@@ -36,7 +36,7 @@ def subject_list(request):
     subjects = filter_subjects(subjects_visible_to(request.user), filters=filters)
     export = request.GET.get("export")
     if export in ("xlsx", "csv"):
-        from ocop.products.domain import exporting  # noqa: PLC0415 -- slow import
+        from ocop.registry.domain import exporting  # noqa: PLC0415 -- slow import
 
         stamp = timezone.localdate().strftime("%Y%m%d")
         if export == "xlsx":

@@ -13,7 +13,7 @@ from ocop.producers.rules import can_edit_subject
 from ocop.products.domain.products import add_product_image, create_product, update_product
 from ocop.products.domain.queries import filter_products, products_visible_to
 from ocop.products.forms import ImageForm, ProductForm, ProductListFilter
-from ocop.products.rules import can_import
+from ocop.registry.rules import can_import
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -24,7 +24,7 @@ def product_list(request):
     products = filter_products(products_visible_to(request.user), filters=filters)
     export = request.GET.get("export")
     if export in ("xlsx", "csv"):
-        from ocop.products.domain import exporting  # noqa: PLC0415 -- slow import
+        from ocop.registry.domain import exporting  # noqa: PLC0415 -- slow import
 
         stamp = timezone.localdate().strftime("%Y%m%d")
         if export == "xlsx":

@@ -1,4 +1,4 @@
-"""Exporting products and subjects (products/domain/exporting.py)."""
+"""Exporting products and subjects (registry/domain/exporting.py)."""
 
 import csv
 import io
@@ -10,25 +10,25 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from ocop.certification.models import Certificate
+from ocop.core.xlsx import escape_cell
 from ocop.geo.enums import Era, Level
 from ocop.geo.models import AdminUnit
 from ocop.producers.enums import LegalForm
 from ocop.producers.models import Subject
-from ocop.products.domain.exporting import (
+from ocop.products.domain.queries import products_visible_to
+from ocop.products.models import Product, ProductCategory
+from ocop.registry.domain.exporting import (
     PRODUCT_HEADERS,
     SUBJECT_HEADERS,
-    escape_cell,
     export_products_csv,
     export_products_xlsx,
     export_subjects_csv,
     export_subjects_xlsx,
 )
-from ocop.products.domain.importing import run_import
-from ocop.products.domain.queries import products_visible_to
-from ocop.products.models import Product, ProductCategory
+from ocop.registry.domain.service import run_import
 from tests.factories.geo import province
 from tests.factories.registry import ProductFactory, SubjectFactory
-from tests.products.files import thanh_hoa_list
+from tests.registry.files import thanh_hoa_list
 
 pytestmark = pytest.mark.django_db
 
