@@ -37,6 +37,7 @@ from ocop.registry.domain.service import apply_batch, check_batch, create_batch,
 from tests.factories.accounts import user_with_role
 from tests.factories.geo import province
 from tests.factories.registry import ProductFactory, SubjectFactory
+from tests.factories.xlsx import inflated
 from tests.registry.files import annex_list, simple_list, thanh_hoa_list, write_rows
 
 pytestmark = pytest.mark.django_db
@@ -525,6 +526,20 @@ def test_command_maps_columns(tmp_path, capsys):
     )
     call_command("import_products", str(path), "--province", "38", "--map", "C=address")
     assert Subject.objects.get().commune == current_commune("Hậu Lộc")
+
+
+def test_an_inflated_list_is_refused_before_it_is_parsed(tmp_path, thanh_hoa, province_officer):
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(inflated(thanh_hoa_list(tmp_path).read_bytes(), "xl/sharedStrings.xml", 20))
+    with pytest.raises(ValidationError) as refused:
+        run_import(path, province=thanh_hoa)
+    assert refused.value.code == "ratio_too_high"
+    with pytest.raises(CommandError, match=r"sharedStrings\.xml"):
+        call_command("import_products", str(path), "--province", "38")
+    upload = SimpleUploadedFile("ds.xlsx", path.read_bytes())
+    with pytest.raises(ValidationError):
+        create_batch(by=province_officer, upload=upload, province=thanh_hoa)
+    assert registry_counts() == (0, 0, 0, 0, 0)
 
 
 # Permissions --------------------------------------------------------------------------

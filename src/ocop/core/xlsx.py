@@ -293,6 +293,8 @@ def sheet_rows(
     cells = 0
     sheet.reset_dimensions()  # some writers store wrong dimensions
     for number, raw in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if number > limits.rows and not filling and all(v in (None, "") for v in raw):
+            continue  # past the limit only empty rows may follow: not yielded
         values = [clean(v) for v in raw] if clean else list(raw)
         if len(values) < width:
             values.extend([None] * (width - len(values)))
