@@ -12,6 +12,7 @@ urlpatterns = [
     path("geo/", include("ocop.geo.urls")),
     path("subjects/", include("ocop.producers.urls")),
     path("products/import/", include("ocop.registry.urls")),
+    path("", include("ocop.registry.urls_export")),
     path("products/", include("ocop.products.urls")),
     path("criteria/", include("ocop.criteria.urls")),
     path("evaluation/", include("ocop.evaluation.urls")),
