@@ -150,11 +150,14 @@ RULES: dict[str, Rule] = {
     "producers:edit": rule(EDITORS, args={"pk": "subject"}),
     "producers:document_add": rule(EDITORS, args={"pk": "subject"}),
     "producers:consultant_add": rule(EDITORS, args={"pk": "subject"}),
-    # products --------------------------------------------------------------------
+    # registry import/export (the exports are filtered by scope, like the lists) ---
+    "registry_export:products": rule(SIGNED_IN),
+    "registry_export:subjects": rule(SIGNED_IN),
     "products_import:upload": rule(REGISTRY_KEEPERS),
     "products_import:preview": rule(REGISTRY_KEEPERS, args={"pk": "import"}),
     "products_import:apply": rule(REGISTRY_KEEPERS, args={"pk": "import"}),
     "products_import:result": rule(REGISTRY_KEEPERS, args={"pk": "import"}),
+    # products --------------------------------------------------------------------
     "products:list": rule(SIGNED_IN),
     "products:create": rule(EDITORS, args={"subject_pk": "subject"}),
     "products:detail": rule(REGISTRY, args={"pk": "product"}),
