@@ -195,7 +195,7 @@ def child(mode: str, path: str) -> None:
 
     django.setup()
     from ocop.geo.models import AdminUnit
-    from ocop.products.domain.importing import run_import
+    from ocop.registry.domain.service import run_import
 
     thanh_hoa = AdminUnit.objects.get(era="2025", level="province", code="38")
     base = maxrss_mib()
@@ -225,8 +225,8 @@ def main() -> None:
     from django.db import connection
 
     from ocop.geo.models import AdminUnit
-    from ocop.products.domain.importing import run_import
     from ocop.products.models import Product
+    from ocop.registry.domain.service import run_import
 
     print(
         f"Machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "

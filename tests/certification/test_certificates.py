@@ -416,8 +416,8 @@ def test_the_newest_imported_certificate_supersedes_the_older_ones(product_x, pr
 def test_an_imported_list_supersedes_older_certificates_and_marks_lapsed_ones_expired(
     tmp_path,
 ):
-    from ocop.products.domain.importing import run_import
-    from tests.products.files import simple_list
+    from ocop.registry.domain.service import run_import
+    from tests.registry.files import simple_list
 
     thanh_hoa = province("38")
     recent = date(timezone.localdate().year - 1, 3, 20).strftime("%d/%m/%Y")

@@ -1,6 +1,6 @@
 import pytest
 
-from ocop.geo.domain.resolve import resolve_address
+from ocop.geo.domain.resolve import AddressResolver, resolve_address
 from ocop.geo.enums import Era, Level
 from ocop.geo.models import AdminUnit
 
@@ -45,3 +45,30 @@ def test_2025_address_resolves_to_itself():
 
 def test_unknown_address_resolves_to_nothing():
     assert not resolve_address("Xã Không Có, Tỉnh Không Tồn Tại").ok
+
+
+def test_preloaded_resolver_answers_like_resolve_address():
+    resolver = AddressResolver()
+    districts = ["Hậu Lộc", "Hoằng Hóa"]
+    texts = [
+        "Huyện Hậu Lộc, Tỉnh Thanh Hóa",
+        "hau loc - thanh hoa",
+        "Xã Hoằng Hóa, Tỉnh Thanh Hóa",
+        "TP Sầm Sơn, Thanh Hóa",
+        "Phường Đông Vệ, Thành phố Thanh Hóa, Tỉnh Thanh Hóa",
+        "Thôn 2, Thị trấn Hậu Lộc, Huyện Hậu Lộc, Thanh Hóa",
+        "Xã Không Có, Tỉnh Không Tồn Tại",
+        "Huyện Ba Vì, Hà Nội",
+        "Xã Quảng Ninh, Huyện Quảng Xương, Thanh Hóa",
+    ]
+    for commune in AdminUnit.objects.filter(
+        era=Era.LEGACY, level=Level.COMMUNE, parent__name__in=districts, province__code="38"
+    ).select_related("parent")[:40]:
+        texts.append(f"{commune.full_name}, {commune.parent.full_name}, Tỉnh Thanh Hóa")
+    for text in texts:
+        expected, found = resolve_address(text), resolver.resolve(text)
+        assert (found.province, found.commune, found.matched) == (
+            expected.province,
+            expected.commune,
+            expected.matched,
+        ), text

@@ -61,7 +61,7 @@ OFFICERS = roles(*Role.officer_roles)
 ACCOUNT_ADMINS = roles(PA, CEA)  # accounts.rules.ACCOUNT_ADMIN_ROLES
 EDITORS = roles(P, C, CO, PO, PA)  # producers.rules.can_edit_subject (not the central office)
 SUBJECT_CREATORS = roles(CO, PO, PA)  # producers.rules.EDITOR_OFFICER_ROLES
-REGISTRY_KEEPERS = roles(PO, PA, CEO, CEA)  # products.rules.IMPORT_ROLES
+REGISTRY_KEEPERS = roles(PO, PA, CEO, CEA)  # registry.rules.IMPORT_ROLES
 CRITERIA_READERS = OFFICERS | {CM}  # criteria.rules.READER_ROLES
 COUNCIL_MANAGERS = roles(PO, PA, CEO, CEA)  # evaluation.rules.MANAGER_ROLES
 COUNCIL_VIEWERS = COUNCIL_MANAGERS | {AT, CM}  # VIEWER_ROLES, and the council's members
@@ -152,11 +152,14 @@ RULES: dict[str, Rule] = {
     "producers:edit": rule(EDITORS, args={"pk": "subject"}),
     "producers:document_add": rule(EDITORS, args={"pk": "subject"}),
     "producers:consultant_add": rule(EDITORS, args={"pk": "subject"}),
-    # products --------------------------------------------------------------------
+    # registry import/export (the exports are filtered by scope, like the lists) ---
+    "registry_export:products": rule(SIGNED_IN),
+    "registry_export:subjects": rule(SIGNED_IN),
     "products_import:upload": rule(REGISTRY_KEEPERS),
     "products_import:preview": rule(REGISTRY_KEEPERS, args={"pk": "import"}),
     "products_import:apply": rule(REGISTRY_KEEPERS, args={"pk": "import"}),
     "products_import:result": rule(REGISTRY_KEEPERS, args={"pk": "import"}),
+    # products --------------------------------------------------------------------
     "products:list": rule(SIGNED_IN),
     "products:create": rule(EDITORS, args={"subject_pk": "subject"}),
     "products:detail": rule(REGISTRY, args={"pk": "product"}),

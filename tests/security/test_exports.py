@@ -21,7 +21,7 @@ from ocop.events.domain.report import build_report, report_xlsx
 from ocop.events.domain.support import record_support
 from ocop.events.enums import ActivityKind, ActivityState, SupportKind
 from ocop.producers.models import Subject
-from ocop.products.domain import exporting
+from ocop.registry.domain import exporting
 from tests.factories.evaluation import council_with_members, open_session
 from tests.factories.events import ActivityFactory
 from tests.factories.geo import province
@@ -71,7 +71,7 @@ def hostile_subject(commune_x):
 def test_product_export_escapes_formulas(client, province_officer, hostile_subject, payload, kind):
     ProductFactory(subject=hostile_subject(payload), name=payload)
     client.force_login(province_officer)
-    response = client.get(reverse("products:list"), {"export": kind})
+    response = client.get(reverse("registry_export:products"), {"export": kind})
     assert response.status_code == 200
     if kind == "xlsx":
         values = assert_no_formula(response.content)
@@ -88,7 +88,7 @@ def test_product_export_escapes_formulas(client, province_officer, hostile_subje
 def test_subject_export_escapes_formulas(client, province_officer, hostile_subject, payload, kind):
     hostile_subject(payload)
     client.force_login(province_officer)
-    response = client.get(reverse("producers:list"), {"export": kind})
+    response = client.get(reverse("registry_export:subjects"), {"export": kind})
     assert response.status_code == 200
     if kind == "xlsx":
         values = assert_no_formula(response.content)

@@ -27,8 +27,8 @@ from ocop.events.enums import MaterialKind, SupportKind
 from ocop.events.models import ActivityFile, MaterialDistribution, Support, Topic
 from ocop.inspections.domain.complaints import file_complaint
 from ocop.producers.models import EvidenceDocument
-from ocop.products.domain.importing import check_batch, create_batch
 from ocop.products.models import ProductImage
+from ocop.registry.domain.service import check_batch, create_batch
 from tests.factories.accounts import user_with_role
 from tests.factories.certification import THREE_STARS, closed_session, issued_decision
 from tests.factories.cycles import ready_dossier
@@ -38,7 +38,7 @@ from tests.factories.geo import communes, province
 from tests.factories.registry import ProductFactory, SubjectFactory
 from tests.factories.stamps import approved_batch, certify
 from tests.factories.traceability import ProductionBatchFactory, TraceEventFactory
-from tests.products.files import thanh_hoa_list
+from tests.registry.files import thanh_hoa_list
 
 ANONYMOUS = "anonymous"
 ROLES = (ANONYMOUS, *Role.values)

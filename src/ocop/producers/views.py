@@ -2,13 +2,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.accounts.domain.queries import account_by_login
 from ocop.accounts.enums import Role
 from ocop.core.domain.activity import history_for
-from ocop.core.downloads import bytes_response, file_response
+from ocop.core.downloads import file_response
 from ocop.core.idempotency import once
 from ocop.core.pagination import CappedPaginator
 from ocop.producers.domain.documents import add_document, expiring_documents
@@ -28,25 +29,14 @@ from ocop.producers.forms import ConsultantForm, DocumentForm, SubjectFilterForm
 from ocop.producers.rules import can_create_subject, can_edit_subject
 from ocop.products.domain.queries import products_visible_to
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def subject_list(request):
+    if request.GET.get("export") in ("xlsx", "csv"):
+        # The export belongs to the registry import/export (same filters).
+        return redirect(f"{reverse('registry_export:subjects')}?{request.GET.urlencode()}")
     form = SubjectFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     subjects = filter_subjects(subjects_visible_to(request.user), filters=filters)
-    export = request.GET.get("export")
-    if export in ("xlsx", "csv"):
-        from ocop.products.domain import exporting  # noqa: PLC0415 -- slow import
-
-        stamp = timezone.localdate().strftime("%Y%m%d")
-        if export == "xlsx":
-            data = exporting.export_subjects_xlsx(subjects)
-            return bytes_response(data, filename=f"chu-the-ocop-{stamp}.xlsx", content_type=XLSX)
-        data = exporting.export_subjects_csv(subjects)
-        return bytes_response(
-            data, filename=f"chu-the-ocop-{stamp}.csv", content_type="text/csv; charset=utf-8"
-        )
     page = CappedPaginator(subjects, 50).get_page(request.GET.get("page"))
     flags = document_flags(s.pk for s in page)
     for subject in page:

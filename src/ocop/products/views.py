@@ -2,11 +2,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.core.domain.activity import history_for
-from ocop.core.downloads import bytes_response, file_response
+from ocop.core.downloads import file_response
 from ocop.core.idempotency import once
 from ocop.core.pagination import CappedPaginator
 from ocop.producers.domain.queries import documents_visible_to, subjects_visible_to
@@ -14,27 +15,15 @@ from ocop.producers.rules import can_edit_subject
 from ocop.products.domain.products import add_product_image, create_product, update_product
 from ocop.products.domain.queries import filter_products, products_visible_to
 from ocop.products.forms import ImageForm, ProductForm, ProductListFilter
-from ocop.products.rules import can_import
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def product_list(request):
+    if request.GET.get("export") in ("xlsx", "csv"):
+        # The export belongs to the registry import/export (same filters).
+        return redirect(f"{reverse('registry_export:products')}?{request.GET.urlencode()}")
     form = ProductListFilter(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     products = filter_products(products_visible_to(request.user), filters=filters)
-    export = request.GET.get("export")
-    if export in ("xlsx", "csv"):
-        from ocop.products.domain import exporting  # noqa: PLC0415 -- slow import
-
-        stamp = timezone.localdate().strftime("%Y%m%d")
-        if export == "xlsx":
-            data = exporting.export_products_xlsx(products)
-            return bytes_response(data, filename=f"san-pham-ocop-{stamp}.xlsx", content_type=XLSX)
-        data = exporting.export_products_csv(products)
-        return bytes_response(
-            data, filename=f"san-pham-ocop-{stamp}.csv", content_type="text/csv; charset=utf-8"
-        )
     page = CappedPaginator(products, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -42,7 +31,6 @@ def product_list(request):
         {
             "page": page,
             "form": form,
-            "can_import": can_import(request.user),
             "nav_active": "products",
         },
     )

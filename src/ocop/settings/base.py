@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "ocop.traceability",
     "ocop.inspections",
     "ocop.events",
+    "ocop.registry",
     "ocop.api",
     "ocop.site",
 ]

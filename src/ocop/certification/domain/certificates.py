@@ -26,7 +26,7 @@ from ocop.core.models import ActivityLog, SentReminder
 from ocop.products.enums import OcopStatus
 from ocop.products.models import Product
 
-from ..enums import AuthorityLevel, CertificateStatus
+from ..enums import AuthorityLevel, CertificateSource, CertificateStatus
 from ..models import Certificate, CertificationRule, Revocation, RevocationGround
 from ..rules import can_revoke, revoking_level
 from .decisions import authority_for, producers_of
@@ -267,6 +267,15 @@ def revoke(
 
 
 # Imported history ------------------------------------------------------------------
+
+
+def record_imported_certificates(*, certificates: list[Certificate], batch_size: int = 500):
+    """Insert certificates read from an imported list (source "import"), with
+    one bulk query per ``batch_size``; the import logs itself as a whole.
+    Call ``supersede_older`` for their products afterwards."""
+    if any(c.source != CertificateSource.IMPORT for c in certificates):
+        raise ValueError("only imported certificates are recorded in bulk")
+    Certificate.objects.bulk_create(certificates, batch_size=batch_size)
 
 
 def supersede_older(*, product_ids, chunk_size: int = 500) -> int:

@@ -177,3 +177,11 @@ def decision_items(decision):
     return decision.items.select_related(
         "product__subject", "product__commune", "product__province", "agenda_item"
     ).order_by("order", "id")
+
+
+def certificate_rows_of_products(*, product_ids):
+    """The certificates of some products as dicts (id, product, decision
+    number, star, decision date): what a registry list is matched on."""
+    return Certificate.objects.filter(product_id__in=product_ids).values(
+        "id", "product_id", "decision_number", "star", "decision_date"
+    )

@@ -23,15 +23,15 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import yaml
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from ocop.core.xlsx import escape_cell, open_workbook, sheet_rows, unescape_cell
 from ocop.criteria.domain.queries import sheet_with_tree
 from ocop.criteria.models import Sheet
-from ocop.products.domain.exporting import escape_cell
-from ocop.products.domain.importing import unescape_cell
 
 SHEET_FORMAT = "ocop-criteria-sheet/1"
 INFO_TITLE = "Thông tin"
@@ -353,7 +353,9 @@ def read_sheet_xlsx(file) -> dict:
     from ocop.criteria.domain.loading import SheetError  # noqa: PLC0415 -- circular import
 
     try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
+        workbook = open_workbook(file)
+    except ValidationError as exc:
+        raise SheetError(exc.messages) from exc
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
         raise SheetError([_("The Excel file cannot be read: %(error)s") % {"error": exc}]) from exc
     missing = [t for t in (INFO_TITLE, TREE_TITLE) if t not in workbook.sheetnames]
@@ -362,7 +364,9 @@ def read_sheet_xlsx(file) -> dict:
             [_("The Excel file has no worksheet “%(name)s”.") % {"name": t} for t in missing]
         )
     data: dict = {}
-    for row in workbook[INFO_TITLE].iter_rows(values_only=True):
+    for _number, row in sheet_rows(
+        workbook, workbook[INFO_TITLE], fill_down=False, clean=None, width=3
+    ):
         if len(row) < 3 or not row[2] or row[2] == "version":
             continue
         value = _cell(row[1])
@@ -377,8 +381,8 @@ def read_sheet_xlsx(file) -> dict:
     nodes: dict[str, dict] = {}  # parts, sections and criteria by code
     conditions: list[dict] = []
     problems: list[str] = []
-    rows = workbook[TREE_TITLE].iter_rows(min_row=2, values_only=True)
-    for number, raw in enumerate(rows, start=2):
+    rows = sheet_rows(workbook, workbook[TREE_TITLE], fill_down=False, clean=None, width=len(keys))
+    for number, raw in (r for r in rows if r[0] >= 2):
         row = {key: _cell(value) for key, value in zip(keys, raw, strict=False)}
         if all(v is None for v in row.values()):
             continue

@@ -24,9 +24,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from ocop.core.pdf import render_pdf
+from ocop.core.xlsx import escape_cell
 from ocop.criteria.domain.queries import sheet_with_tree
 from ocop.criteria.models import Criterion, Part
-from ocop.products.domain.exporting import escape_cell
 
 from ..enums import (
     Body,

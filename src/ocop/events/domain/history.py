@@ -11,6 +11,8 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, Q, Subquery
 
+from ocop.core.xlsx import escape_cell
+
 from ..enums import TRAINING_KINDS, ActivityState, RegistrationState
 from ..models import Registration, Support
 
@@ -120,8 +122,6 @@ def untrained_xlsx(subjects, *, years: int, today: date) -> bytes:
     from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415
     from openpyxl.styles import Font  # noqa: PLC0415
     from openpyxl.utils import get_column_letter  # noqa: PLC0415
-
-    from ocop.products.domain.exporting import escape_cell  # noqa: PLC0415
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Chưa tập huấn")

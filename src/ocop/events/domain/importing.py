@@ -2,7 +2,7 @@
 
 Organisers keep their lists in Excel with headers such as "Họ và tên", "Số
 điện thoại", "Cơ quan, đơn vị", "Chức vụ", "Đối tượng", "Mã số thuế". Headers
-are recognised by their folded text (``fold_key``); title rows above the
+are recognised by their folded text (``core.xlsx.HeaderAliases``); title rows above the
 header are skipped. The participant group is matched by its label or a short
 word ("chủ thể", "cán bộ xã", "tư vấn"…); the subject by its registration
 (tax) number among the subjects the officer sees.
@@ -12,7 +12,6 @@ listed with its row and column ("Dòng 7, cột Số điện thoại: …").
 """
 
 import io
-import re
 from dataclasses import dataclass, field
 
 import openpyxl
@@ -25,8 +24,15 @@ from django.utils.translation import gettext as _
 from ocop.core.domain.activity import log_action
 from ocop.core.text import fold_key
 from ocop.core.uploads import XLSX, check_upload
+from ocop.core.xlsx import (
+    DEFAULT_LIMITS,
+    HeaderAliases,
+    cell_text,
+    escape_cell,
+    open_workbook,
+    sheet_rows,
+)
 from ocop.producers.validators import normalise_registration_number
-from ocop.products.domain.exporting import escape_cell
 
 from .. import rules
 from ..enums import ActivityState, Audience, RegistrationChannel, RegistrationState
@@ -37,8 +43,7 @@ from .registrations import PHONE_DIGITS, duplicate_message
 HEADER_SEARCH_ROWS = 20
 MAX_ROWS = 5000
 MAX_LISTED_ERRORS = 200
-
-_BRACKETS = re.compile(r"\(.*?\)|\[.*?\]")
+LIMITS = DEFAULT_LIMITS.but(rows=MAX_ROWS + 50)
 
 # Header texts, folded with fold_key after dropping anything in brackets.
 HEADER_ALIASES = {
@@ -98,7 +103,7 @@ HEADER_ALIASES = {
         "registration number",
     ],
 }
-_BY_HEADER = {alias: key for key, aliases in HEADER_ALIASES.items() for alias in aliases}
+HEADERS = HeaderAliases(HEADER_ALIASES)
 
 # Short words for the participant groups, besides their labels (folded).
 AUDIENCE_WORDS = {
@@ -194,17 +199,8 @@ def _audience_table() -> dict[str, str]:
     return table
 
 
-def _cell_text(value) -> str:
-    """A cell as text; whole numbers typed as numbers lose their ".0"."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(str(value).split())
-
-
 def _phone_text(value) -> str:
-    text = _cell_text(value)
+    text = cell_text(value)
     # 912345678 typed as a number: Excel dropped the leading 0.
     if isinstance(value, int | float) and len(text) == 9 and not text.startswith("0"):
         text = "0" + text
@@ -226,8 +222,8 @@ def _find_header(rows) -> tuple[int, dict[str, tuple[int, str]]] | None:
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         columns: dict[str, tuple[int, str]] = {}
         for col, value in enumerate(row):
-            text = _cell_text(value)
-            key = _BY_HEADER.get(fold_key(_BRACKETS.sub(" ", text)))
+            text = cell_text(value)
+            key = HEADERS.field(text)
             if key and key not in columns:
                 columns[key] = (col, text)
         if "full_name" in columns and len(columns) >= 2:
@@ -237,16 +233,10 @@ def _find_header(rows) -> tuple[int, dict[str, tuple[int, str]]] | None:
 
 def read_rows(upload) -> tuple[list[Row], dict[str, tuple[int, str]]]:
     """The participants' rows of the first sheet (Excel row numbers kept)."""
-    upload.seek(0)
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(upload.read()), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds on damaged files
-        raise ValidationError(
-            _("The Excel file cannot be read: %(error)s") % {"error": error}
-        ) from None
+    workbook = open_workbook(upload, limits=LIMITS)
     try:
         sheet = workbook.worksheets[0]
-        raw = [tuple(r) for r in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 50)]
+        raw = [tuple(r) for _n, r in sheet_rows(workbook, sheet, fill_down=False, limits=LIMITS)]
     finally:
         workbook.close()
     found = _find_header(raw)
@@ -265,7 +255,7 @@ def read_rows(upload) -> tuple[list[Row], dict[str, tuple[int, str]]]:
         picked = {}
         for key, (col, _header) in columns.items():
             value = values[col] if col < len(values) else None
-            picked[key] = _phone_text(value) if key == "phone" else _cell_text(value)
+            picked[key] = _phone_text(value) if key == "phone" else cell_text(value)
         if not any(v for k, v in picked.items() if k != "seq"):
             continue
         rows.append(Row(number=offset, values=picked))

@@ -25,6 +25,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override, pgettext_lazy
 
+from ocop.core.xlsx import escape_cell
 from ocop.geo.enums import Level
 
 from ..enums import (
@@ -631,8 +632,6 @@ def report_xlsx(report: Report) -> bytes:
     """The report as one sheet, "Tổng hợp", in the provinces' wording."""
     from openpyxl import Workbook  # noqa: PLC0415 -- slow import, only for the download
     from openpyxl.styles import Font  # noqa: PLC0415
-
-    from ocop.products.domain.exporting import escape_cell  # noqa: PLC0415
 
     bold = Font(bold=True)
     workbook = Workbook()

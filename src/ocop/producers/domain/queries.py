@@ -64,3 +64,30 @@ def filter_subjects(queryset, *, filters: dict):
         queryset = search(queryset, filters["q"])
         ordering = match_order(ordering)
     return queryset.order_by(*ordering)
+
+
+# The columns a registry list is matched on (ocop.registry).
+SUBJECT_MATCH_FIELDS = (
+    "id",
+    "name",
+    "registration_number",
+    "legal_form",
+    "commune_id",
+    "province_id",
+    "address",
+    "legacy_address",
+)
+
+
+def subject_rows_matching(*, registration_numbers, name_keys_by_province: dict):
+    """Subjects (as dicts of ``SUBJECT_MATCH_FIELDS``, oldest first) with one of
+    the registration numbers, or one of the folded names in a province
+    ({province id: {name_key, …}})."""
+    condition = (
+        Q(registration_number__in=sorted(registration_numbers))
+        if registration_numbers
+        else Q(pk__in=[])
+    )
+    for province_id, keys in name_keys_by_province.items():
+        condition |= Q(province_id=province_id, name_key__in=sorted(keys))
+    return Subject.objects.filter(condition).order_by("pk").values(*SUBJECT_MATCH_FIELDS)

@@ -4,13 +4,14 @@ import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.accounts.domain.accounts import assign_role
 from ocop.accounts.enums import Role
 from ocop.core.domain.activity import changed_fields, log_action
-from ocop.core.text import fold_key
-from ocop.producers.models import Subject
+from ocop.core.text import fold_key, fold_vi
+from ocop.producers.models import Subject, subject_search_text
 from ocop.producers.rules import can_create_subject, can_edit_subject
 from ocop.producers.validators import (
     normalise_registration_number,
@@ -122,3 +123,44 @@ def authorise_consultant(*, by, subject: Subject, consultant) -> None:
         unit=subject.commune,
         data={"consultant": consultant.username},
     )
+
+
+# Bulk writes (the registry import) ------------------------------------------------
+
+# What an import may change on a subject it matched.
+BULK_UPDATE_FIELDS = [
+    "registration_number",
+    "legal_form",
+    "commune",
+    "province",
+    "address",
+    "legacy_address",
+    "search_text",
+    "updated_at",
+]
+
+
+def _derive(subject: Subject) -> None:
+    """The columns ``Subject.save`` fills; the commune's province must be
+    loaded (``commune.parent``) for the search text."""
+    subject.province_id = subject.commune.province_id
+    subject.name_key = fold_vi(subject.name)[:255]
+    subject.search_text = subject_search_text(
+        name=subject.name, registration_number=subject.registration_number, commune=subject.commune
+    )
+
+
+def bulk_save_subjects(*, new: list[Subject], changed: list[Subject], batch_size: int = 500):
+    """Insert ``new`` and update ``changed`` subjects with bulk queries, with
+    the columns ``Subject.save`` fills (``BULK_UPDATE_FIELDS`` of the changed
+    ones). Used by the registry import, which logs the import as a whole;
+    the primary keys of the new subjects are set."""
+    now = timezone.now()
+    for subject in new:
+        _derive(subject)
+    Subject.objects.bulk_create(new, batch_size=batch_size)
+    for subject in changed:
+        _derive(subject)
+        subject.updated_at = now
+    if changed:
+        Subject.objects.bulk_update(changed, BULK_UPDATE_FIELDS, batch_size=batch_size)

@@ -5,12 +5,13 @@ import io
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.core.domain.activity import changed_fields, log_action
 from ocop.core.uploads import IMAGE_KINDS, check_upload
 from ocop.producers.rules import can_edit_subject
-from ocop.products.models import Product, ProductImage
+from ocop.products.models import Product, ProductImage, product_search_text
 from ocop.products.validators import normalise_gtin
 
 PRODUCT_FIELDS = [
@@ -99,3 +100,38 @@ def add_product_image(*, by, product: Product, upload, caption: str = "") -> Pro
     image.save()
     log_action(action="ocop.product.image_added", by=by, obj=product, unit=product.commune)
     return image
+
+
+# Bulk writes (the registry import) ------------------------------------------------
+
+# What an import may change on a product it matched.
+BULK_UPDATE_FIELDS = ["category", "group_code", "status", "star", "certified_until", "updated_at"]
+
+
+def _derive(product: Product, subject_name: str) -> None:
+    """The columns ``Product.save`` fills; the commune's province must be
+    loaded (``commune.parent``) for the search text."""
+    product.province_id = product.commune.province_id
+    product.group_code = product.category.code.split(".")[0] if product.category else ""
+    product.search_text = product_search_text(
+        name=product.name, subject_name=subject_name, commune=product.commune
+    )
+
+
+def bulk_save_products(
+    *, new: list[Product], changed: list[Product], subject_names: dict, batch_size: int = 500
+):
+    """Insert ``new`` and update ``changed`` products with bulk queries, with
+    the columns ``Product.save`` fills (``BULK_UPDATE_FIELDS`` of the changed
+    ones); ``subject_names`` gives each subject id's name for the search text.
+    Used by the registry import, which logs the import as a whole; the
+    primary keys of the new products are set."""
+    now = timezone.now()
+    for product in new:
+        _derive(product, subject_names[product.subject_id])
+    Product.objects.bulk_create(new, batch_size=batch_size)
+    for product in changed:
+        _derive(product, subject_names[product.subject_id])
+        product.updated_at = now
+    if changed:
+        Product.objects.bulk_update(changed, BULK_UPDATE_FIELDS, batch_size=batch_size)

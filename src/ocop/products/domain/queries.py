@@ -86,3 +86,14 @@ def count_by_status(queryset, *, today: date):
         default=F("status"),
     )
     return queryset.order_by().values(shown_status=shown).annotate(n=Count("id"))
+
+
+def product_rows_of_subjects(*, subject_ids):
+    """The products of some subjects as dicts (oldest first), with the
+    fields a registry list is matched and planned on (ocop.registry)."""
+    fields = ["id", "subject_id", "name", "commune_id", "category_id", "status", "star"]
+    return (
+        Product.objects.filter(subject_id__in=subject_ids)
+        .order_by("pk")
+        .values(*fields, "certified_until")
+    )

@@ -17,7 +17,8 @@ from openpyxl.utils import column_index_from_string
 
 from ocop.geo.enums import Era, Level
 from ocop.geo.models import AdminUnit
-from ocop.products.domain.importing import FIELDS, run_import
+from ocop.registry.domain.fields import FIELDS
+from ocop.registry.domain.service import run_import
 
 
 class Command(BaseCommand):

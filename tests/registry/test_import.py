@@ -1,4 +1,4 @@
-"""Importing provincial Excel lists of OCOP products (products/domain/importing.py,
+"""Importing provincial Excel lists of OCOP products (registry/domain/,
 the import_products command and the upload → preview → confirm pages)."""
 
 from datetime import date
@@ -17,17 +17,13 @@ from ocop import urls as project_urls
 from ocop.accounts.enums import Role
 from ocop.certification.models import Certificate
 from ocop.core.models import ActivityLog
-from ocop.geo.domain.resolve import resolve_address
 from ocop.geo.enums import Era, Level
 from ocop.geo.models import AdminUnit
 from ocop.producers.enums import LegalForm
 from ocop.producers.models import Subject
-from ocop.products.domain.importing import (
-    AddressResolver,
-    BadValue,
-    apply_batch,
-    check_batch,
-    create_batch,
+from ocop.products.enums import OcopStatus
+from ocop.products.models import ImportBatch, Product
+from ocop.registry.domain.cells import (
     header_field,
     parse_date,
     parse_decision,
@@ -35,14 +31,14 @@ from ocop.products.domain.importing import (
     parse_registration_number,
     parse_score,
     parse_star,
-    run_import,
 )
-from ocop.products.enums import OcopStatus
-from ocop.products.models import ImportBatch, Product
+from ocop.registry.domain.problems import BadValue
+from ocop.registry.domain.service import apply_batch, check_batch, create_batch, run_import
 from tests.factories.accounts import user_with_role
 from tests.factories.geo import province
 from tests.factories.registry import ProductFactory, SubjectFactory
-from tests.products.files import annex_list, simple_list, thanh_hoa_list, write_rows
+from tests.factories.xlsx import inflated
+from tests.registry.files import annex_list, simple_list, thanh_hoa_list, write_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +46,7 @@ pytestmark = pytest.mark.django_db
 # module serves as the URLconf of the page tests so that they also run before
 # that line exists.
 urlpatterns = [
-    path("products/import/", include("ocop.products.urls_import")),
+    path("products/import/", include("ocop.registry.urls")),
     *[p for p in project_urls.urlpatterns if getattr(p, "namespace", None) != "products_import"],
 ]
 
@@ -232,33 +228,6 @@ def test_registration_numbers_typed_as_numbers_get_their_leading_zero_back():
 
 
 # Addresses --------------------------------------------------------------------------
-
-
-def test_preloaded_resolver_answers_like_resolve_address():
-    resolver = AddressResolver()
-    districts = ["Hậu Lộc", "Hoằng Hóa"]
-    texts = [
-        "Huyện Hậu Lộc, Tỉnh Thanh Hóa",
-        "hau loc - thanh hoa",
-        "Xã Hoằng Hóa, Tỉnh Thanh Hóa",
-        "TP Sầm Sơn, Thanh Hóa",
-        "Phường Đông Vệ, Thành phố Thanh Hóa, Tỉnh Thanh Hóa",
-        "Thôn 2, Thị trấn Hậu Lộc, Huyện Hậu Lộc, Thanh Hóa",
-        "Xã Không Có, Tỉnh Không Tồn Tại",
-        "Huyện Ba Vì, Hà Nội",
-        "Xã Quảng Ninh, Huyện Quảng Xương, Thanh Hóa",
-    ]
-    for commune in AdminUnit.objects.filter(
-        era=Era.LEGACY, level=Level.COMMUNE, parent__name__in=districts, province__code="38"
-    ).select_related("parent")[:40]:
-        texts.append(f"{commune.full_name}, {commune.parent.full_name}, Tỉnh Thanh Hóa")
-    for text in texts:
-        expected, found = resolve_address(text), resolver.resolve(text)
-        assert (found.province, found.commune, found.matched) == (
-            expected.province,
-            expected.commune,
-            expected.matched,
-        ), text
 
 
 # The realistic provincial list --------------------------------------------------------
@@ -557,6 +526,20 @@ def test_command_maps_columns(tmp_path, capsys):
     )
     call_command("import_products", str(path), "--province", "38", "--map", "C=address")
     assert Subject.objects.get().commune == current_commune("Hậu Lộc")
+
+
+def test_an_inflated_list_is_refused_before_it_is_parsed(tmp_path, thanh_hoa, province_officer):
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(inflated(thanh_hoa_list(tmp_path).read_bytes(), "xl/sharedStrings.xml", 20))
+    with pytest.raises(ValidationError) as refused:
+        run_import(path, province=thanh_hoa)
+    assert refused.value.code == "ratio_too_high"
+    with pytest.raises(CommandError, match=r"sharedStrings\.xml"):
+        call_command("import_products", str(path), "--province", "38")
+    upload = SimpleUploadedFile("ds.xlsx", path.read_bytes())
+    with pytest.raises(ValidationError):
+        create_batch(by=province_officer, upload=upload, province=thanh_hoa)
+    assert registry_counts() == (0, 0, 0, 0, 0)
 
 
 # Permissions --------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 The product list uses the import's layout, so an exported list can be
 corrected in Excel and imported again: unchanged rows change nothing. Text
 that a spreadsheet would run as a formula (starting with = + - @, a tab or a
-carriage return) is written with a leading apostrophe; the import removes it.
+carriage return) is written with a leading apostrophe (``core.xlsx.escape_cell``);
+the import removes it.
 
 Rows are read in chunks (``iterator(chunk_size=…)`` with the related rows
 joined or prefetched), so an export costs a fixed number of queries per
@@ -22,8 +23,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from ocop.certification.models import Certificate
-from ocop.products.domain.importing import FORMULA_START, LEGAL_FORM_NAMES_VI
+from ocop.core.xlsx import escape_cell
 from ocop.products.enums import OcopStatus
+from ocop.registry.domain.fields import LEGAL_FORM_NAMES_VI
 
 CHUNK_SIZE = 2000
 DATE_FORMAT = "DD/MM/YYYY"
@@ -62,13 +64,6 @@ SUBJECT_HEADERS = [
     "Số sản phẩm OCOP",
 ]
 SUBJECT_WIDTHS = [6, 40, 16, 24, 24, 14, 28, 30, 24, 20, 40, 10, 12]
-
-
-def escape_cell(value):
-    """'=1+1 for =1+1: text is never run as a formula (CSV/formula injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _latest_certificates():

@@ -1,4 +1,4 @@
-"""Exporting products and subjects (products/domain/exporting.py)."""
+"""Exporting products and subjects (registry/domain/exporting.py)."""
 
 import csv
 import io
@@ -6,29 +6,32 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from ocop.accounts.enums import Role
 from ocop.certification.models import Certificate
+from ocop.core.xlsx import escape_cell
 from ocop.geo.enums import Era, Level
 from ocop.geo.models import AdminUnit
 from ocop.producers.enums import LegalForm
 from ocop.producers.models import Subject
-from ocop.products.domain.exporting import (
+from ocop.products.domain.queries import products_visible_to
+from ocop.products.models import Product, ProductCategory
+from ocop.registry.domain.exporting import (
     PRODUCT_HEADERS,
     SUBJECT_HEADERS,
-    escape_cell,
     export_products_csv,
     export_products_xlsx,
     export_subjects_csv,
     export_subjects_xlsx,
 )
-from ocop.products.domain.importing import run_import
-from ocop.products.domain.queries import products_visible_to
-from ocop.products.models import Product, ProductCategory
+from ocop.registry.domain.service import run_import
+from tests.factories.accounts import user_with_role
 from tests.factories.geo import province
 from tests.factories.registry import ProductFactory, SubjectFactory
-from tests.products.files import thanh_hoa_list
+from tests.registry.files import thanh_hoa_list
 
 pytestmark = pytest.mark.django_db
 
@@ -202,3 +205,49 @@ def test_subject_export_counts_products(django_assert_num_queries, thanh_hoa):
     assert rows[2][11:13] == [3, 1]
     text = export_subjects_csv(Subject.objects.order_by("name")).decode("utf-8-sig")
     assert text.splitlines()[0].split(",")[:3] == ["STT", "Tên chủ thể", "Mã số thuế"]
+
+
+# The pages ------------------------------------------------------------------------------
+
+
+def test_the_list_pages_link_to_the_export_and_their_old_export_links_still_work(
+    client, province_officer, thanh_hoa
+):
+    ProductFactory(name="Nước mắm Hậu Lộc", subject=SubjectFactory(commune=_commune()))
+    ProductFactory(name="Chè xanh", subject=SubjectFactory(commune=_commune()))
+    client.force_login(province_officer)
+    page = client.get(reverse("products:list"), {"q": "nuoc mam"}).content.decode()
+    assert f'href="{reverse("registry_export:products")}?q=nuoc+mam&amp;export=xlsx"' in page
+    assert reverse("products_import:upload") in page  # a provincial officer may import
+    subjects = client.get(reverse("producers:list")).content.decode()
+    assert f'href="{reverse("registry_export:subjects")}?export=csv"' in subjects
+
+    old = client.get(reverse("products:list"), {"q": "nuoc mam", "export": "xlsx"})
+    assert old.status_code == 302
+    assert old.url == f"{reverse('registry_export:products')}?q=nuoc+mam&export=xlsx"
+    rows = _sheet_rows(client.get(old.url).content)
+    assert [r[1] for r in rows[1:]] == ["Nước mắm Hậu Lộc"]  # the filter holds
+    old = client.get(reverse("producers:list"), {"export": "csv"})
+    assert old.url == f"{reverse('registry_export:subjects')}?export=csv"
+    assert client.get(old.url)["Content-Type"] == "text/csv; charset=utf-8"
+    assert client.get(reverse("registry_export:subjects"), {"export": "pdf"}).status_code == 404
+
+
+def test_the_export_holds_only_what_the_reader_may_see(client, thanh_hoa):
+    ha_noi_commune = AdminUnit.objects.filter(
+        era=Era.CURRENT, level=Level.COMMUNE, province__code="01"
+    ).first()
+    ProductFactory(name="Nước mắm", subject=SubjectFactory(commune=_commune()))
+    ProductFactory(name="Bánh cuốn", subject=SubjectFactory(commune=ha_noi_commune))
+    officer = user_with_role(Role.PROVINCE_OFFICER, unit=province("01"), username="tinh.hn")
+    client.force_login(officer)
+    rows = _sheet_rows(client.get(reverse("registry_export:products")).content)
+    assert [r[1] for r in rows[1:]] == ["Bánh cuốn"]
+    page = client.get(reverse("products:list")).content.decode()
+    assert reverse("products_import:upload") in page
+
+
+def test_the_import_button_is_only_for_officers_who_may_import(client, officer_x):
+    client.force_login(officer_x)
+    page = client.get(reverse("products:list")).content.decode()
+    assert reverse("products_import:upload") not in page

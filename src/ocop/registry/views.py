@@ -3,99 +3,30 @@
 The upload is checked at once (a dry run: nothing is written) and the preview
 shows the header found, how columns are read, the counts and the first
 problems; unrecognised columns can be mapped to a field and checked again.
-Confirming imports the list. The forms live here because only these pages
-use them.
+Confirming imports the list.
 """
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from ocop.core.forms import BootstrapMixin
-from ocop.geo.domain.queries import current_provinces
-from ocop.products.domain.importing import (
-    FIELDS,
+from ocop.products.models import ImportBatch
+from ocop.registry.domain.fields import FIELDS
+from ocop.registry.domain.queries import import_batches_visible_to
+from ocop.registry.domain.service import (
     apply_batch,
-    can_import,
     check_batch,
-    import_batches_visible_to,
-    import_provinces_for,
     start_import,
     stored_columns,
     stored_problems,
 )
-from ocop.products.models import ImportBatch
+from ocop.registry.forms import ApplyForm, MappingForm, UploadForm
+from ocop.registry.rules import can_import
 
 PREVIEW_PROBLEMS = 50
 RESULT_PROBLEMS = 500
-
-
-class UploadForm(BootstrapMixin, forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Excel list (.xlsx)"),
-        help_text=gettext_lazy(
-            "A list of products with at least the product name and the subject name; "
-            "title rows above the header are skipped."
-        ),
-    )
-    province = forms.ModelChoiceField(
-        label=gettext_lazy("Province of the list"),
-        queryset=None,
-        empty_label=gettext_lazy("Choose the province"),
-        help_text=gettext_lazy("Addresses without a province are taken to be in it."),
-    )
-    apply_valid = forms.BooleanField(
-        label=gettext_lazy("Apply the valid rows even if some rows are bad"), required=False
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["province"]
-        # Any 2025 province is accepted here so that a province outside the
-        # user's scope is refused by the domain with a clear message; only
-        # the user's own provinces are offered.
-        field.queryset = current_provinces()
-        allowed = list(import_provinces_for(user))
-        field.widget.choices = [("", "---------")] + [(p.pk, p.full_name) for p in allowed]
-        if len(allowed) == 1:
-            field.initial = allowed[0].pk
-
-
-class MappingForm(BootstrapMixin, forms.Form):
-    """A select per unrecognised column: which field it holds, if any."""
-
-    def __init__(self, *args, columns, mapping, **kwargs):
-        super().__init__(*args, **kwargs)
-        choices = [("", gettext_lazy("(ignore this column)")), *FIELDS.items()]
-        self.unrecognised = []
-        for column in columns:
-            chosen = mapping.get(str(column.index))
-            if column.field and chosen is None:
-                continue
-            if not column.header and chosen is None:
-                continue
-            name = f"column_{column.index}"
-            self.fields[name] = forms.ChoiceField(
-                label=f"{column.letter}: {column.header}",
-                choices=choices,
-                required=False,
-                initial=chosen or "",
-                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
-            )
-            self.unrecognised.append((column, self[name]))
-
-    def mapping(self) -> dict[str, str]:
-        return {name.removeprefix("column_"): value for name, value in self.cleaned_data.items()}
-
-
-class ApplyForm(BootstrapMixin, forms.Form):
-    apply_valid = forms.BooleanField(
-        label=gettext_lazy("Apply the valid rows even if some rows are bad"), required=False
-    )
 
 
 def _require_importer(user) -> None:
@@ -122,7 +53,7 @@ def upload(request):
             return redirect("products_import:preview", pk=checked.batch.pk)
     return render(
         request,
-        "products/import/upload.html",
+        "registry/import/upload.html",
         {
             "form": form,
             "recent": import_batches_visible_to(request.user).filter(created_by=request.user)[:10],
@@ -149,7 +80,7 @@ def preview(request, pk: int):
     selects = {column.index: field for column, field in form.unrecognised}
     return render(
         request,
-        "products/import/preview.html",
+        "registry/import/preview.html",
         {
             "batch": batch,
             "summary": batch.summary,
@@ -198,7 +129,7 @@ def result(request, pk: int):
     problems = stored_problems(batch)
     return render(
         request,
-        "products/import/result.html",
+        "registry/import/result.html",
         {
             "batch": batch,
             "summary": batch.summary,

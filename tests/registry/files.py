@@ -10,7 +10,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from ocop.products.domain.exporting import PRODUCT_HEADERS
+from ocop.registry.domain.exporting import PRODUCT_HEADERS
 
 TITLE = "DANH SÁCH SẢN PHẨM OCOP TỈNH THANH HÓA NĂM 2022"
 

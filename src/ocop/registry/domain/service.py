@@ -1,0 +1,323 @@
+"""The registry import as a service: ``run_import`` reads a list, parses its
+rows, plans what changes and writes it (``manage.py import_products``), and
+the upload → preview → confirm pages store a list (``create_batch``), check
+it (``check_batch``, a dry run) and apply it (``apply_batch``).
+
+Each row gives (or matches) a subject, a product and, when it carries a star,
+a historical certificate. Nothing is written in a dry run; a real run writes
+in one transaction, chunk by chunk with bulk queries, and is rolled back when a
+row is bad, unless ``apply_valid`` asks for the valid rows to be applied.
+Re-importing the same file changes nothing.
+"""
+
+from datetime import date
+from pathlib import Path, PurePath
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ocop.certification.domain.certificates import supersede_older
+from ocop.core.domain.activity import log_action
+from ocop.core.uploads import XLSX, check_upload
+from ocop.core.xlsx import check_archive, open_workbook
+from ocop.geo.domain.resolve import AddressResolver
+from ocop.products.models import ImportBatch
+from ocop.registry.rules import check_import_permission
+
+from .parse import Reference, Row, RowParser
+from .plan import Planner
+from .problems import ERROR, WARNING, Column, ImportResult, Problem, Report
+from .read import Layout, clean_mapping, find_sheet
+from .write import Writer
+
+CHUNK_SIZE = 500
+
+
+class Importer:
+    """One run over a list: read → parse → plan → write, chunk by chunk."""
+
+    def __init__(
+        self,
+        *,
+        province,
+        mapping,
+        dry_run: bool,
+        apply_valid: bool,
+        chunk_size: int = CHUNK_SIZE,
+        today: date | None = None,
+    ):
+        self.mapping = mapping or {}
+        self.apply_valid = apply_valid
+        self.chunk_size = chunk_size
+        today = today or timezone.localdate()
+        self.layout = Layout()
+        self.report = Report()
+        resolver = AddressResolver()
+        reference = Reference()
+        shared = {
+            "province": province,
+            "today": today,
+            "layout": self.layout,
+            "report": self.report,
+            "resolver": resolver,
+            "reference": reference,
+        }
+        self.parser = RowParser(**shared)
+        self.planner = Planner(dry_run=dry_run, **shared)
+        self.writer = Writer(
+            plan=self.planner, resolver=resolver, reference=reference, chunk_size=chunk_size
+        )
+
+    @property
+    def dry_run(self) -> bool:
+        return self.planner.dry_run
+
+    @property
+    def has_errors(self) -> bool:
+        return self.report.has_errors
+
+    def run(self, source) -> None:
+        workbook = open_workbook(source)
+        try:
+            found, rows = find_sheet(workbook, self.mapping)
+            self.layout.header_row = found.header_row
+            self.layout.columns = found.columns
+            self.layout.by_field = found.by_field
+            chunk: list[Row] = []
+            for number, values in rows:
+                if not any(v not in (None, "") for v in values):
+                    continue
+                if self.parser.is_section(values):
+                    continue
+                row = self.parser.parse_row(number, values)
+                if row is None:
+                    if number in self.report.error_rows:
+                        self.report.counts.rows_rejected += 1
+                    continue
+                chunk.append(row)
+                if len(chunk) >= self.chunk_size:
+                    self.flush(chunk)
+                    chunk = []
+            self.flush(chunk)
+        finally:
+            workbook.close()
+
+    def flush(self, chunk: list[Row]) -> None:
+        if chunk:
+            self.planner.plan(chunk)
+        if self.report.has_errors and not self.apply_valid:
+            self.planner.dry_run = True  # nothing will be kept: stop writing
+            self.planner.new_certificates = []
+        self.writer.write(dry_run=self.planner.dry_run)
+
+    def summary(self, *, applied: bool) -> dict:
+        subjects = [e for e in self.planner.subject_entries.values() if e.touched]
+        products = [e for e in self.planner.products.values() if e.touched]
+        counts = self.report.counts
+        return {
+            "header_row": self.layout.header_row,
+            "rows": counts.rows,
+            "rows_valid": counts.rows_valid,
+            "rows_rejected": counts.rows_rejected,
+            "rows_duplicate": counts.rows_duplicate,
+            "subjects_created": sum(e.created for e in subjects),
+            "subjects_updated": sum(e.changed for e in subjects),
+            "subjects_unchanged": sum(not e.created and not e.changed for e in subjects),
+            "products_created": sum(e.created for e in products),
+            "products_updated": sum(e.changed for e in products),
+            "products_unchanged": sum(not e.created and not e.changed for e in products),
+            "certificates_created": counts.certificates_created,
+            "errors": self.report.problem_counts[ERROR],
+            "warnings": self.report.problem_counts[WARNING],
+            "applied": applied,
+        }
+
+    def result(self, *, applied: bool, batch=None) -> ImportResult:
+        return ImportResult(
+            header_row=self.layout.header_row,
+            columns=self.layout.columns,
+            summary=self.summary(applied=applied),
+            problems=self.report.problems,
+            applied=applied,
+            batch=batch,
+        )
+
+
+# Entry points -------------------------------------------------------------------
+
+
+def run_import(
+    source,
+    *,
+    province=None,
+    by=None,
+    mapping: dict | None = None,
+    dry_run: bool = False,
+    apply_valid: bool = False,
+    batch: ImportBatch | None = None,
+    original_name: str = "",
+    chunk_size: int = CHUNK_SIZE,
+    today: date | None = None,
+) -> ImportResult:
+    """Import an .xlsx list (a path or a binary file object).
+
+    ``province`` is the 2025 province of the list (addresses without a
+    province are taken to be in it; rows in another province are refused);
+    without it every address must name its province. ``by`` is the acting
+    user, who must be an officer of that province; None is the system.
+    Nothing is written when ``dry_run``, nor when a row is bad unless
+    ``apply_valid``. An applied import is recorded as an ImportBatch (the
+    given one, or a new one holding a copy of the file) and logged.
+    """
+    check_import_permission(by, province)
+    importer = Importer(
+        province=province,
+        mapping=mapping,
+        dry_run=dry_run,
+        apply_valid=apply_valid,
+        chunk_size=chunk_size,
+        today=today,
+    )
+    if dry_run:
+        importer.run(source)
+        return importer.result(applied=False, batch=batch)
+    with transaction.atomic():
+        importer.run(source)
+        applied = not importer.has_errors or apply_valid
+        if not applied:
+            transaction.set_rollback(True)
+        else:
+            # A product recognised several times: its newest certificate
+            # supersedes the older ones (the history of the list).
+            supersede_older(product_ids=importer.writer.certified_product_ids)
+            result = importer.result(applied=True)
+            batch = _record(
+                batch=batch,
+                source=source,
+                by=by,
+                province=province,
+                mapping=mapping,
+                original_name=original_name,
+                result=result,
+            )
+            return importer.result(applied=True, batch=batch)
+    return importer.result(applied=False, batch=batch)
+
+
+def _record(*, batch, source, by, province, mapping, original_name, result) -> ImportBatch:
+    """Mark the batch applied (creating it for the command) and log it."""
+    if batch is None:
+        name = original_name or PurePath(str(getattr(source, "name", source))).name
+        batch = ImportBatch(created_by=by, province=province, original_name=name[:255])
+        batch.mapping = clean_mapping(mapping)
+        if isinstance(source, str | Path):
+            with open(source, "rb") as handle:
+                batch.file.save("import.xlsx", File(handle), save=False)
+        else:
+            source.seek(0)
+            batch.file.save("import.xlsx", File(source), save=False)
+    batch.status = ImportBatch.Status.APPLIED
+    batch.applied_at = timezone.now()
+    batch.summary = {**batch.summary, **result.summary}
+    batch.problems = [p.as_dict() for p in result.problems]
+    batch.save()
+    log_action(
+        action="ocop.import.applied",
+        by=by,
+        obj=batch,
+        unit=province,
+        data={k: v for k, v in result.summary.items() if k != "header_row"},
+    )
+    return batch
+
+
+def create_batch(*, by, upload, province, apply_valid: bool = False) -> ImportBatch:
+    """Store an uploaded list for checking (the upload page)."""
+    check_import_permission(by, province)
+    check_upload(upload, kinds=(XLSX,))
+    check_archive(upload)  # read once, later, by check_batch
+    batch = ImportBatch(
+        created_by=by,
+        province=province,
+        original_name=PurePath(upload.name or "import.xlsx").name[:255],
+        summary={"apply_valid": bool(apply_valid)},
+    )
+    batch.file.save("import.xlsx", upload, save=False)
+    batch.save()
+    return batch
+
+
+def start_import(*, by, upload, province, apply_valid: bool = False) -> ImportResult:
+    """Store an uploaded list and check it (a dry run). A file that cannot be
+    read as a list (no header, say) is not kept."""
+    batch = create_batch(by=by, upload=upload, province=province, apply_valid=apply_valid)
+    try:
+        return check_batch(by=by, batch=batch)
+    except ValidationError:
+        batch.file.delete(save=False)
+        batch.delete()
+        raise
+
+
+def _stored(batch: ImportBatch, result: ImportResult, **extra) -> dict:
+    return {
+        **batch.summary,
+        **result.summary,
+        "columns": [c.as_dict() for c in result.columns],
+        **extra,
+    }
+
+
+def check_batch(*, by, batch: ImportBatch, mapping: dict | None = None) -> ImportResult:
+    """Dry-run a stored list (the preview), with the user's column choices."""
+    check_import_permission(by, batch.province)
+    if batch.status == ImportBatch.Status.APPLIED:
+        raise ValidationError(_("This list has already been imported."), code="applied")
+    if mapping is not None:
+        batch.mapping = clean_mapping(mapping)
+    with batch.file.open("rb") as handle:
+        result = run_import(handle, province=batch.province, mapping=batch.mapping, dry_run=True)
+    batch.summary = _stored(batch, result)
+    batch.problems = [p.as_dict() for p in result.problems]
+    batch.status = ImportBatch.Status.CHECKED
+    batch.save(update_fields=["mapping", "summary", "problems", "status"])
+    result.batch = batch
+    return result
+
+
+def apply_batch(*, by, batch: ImportBatch, apply_valid: bool | None = None) -> ImportResult:
+    """Import a checked list (the confirm button)."""
+    check_import_permission(by, batch.province)
+    if batch.status == ImportBatch.Status.APPLIED:
+        raise ValidationError(_("This list has already been imported."), code="applied")
+    if apply_valid is None:
+        apply_valid = bool(batch.summary.get("apply_valid"))
+    batch.summary = {**batch.summary, "apply_valid": bool(apply_valid)}
+    with batch.file.open("rb") as handle:
+        result = run_import(
+            handle,
+            province=batch.province,
+            by=by,
+            mapping=batch.mapping,
+            apply_valid=apply_valid,
+            batch=batch,
+        )
+    if not result.applied:
+        batch.summary = _stored(batch, result)
+        batch.problems = [p.as_dict() for p in result.problems]
+        batch.save(update_fields=["summary", "problems"])
+    else:
+        batch.summary = _stored(batch, result)
+        batch.save(update_fields=["summary"])
+    return result
+
+
+def stored_problems(batch: ImportBatch) -> list[Problem]:
+    return [Problem.from_dict(p) for p in batch.problems or []]
+
+
+def stored_columns(batch: ImportBatch) -> list[Column]:
+    return [Column(**c) for c in (batch.summary or {}).get("columns", [])]
