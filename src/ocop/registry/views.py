@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ocop.core.idempotency import once
 from ocop.products.models import ImportBatch
 from ocop.registry.domain.fields import FIELDS
 from ocop.registry.domain.queries import import_batches_visible_to
@@ -99,6 +100,7 @@ def preview(request, pk: int):
 
 
 @require_POST
+@once
 def apply(request, pk: int):
     batch = get_object_or_404(import_batches_visible_to(request.user), pk=pk)
     form = ApplyForm(request.POST)
