@@ -62,10 +62,6 @@ KNOWN_BAD_REASONS = {
     ("src/ocop/cycles/domain/dossiers.py", "ocop.evaluation.domain.sessions"): WORKFLOW,
     ("src/ocop/evaluation/views.py", "ocop.criteria"): PART_6,
     ("src/ocop/evaluation/domain/sessions.py", "ocop.evaluation.domain.scoring"): WORKFLOW,
-    ("src/ocop/events/domain/history.py", "openpyxl.cell"): PART_2,
-    ("src/ocop/events/domain/history.py", "openpyxl.styles"): PART_2,
-    ("src/ocop/events/domain/history.py", "openpyxl.utils"): PART_2,
-    ("src/ocop/events/domain/report.py", "openpyxl.styles"): PART_2,
 }
 # `circular import` is an accepted reason but a smell: the code usually sits in
 # the wrong layer. Their number may not grow; lower it when it falls.

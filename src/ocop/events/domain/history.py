@@ -119,9 +119,9 @@ def untrained_xlsx(subjects, *, years: int, today: date) -> bytes:
     import io  # noqa: PLC0415 -- leaf
 
     from openpyxl import Workbook  # noqa: PLC0415 -- slow import, only for the download
-    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415
-    from openpyxl.styles import Font  # noqa: PLC0415
-    from openpyxl.utils import get_column_letter  # noqa: PLC0415
+    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415 -- slow import
+    from openpyxl.styles import Font  # noqa: PLC0415 -- slow import
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415 -- slow import
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Chưa tập huấn")

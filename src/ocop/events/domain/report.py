@@ -631,7 +631,7 @@ MONEY_FORMAT = "#,##0"
 def report_xlsx(report: Report) -> bytes:
     """The report as one sheet, "Tổng hợp", in the provinces' wording."""
     from openpyxl import Workbook  # noqa: PLC0415 -- slow import, only for the download
-    from openpyxl.styles import Font  # noqa: PLC0415
+    from openpyxl.styles import Font  # noqa: PLC0415 -- slow import
 
     bold = Font(bold=True)
     workbook = Workbook()
