@@ -27,6 +27,7 @@ from openpyxl.styles import Font
 from ocop.core.downloads import bytes_response
 from ocop.core.models import ActivityLog
 from ocop.core.pdf import render_pdf
+from ocop.core.scores import score_floor
 from ocop.criteria.domain.queries import sheet_with_tree
 from ocop.criteria.models import Criterion, Part
 from ocop.products.domain.exporting import escape_cell
@@ -70,7 +71,6 @@ SOURCE_VI = {ConflictSource.DECLARED: "Tự kê khai", ConflictSource.DETECTED: 
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-TWO_PLACES = Decimal("0.01")
 SCORE_FORMAT = "0.00"
 DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
 
@@ -400,7 +400,7 @@ def _criterion_rows(session, items):
                 criterion.text,
                 criterion.max_points,
                 count,
-                mean.quantize(TWO_PLACES) if mean is not None else None,
+                score_floor(mean),
             ]
 
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ocop.core.scores import score_floor
 from ocop.criteria.enums import EvaluationLevel
 
 from .enums import (
@@ -213,11 +214,9 @@ class AgendaItem(models.Model):
 
     @property
     def score_display(self) -> Decimal | None:
-        """The mean with two decimals (for display and documents only)."""
-        score = self.score
-        if score is None:
-            return None
-        return (Decimal(score.numerator) / Decimal(score.denominator)).quantize(TWO_PLACES)
+        """The mean truncated to two decimals (for display and documents only;
+        never rounded up across a band boundary: see ``ocop.core.scores``)."""
+        return score_floor(self.score)
 
 
 class RoundResult(models.Model):
