@@ -204,6 +204,11 @@ def minutes_context(session) -> dict:
         "council": council,
         "final": final,
         "rows": rows,
+        "capped": [
+            r["item"]
+            for r in rows
+            if r["result"] and r["item"].status == ItemStatus.DECIDED and r["item"].capped_by
+        ],
         "sheets": sorted(sheets.values(), key=lambda s: (s.legal_basis.code, s.code, s.version)),
         "sample": any(not s.is_official for s in sheets.values()),
         "present": [a.member for a in attendance if a.present],

@@ -185,6 +185,9 @@ class AgendaItem(models.Model):
     )
     proposed = models.BooleanField(_("proposed to the level above"), default=False)
     capped_by = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Every unmet mandatory condition of the result, as it was judged (the sheet
+    # is never edited once used): [{"code", "star", "criterion", "description"}].
+    unmet_conditions = models.JSONField(default=list, blank=True)
     disqualified = models.BooleanField(default=False)
     decided_at = models.DateTimeField(null=True, blank=True)
 
@@ -211,6 +214,19 @@ class AgendaItem(models.Model):
         if not self.score_count:
             return None
         return Fraction(self.score_sum) / self.score_count
+
+    @property
+    def capping_conditions(self) -> list[dict]:
+        """The unmet mandatory conditions of the star level that capped the
+        result (empty when nothing capped it)."""
+        if not self.capped_by:
+            return []
+        return [c for c in self.unmet_conditions or () if c.get("star") == self.capped_by]
+
+    @property
+    def capping_criteria(self) -> str:
+        """The capping conditions as printed: "1.d Liên kết sản xuất; 5.b …"."""
+        return "; ".join(c.get("description", "") for c in self.capping_conditions)
 
     @property
     def score_display(self) -> Decimal | None:

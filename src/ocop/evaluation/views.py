@@ -13,6 +13,7 @@ from ocop.core.domain.activity import history_for
 from ocop.core.downloads import file_response
 from ocop.core.search import search
 from ocop.criteria.domain.queries import compiled_sheet, sheet_with_tree
+from ocop.criteria.stars import mandatory_levels
 from ocop.products.models import Product
 
 from .domain import councils as council_domain
@@ -499,6 +500,11 @@ def scoresheet(request, pk: int):
             )
         return lines
 
+    rows = _rows(tree, answers, evidence)
+    mandatory = mandatory_levels(compiled_sheet(item.sheet_id).spec)
+    for row in rows:
+        if row["kind"] == "criterion":
+            row["mandatory"] = mandatory.get(row["obj"].code, ())
     return render(
         request,
         "evaluation/scoresheet.html",
@@ -507,7 +513,7 @@ def scoresheet(request, pk: int):
             "item": item,
             "product": item.product,
             "tree": tree,
-            "rows": _rows(tree, answers, evidence),
+            "rows": rows,
             "parts": tree.parts.all(),
             "editable": editable,
             "documents": documents,
