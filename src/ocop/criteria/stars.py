@@ -75,6 +75,7 @@ class StarGap:
     next_star: int | None  # the star to aim for; None at the top
     points_missing: Decimal  # points below the next star's band (0 when already in it)
     requirements: tuple[Requirement, ...]  # unmet mandatory criteria up to the next star
+    achieved: bool = False  # the star is a recognised one (3★ or more)
     disqualified: bool = False
 
     @property
@@ -125,6 +126,7 @@ def star_gap(
             next_star=None,
             points_missing=Decimal(0),
             requirements=(),
+            achieved=ranking.achieved,
             disqualified=disqualified,
         )
     return StarGap(
@@ -138,5 +140,6 @@ def star_gap(
             for c in ranking.unmet
             if c.star is not None and c.star <= target
         ),
+        achieved=ranking.achieved,
         disqualified=disqualified,
     )
