@@ -204,10 +204,13 @@ def minutes_context(session) -> dict:
         "council": council,
         "final": final,
         "rows": rows,
+        # Decided products whose star the mandatory criteria capped, named.
         "capped": [
             r["item"]
             for r in rows
-            if r["result"] and r["item"].status == ItemStatus.DECIDED and r["item"].capped_by
+            if r["result"]
+            and r["item"].status == ItemStatus.DECIDED
+            and r["item"].capping_conditions
         ],
         "sheets": sorted(sheets.values(), key=lambda s: (s.legal_basis.code, s.code, s.version)),
         "sample": any(not s.is_official for s in sheets.values()),
