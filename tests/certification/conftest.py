@@ -29,7 +29,7 @@ def central_officer():
 
 @pytest.fixture
 def closed(province_officer, product_x, product_y):
-    """A closed Thanh Hóa session: product X 4★ (mean 86.67), product Y 3★ (64)."""
+    """A closed Thanh Hóa session: product X 4★ (mean 86.66…), product Y 3★ (64)."""
     return closed_session(
         officer=province_officer,
         products=[product_x, product_y],

@@ -66,8 +66,8 @@ def test_a_draft_from_a_closed_session_takes_the_recognised_stars_and_exact_mean
     assert lines[3].startswith("Xét kết quả đánh giá, phân hạng sản phẩm OCOP")
     items = list(decision.items.order_by("order"))
     assert [(i.product, i.star, i.score) for i in items] == [
-        (product_x, 4, Decimal("86.67")),
-        (product_y, 3, Decimal("63.67")),
+        (product_x, 4, Decimal("86.66")),
+        (product_y, 3, Decimal("63.66")),
     ]
     assert [e.action for e in history_for(decision)] == ["ocop.decision.drafted"]
 
@@ -247,8 +247,8 @@ def test_issuing_creates_numbered_certificates_and_certifies_the_products(
         CertificateStatus.VALID,
     )
     assert rows == [
-        (product_x.pk, "0001/2025/OCOP-38", 4, Decimal("86.67"), *common),
-        (product_y.pk, "0002/2025/OCOP-38", 3, Decimal("63.67"), *common),
+        (product_x.pk, "0001/2025/OCOP-38", 4, Decimal("86.66"), *common),
+        (product_y.pk, "0002/2025/OCOP-38", 3, Decimal("63.66"), *common),
     ]
     for product, star in ((product_x, 4), (product_y, 3)):
         product.refresh_from_db()

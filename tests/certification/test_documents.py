@@ -70,7 +70,7 @@ def test_the_certificate_holds_the_product_star_expiry_and_a_qr_to_its_page(
     assert product_x.name in text
     assert subject_x.name in text
     assert "★★★★" in text
-    assert "Đạt hạng 4 sao — 86,67 điểm" in text
+    assert "Đạt hạng 4 sao — 86,66 điểm" in text
     assert "Có giá trị đến ngày: 30/09/2028" in text
     assert "0001/2025/OCOP-38" in text
     assert "Số 123/QĐ-UBND ngày 30/09/2025 của Ủy ban nhân dân tỉnh Thanh Hóa" in text
@@ -146,8 +146,8 @@ def test_the_issued_decision_follows_the_official_layout(issued, product_x, prod
         product_x.name,
         product_y.name,
         product_x.subject.name,
-        "86,67",
-        "63,67",
+        "86,66",
+        "63,66",
         "0001/2025/OCOP-38",
         "0002/2025/OCOP-38",
     ):

@@ -41,7 +41,7 @@ def closed_session(
     answers of ``results[product]`` (default FOUR_STARS), closed by the chair.
 
     With ``first_member_drops`` the first member answers 1.1 one point lower,
-    so that the mean is not a whole number (e.g. 86.67)."""
+    so that the mean is not a whole number (e.g. 86.66…)."""
     if council is None:
         extra = {"level": level, "unit": None} if level == EvaluationLevel.CENTRAL else {}
         council, _members = council_with_members(officer=officer, members=3, **extra)

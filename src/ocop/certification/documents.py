@@ -69,8 +69,9 @@ def _signing_capacity(decision) -> str:
 def decision_context(decision) -> dict:
     items = list(queries.decision_items(decision))
     numbers = dict(decision.certificates.values_list("product_id", "number"))
-    for item in items:
+    for number, item in enumerate(items, start=1):
         item.certificate_number = numbers.get(item.product_id, "")
+        item.number = number
     parent, issuer = _head(decision.authority, decision.level)
     try:
         validity = rule_on(decision.date or timezone.localdate()).validity_months
@@ -88,6 +89,9 @@ def decision_context(decision) -> dict:
         "capacity": _signing_capacity(decision),
         "bases": _lines(decision.legal_basis),
         "items": items,
+        # Products recognised below their score's band: the annex names the
+        # mandatory criteria that capped them.
+        "capped": [i for i in items if i.agenda_item and i.agenda_item.capping_conditions],
         "stars": sorted({item.star for item in items}),
         "validity": validity,
         "signer_lines": _title_lines(decision.signer_title),

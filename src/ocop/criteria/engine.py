@@ -451,6 +451,10 @@ class Ranking:
     proposed: bool  # proposed to the level above (e.g. ≥ 90 at province)
     capped_by: int | None = None  # the star level whose conditions failed
     disqualified: bool = False
+    # Every unmet mandatory condition (by star level, then in sheet order), and
+    # those of the level that capped the star: the criteria to name in the result.
+    unmet: tuple[ConditionSpec, ...] = ()
+    capping: tuple[ConditionSpec, ...] = ()
 
 
 def rank(
@@ -458,19 +462,26 @@ def rank(
     score: Fraction | Decimal,
     bands: Iterable[Band],
     unmet_levels: Iterable[int] = (),
+    unmet_conditions: Iterable[ConditionSpec] = (),
     disqualified: bool = False,
     min_recognised_star: int = 3,
     level: LevelRule | None = None,
 ) -> Ranking:
-    """Star of a product: the band of its exact score, capped below the lowest
-    star level whose mandatory conditions are not met; not achieved when the
-    result is below ``min_recognised_star`` or a disqualifying condition holds.
-    ``level`` says which stars the evaluating level recognises and from which
-    score it proposes the product to the level above."""
+    """Star of a product: the highest star N up to the band of its exact score
+    such that the mandatory conditions of every level up to N hold (3★ for 3★;
+    3★ and 4★ for 4★ …), i.e. the band capped below the lowest star level with
+    an unmet condition; not achieved when the result is below
+    ``min_recognised_star`` (so a product whose 3★ conditions fail is not
+    recognised) or a disqualifying condition holds. The unmet levels are
+    ``unmet_levels`` and the levels of ``unmet_conditions`` (which the ranking
+    then names). ``level`` says which stars the evaluating level recognises and
+    from which score it proposes the product to the level above."""
+    unmet = tuple(sorted((c for c in unmet_conditions if c.star), key=lambda c: c.star or 0))
     band_star = band_for(score, bands)
     star = band_star
     capped_by = None
-    failing = sorted(s for s in set(unmet_levels) if s <= band_star)
+    levels = set(unmet_levels) | {c.star for c in unmet if c.star}
+    failing = sorted(s for s in levels if s <= band_star)
     if failing:
         capped_by = failing[0]
         star = capped_by - 1
@@ -495,25 +506,37 @@ def rank(
         proposed=proposed,
         capped_by=capped_by,
         disqualified=disqualified,
+        unmet=unmet,
+        capping=tuple(c for c in unmet if c.star == capped_by) if capped_by else (),
     )
+
+
+def unmet_conditions(
+    conditions: Iterable[ConditionSpec], holds_count: Mapping[str, int], members: int
+) -> tuple[tuple[ConditionSpec, ...], bool]:
+    """Judge the conditions for a product from how many members' sheets
+    satisfy each (``holds_count``): a condition is met when a strict majority
+    of the members who submitted satisfy it (a tie is not a majority). Returns
+    the unmet mandatory conditions, in the sheet's order, and whether a
+    disqualifying condition holds."""
+    unmet: list[ConditionSpec] = []
+    disqualified = False
+    for condition in conditions:
+        met = majority(holds_count.get(condition.code, 0), members)
+        if condition.kind == MANDATORY and not met and condition.star:
+            unmet.append(condition)
+        elif condition.kind == DISQUALIFYING and met:
+            disqualified = True
+    return tuple(unmet), disqualified
 
 
 def unmet_star_levels(
     conditions: Iterable[ConditionSpec], holds_count: Mapping[str, int], members: int
 ) -> tuple[set[int], bool]:
-    """Judge the conditions for a product from how many members' sheets
-    satisfy each (``holds_count``): a condition is met when a strict majority
-    of the members who submitted satisfy it. Returns the star levels with an
-    unmet mandatory condition and whether a disqualifying condition holds."""
-    unmet: set[int] = set()
-    disqualified = False
-    for condition in conditions:
-        met = majority(holds_count.get(condition.code, 0), members)
-        if condition.kind == MANDATORY and not met and condition.star:
-            unmet.add(condition.star)
-        elif condition.kind == DISQUALIFYING and met:
-            disqualified = True
-    return unmet, disqualified
+    """The star levels with an unmet mandatory condition (see
+    ``unmet_conditions``) and whether a disqualifying condition holds."""
+    unmet, disqualified = unmet_conditions(conditions, holds_count, members)
+    return {c.star for c in unmet if c.star}, disqualified
 
 
 def calibration(deviations: Iterable[Fraction]) -> Fraction | None:

@@ -17,6 +17,7 @@ from ocop.core.domain.activity import history_for
 from ocop.core.idempotency import once
 from ocop.criteria import engine
 from ocop.criteria.domain.queries import answers_by_code, compiled_sheet, sheet_with_tree
+from ocop.criteria.stars import mandatory_levels
 from ocop.evaluation.enums import SessionState
 from ocop.evaluation.models import Session
 from ocop.geo.models import AdminUnit
@@ -160,6 +161,11 @@ def _score(dossier: Dossier, by_kind: str = DossierAnswer.SELF) -> dict | None:
     score = engine.score_sheet(compiled.spec, answers)
     criteria = compiled.spec.criteria
     return {
+        "gap": (
+            queries.self_assessment_gap(dossier, answers=answers)
+            if by_kind == DossierAnswer.SELF
+            else None
+        ),
         "total": score.total,
         "parts": [(p, score.parts.get(p.code, 0)) for p in compiled.spec.parts],
         "answered": sum(1 for c in criteria if engine.is_answered(c, answers.get(c.code))),
@@ -170,6 +176,7 @@ def _score(dossier: Dossier, by_kind: str = DossierAnswer.SELF) -> dict | None:
 def _criteria_rows(dossier: Dossier, by_kind: str, *, commune_only: bool = False) -> list[dict]:
     """The sheet in reading order: part, section and criterion rows with answers."""
     tree = sheet_with_tree(dossier.sheet_id)
+    mandatory = mandatory_levels(compiled_sheet(dossier.sheet_id).spec)
     answers = {a.criterion_id: a for a in dossier.answers.filter(by=by_kind)}
     parts = {p.pk: p for p in tree.parts.all()}
     sections = {s.pk: s for s in tree.sections.all()}
@@ -192,6 +199,7 @@ def _criteria_rows(dossier: Dossier, by_kind: str, *, commune_only: bool = False
                 "value": answer.value if answer else None,
                 "points": answer.points if answer else None,
                 "options": list(criterion.options.all()),
+                "mandatory": mandatory.get(criterion.code, ()),
             }
         )
     return rows

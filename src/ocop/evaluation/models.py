@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ocop.core.scores import score_floor
 from ocop.criteria.enums import EvaluationLevel
 
 from .enums import (
@@ -191,6 +192,9 @@ class AgendaItem(models.Model):
     )
     proposed = models.BooleanField(_("proposed to the level above"), default=False)
     capped_by = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Every unmet mandatory condition of the result, as it was judged (the sheet
+    # is never edited once used): [{"code", "star", "criterion", "description"}].
+    unmet_conditions = models.JSONField(default=list, blank=True)
     disqualified = models.BooleanField(default=False)
     decided_at = models.DateTimeField(null=True, blank=True)
 
@@ -219,12 +223,23 @@ class AgendaItem(models.Model):
         return Fraction(self.score_sum) / self.score_count
 
     @property
+    def capping_conditions(self) -> list[dict]:
+        """The unmet mandatory conditions of the star level that capped the
+        result (empty when nothing capped it)."""
+        if not self.capped_by:
+            return []
+        return [c for c in self.unmet_conditions or () if c.get("star") == self.capped_by]
+
+    @property
+    def capping_criteria(self) -> str:
+        """The capping conditions as printed: "1.d Liên kết sản xuất; 5.b …"."""
+        return "; ".join(c.get("description", "") for c in self.capping_conditions)
+
+    @property
     def score_display(self) -> Decimal | None:
-        """The mean with two decimals (for display and documents only)."""
-        score = self.score
-        if score is None:
-            return None
-        return (Decimal(score.numerator) / Decimal(score.denominator)).quantize(TWO_PLACES)
+        """The mean truncated to two decimals (for display and documents only;
+        never rounded up across a band boundary: see ``ocop.core.scores``)."""
+        return score_floor(self.score)
 
 
 class RoundResult(models.Model):

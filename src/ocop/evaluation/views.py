@@ -14,6 +14,7 @@ from ocop.core.downloads import bytes_response, file_response
 from ocop.core.idempotency import once
 from ocop.core.search import search
 from ocop.criteria.domain.queries import compiled_sheet, sheet_with_tree
+from ocop.criteria.stars import mandatory_levels
 from ocop.products.models import Product
 
 from . import hooks
@@ -511,6 +512,11 @@ def scoresheet(request, pk: int):
             )
         return lines
 
+    rows = sheet_rows(tree, answers, evidence)
+    mandatory = mandatory_levels(compiled_sheet(item.sheet_id).spec)
+    for row in rows:
+        if row["kind"] == "criterion":
+            row["mandatory"] = mandatory.get(row["obj"].code, ())
     return render(
         request,
         "evaluation/scoresheet.html",
@@ -519,7 +525,7 @@ def scoresheet(request, pk: int):
             "item": item,
             "product": item.product,
             "tree": tree,
-            "rows": sheet_rows(tree, answers, evidence),
+            "rows": rows,
             "parts": tree.parts.all(),
             "editable": can_edit_scoresheet(request.user, sheet),
             "documents": documents,

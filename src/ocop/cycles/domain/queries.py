@@ -4,9 +4,12 @@ from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 
 from ocop.accounts.rules import scope_for
+from ocop.criteria.domain.queries import answers_by_code, bands_for, compiled_sheet
+from ocop.criteria.models import Sheet
+from ocop.criteria.stars import StarGap, star_gap
 from ocop.cycles import rules
 from ocop.cycles.enums import DossierState, IdeaState
-from ocop.cycles.models import Cycle, Dossier, Idea
+from ocop.cycles.models import Cycle, Dossier, DossierAnswer, Idea
 from ocop.geo.models import AdminUnit
 from ocop.producers.models import Subject
 
@@ -143,4 +146,23 @@ def overdue_by_commune(user):
         .values("commune__name", "commune_id")
         .annotate(n=Count("id"), returned=Count("id", filter=Q(state=DossierState.RETURNED)))
         .order_by("-n", "commune__name")
+    )
+
+
+def self_assessment_gap(dossier: Dossier, *, answers=None) -> StarGap | None:
+    """Where the producer's self-assessment stands on the dossier's sheet: the
+    star its answers reach and, for the next star, the points missing and the
+    mandatory criteria not met (bands and the lowest recognised star are those
+    of the sheet's legal basis). ``answers`` (by criterion code) saves a query."""
+    if dossier.sheet_id is None:
+        return None
+    spec = compiled_sheet(dossier.sheet_id).spec
+    if answers is None:
+        answers = answers_by_code(dossier.answers.filter(by=DossierAnswer.SELF), dossier.sheet_id)
+    legal_basis = Sheet.objects.select_related("legal_basis").get(pk=dossier.sheet_id).legal_basis
+    return star_gap(
+        spec,
+        answers,
+        bands_for(legal_basis),
+        min_recognised_star=legal_basis.min_recognised_star,
     )

@@ -24,6 +24,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from ocop.core.pdf import render_pdf
+from ocop.core.scores import score_floor
 from ocop.core.xlsx import escape_cell
 from ocop.criteria.domain.queries import sheet_with_tree
 from ocop.criteria.models import Criterion, Part
@@ -150,6 +151,14 @@ def minutes_context(session) -> dict:
         "council": council,
         "final": final,
         "rows": rows,
+        # Decided products whose star the mandatory criteria capped, named.
+        "capped": [
+            r["item"]
+            for r in rows
+            if r["result"]
+            and r["item"].status == ItemStatus.DECIDED
+            and r["item"].capping_conditions
+        ],
         "sheets": sorted(sheets.values(), key=lambda s: (s.legal_basis.code, s.code, s.version)),
         "sample": any(not s.is_official for s in sheets.values()),
         "present": [a.member for a in attendance if a.present],
@@ -346,7 +355,7 @@ def _criterion_rows(session, items):
                 criterion.text,
                 criterion.max_points,
                 count,
-                mean.quantize(TWO_PLACES) if mean is not None else None,
+                score_floor(mean),
             ]
 
 

@@ -189,12 +189,12 @@ def _compute(item: AgendaItem, submitted: list[Scoresheet]) -> RoundResult:
         item.status = ItemStatus.FLAGGED
         _clear_ranking(item)
     else:
-        unmet, disqualified = engine.unmet_star_levels(spec.conditions, holds, len(submitted))
+        unmet, disqualified = engine.unmet_conditions(spec.conditions, holds, len(submitted))
         legal_basis = item.sheet.legal_basis
         ranking = engine.rank(
             score=agg.mean,
             bands=bands_for(legal_basis),
-            unmet_levels=unmet,
+            unmet_conditions=unmet,
             disqualified=disqualified,
             min_recognised_star=legal_basis.min_recognised_star,
             level=level_rule(level=council.level, on=item.session.date),
@@ -206,6 +206,10 @@ def _compute(item: AgendaItem, submitted: list[Scoresheet]) -> RoundResult:
         item.recognised_star = ranking.recognised_star
         item.proposed = ranking.proposed
         item.capped_by = ranking.capped_by
+        item.unmet_conditions = [
+            {"code": c.code, "star": c.star, "criterion": c.criterion, "description": c.description}
+            for c in ranking.unmet
+        ]
         item.disqualified = ranking.disqualified
         item.decided_at = timezone.now()
     item.save()
@@ -221,6 +225,8 @@ def _compute(item: AgendaItem, submitted: list[Scoresheet]) -> RoundResult:
             "score": str(item.score_display),
             "spread": str(agg.spread),
             "star": item.star,
+            "capped_by": item.capped_by,
+            "capping": [c["code"] for c in item.capping_conditions],
             "recognised_star": item.recognised_star,
             "proposed": item.proposed,
         },
@@ -230,6 +236,7 @@ def _compute(item: AgendaItem, submitted: list[Scoresheet]) -> RoundResult:
 
 def _clear_ranking(item) -> None:
     item.band_star = item.star = item.recognised_star = item.capped_by = None
+    item.unmet_conditions = []
     item.achieved = None
     item.proposed = item.disqualified = False
     item.decided_at = None
