@@ -162,7 +162,8 @@ def test_round_form_adds_a_round_and_refuses_a_used_number(client, cycle, provin
     client.force_login(province_officer)
     data = {"number": "1", "title": "Đợt 1", "submission_deadline": "2025-09-30"}
     assert client.post(f"/cycle/{cycle.pk}/rounds/", data).status_code == 302
-    response = client.post(f"/cycle/{cycle.pk}/rounds/", data)
+    # Another round with the same number (not the same form sent twice).
+    response = client.post(f"/cycle/{cycle.pk}/rounds/", {**data, "title": "Đợt bổ sung"})
     assert response.context["round_form"].errors["number"] == ["This cycle already has a round 1."]
     assert cycle.rounds.count() == 1
 

@@ -455,4 +455,4 @@ def test_the_api_has_no_way_to_write_the_log():
     schema = api.get_openapi_schema()
     operations = [(path, method) for path, ops in schema["paths"].items() for method in ops]
     assert [path for path, _method in operations if "activ" in path] == []
-    assert {method for _path, method in operations} <= {"get"}
+    assert {method for _path, method in operations} <= {"get", "head"}
