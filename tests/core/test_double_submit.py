@@ -63,3 +63,31 @@ def test_a_double_click_at_the_same_moment_creates_one_subject(province_officer,
         thread.join(timeout=60)
     assert Subject.objects.filter(name="HTX Song Song").count() == 1, statuses
     assert statuses == [302, 302]
+
+
+@pytest.mark.django_db
+def test_a_refusal_shown_as_a_message_is_not_repeated_as_a_result(client, province_officer):
+    """A view that refuses with an error message and a redirect (the council
+    list refuses a council for a unit out of scope that way) leaves nothing
+    behind: the same post later is judged again."""
+    from django.urls import reverse
+
+    from ocop.evaluation.models import Council
+    from tests.factories.geo import province
+
+    client.force_login(province_officer)
+    data = {
+        "name": "Hội đồng Hà Nội",
+        "level": "province",
+        "unit": province("01").pk,  # another province: refused
+        "decision_number": "97/QĐ-UBND",
+        "decision_date": "2025-08-01",
+        "quorum_percent": 75,
+        "max_spread": "10",
+    }
+    url = reverse("evaluation:council_create")
+    for _ in range(2):
+        response = client.post(url, data)
+        assert response.status_code in (200, 302)
+        assert SubmittedForm.objects.count() == 0
+    assert not Council.objects.filter(decision_number="97/QĐ-UBND").exists()

@@ -11,8 +11,9 @@ the view; an identical post within the window does not run it again:
 * while the first is still running, the second waits for it (a few seconds),
   then follows it; if it is still running after that, the person gets the
   "busy, try again" page (HTTP 503), never a duplicate;
-* a first post that did not succeed (the form re-rendered with errors, or an
-  error) leaves nothing behind, so the corrected form goes through.
+* a first post that did not succeed (the form re-rendered with errors, a
+  redirect with an error message, or an exception) leaves nothing behind, so
+  the same or a corrected form goes through.
 
 Keys are kept in ``SubmittedForm`` (the database: shared by every web
 process) and pruned by ``run_periodic``."""
@@ -92,6 +93,14 @@ def _follow(request, earlier: SubmittedForm):
     return redirect(earlier.result_url)
 
 
+def _refused(request) -> bool:
+    """Whether the view said no with an error message and then redirected
+    (some pages show a refusal that way): that is no result to repeat."""
+    storage = getattr(request, "_messages", None)
+    queued = getattr(storage, "_queued_messages", [])
+    return any(m.level >= messages.ERROR for m in queued)
+
+
 def once(view=None, *, window: timedelta = timedelta(minutes=2)):
     """Run a POST view once per identical submission within ``window``."""
 
@@ -114,7 +123,7 @@ def once(view=None, *, window: timedelta = timedelta(minutes=2)):
                 SubmittedForm.objects.filter(key=key, result_url="").delete()
                 raise
             location = response.get("Location", "") if 300 <= response.status_code < 400 else ""
-            if location:
+            if location and not _refused(request):
                 SubmittedForm.objects.filter(key=key).update(result_url=location[:500])
             else:
                 SubmittedForm.objects.filter(key=key, result_url="").delete()
