@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from ocop import urls as project_urls
 from ocop.accounts.enums import Role
+from ocop.certification.domain.status import live_status
+from ocop.certification.enums import LiveStatus
 from ocop.certification.models import Certificate
 from ocop.core.models import ActivityLog
 from ocop.geo.enums import Era, Level
@@ -112,7 +114,9 @@ def test_star_values_written_in_many_ways_are_read(value, star):
     assert parse_star(value) == star
 
 
-@pytest.mark.parametrize("value", ["6 sao", "2 sao", "0", "sao", "nhiều sao", 3.5])
+@pytest.mark.parametrize(
+    "value", ["6 sao", "2 sao", "0", "sao", "nhiều sao", 3.5, "3,5", "3.5 sao", "4,5*"]
+)
 def test_invalid_star_values_are_refused(value):
     with pytest.raises(BadValue) as error:
         parse_star(value)
@@ -397,6 +401,37 @@ def test_rows_in_another_province_or_without_address_are_rejected(tmp_path, than
         (4, "Mã số thuế", "bad_registration_number"),
     }
     assert result.summary["rows_rejected"] == 3
+
+
+def test_a_star_without_a_decision_date_is_imported_with_a_warning(tmp_path, thanh_hoa):
+    """Its certificate cannot be "valid forever": it is recorded with its
+    validity not determined, and the report says so on the row."""
+    path = simple_list(
+        tmp_path,
+        [
+            [
+                1,
+                "Mật ong Như Xuân",
+                "HTX Ong Như Xuân",
+                "",
+                "HTX",
+                "",
+                "Xã Như Xuân",
+                "Thanh Hóa",
+                "",
+                "3 sao",
+                "",
+                "123/QĐ-UBND",
+                "",
+            ]
+        ],
+    )
+    result = run_import(path, province=thanh_hoa, apply_valid=True)
+    assert (2, "Số quyết định", "undated_star") in problems_by_row(result)
+    certificate = Certificate.objects.get(product__name="Mật ong Như Xuân")
+    assert (certificate.star, certificate.decision_date, certificate.valid_until) == (3, None, None)
+    today = timezone.localdate()
+    assert live_status(certificate, today=today) == LiveStatus.UNDETERMINED
 
 
 def test_registration_number_matches_the_subject_whatever_its_name(tmp_path, thanh_hoa):

@@ -19,7 +19,10 @@ from .fields import EARLIEST_DECISION, HEADERS, LEGAL_FORM_NAMES, LEGAL_FORM_PAT
 from .problems import BadValue
 
 _STAR_WORDS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5}
-_STAR_NUMBER = re.compile(r"^(?:hang|dat|xep hang)?\s*(\d+)(?:[.,]0+)?\s*(?:sao|\*|★|☆)?(?:\W|$)")
+# "3 sao", "3,0", "3*"; never the 3 of "3,5" or "3.5" (a half star is refused).
+_STAR_NUMBER = re.compile(
+    r"^(?:hang|dat|xep hang)?\s*(\d+)(?:[.,]0+)?(?![.,]?\d)\s*(?:sao|\*|★|☆)?(?:\W|$)"
+)
 _STAR_WORD = re.compile(r"^(?:hang|dat|xep hang)?\s*(mot|hai|ba|bon|tu|nam)\s*sao\b")
 _STAR_GLYPHS = re.compile(r"^[★☆*]+$")
 _DATE_DMY = re.compile(r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4}|\d{2})\b")

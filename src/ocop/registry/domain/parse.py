@@ -233,6 +233,19 @@ class RowParser:
         except BadValue:
             valid_until = None  # recomputed from the decision date anyway
         star = parsed["star"]
+        if star is not None and decision_number and decision_date is None and not errors:
+            bad(
+                date_column,
+                BadValue(
+                    "undated_star",
+                    _(
+                        "No decision date: the certificate is recorded with its validity "
+                        "“not determined” and is not counted as in force until its decision "
+                        "date is added."
+                    ),
+                    WARNING,
+                ),
+            )
         if star is None and (parsed["score"] is not None or decision_number) and not errors:
             bad(
                 "star",
