@@ -17,7 +17,7 @@ from ocop.certification.documents import render_certificate, render_decision
 from ocop.certification.models import Certificate
 from ocop.criteria.domain.loading import SHEETS_DIR, load_sheet_data
 from ocop.criteria.models import Sheet
-from ocop.evaluation.documents import render_minutes, results_workbook
+from ocop.evaluation.domain.documents import render_minutes, results_workbook
 from ocop.evaluation.domain import scoring, sessions
 from ocop.evaluation.enums import MemberRole
 from ocop.evaluation.models import Scoresheet

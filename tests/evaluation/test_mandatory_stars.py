@@ -13,7 +13,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from ocop.certification.documents import render_decision
-from ocop.evaluation.documents import render_minutes
+from ocop.evaluation.domain.documents import render_minutes
 from ocop.evaluation.domain import sessions
 from ocop.evaluation.enums import MemberRole
 from ocop.evaluation.models import Scoresheet
