@@ -91,6 +91,8 @@ bench: setup
 	$(PY) -m bench.run
 	$(PY) -m bench.bench_import
 	$(PY) -m bench.bench_evaluation
+	$(PY) -m bench.bench_concurrency
+	$(PY) -m bench.bench_concurrency --pg
 	@command -v wrk >/dev/null || { echo "bench_verify needs wrk: sudo apt-get install wrk"; exit 1; }
 	$(PY) -m bench.bench_verify
 	@# The national data set needs PostgreSQL (BENCH_PG, default the local server).
