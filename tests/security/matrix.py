@@ -178,7 +178,7 @@ RULES: dict[str, Rule] = {
     "evaluation:member_remove": rule(COUNCIL_VIEWERS, args={"pk": "member"}, note=DOMAIN),
     "evaluation:session": rule(COUNCIL_VIEWERS, args={"pk": "session"}),
     "evaluation:session_state": rule(
-        COUNCIL_VIEWERS, args={"pk": "session"}, data={"state": "=closed"}, note=DOMAIN
+        COUNCIL_VIEWERS, args={"pk": "session"}, data={"action": "=close"}, note=DOMAIN
     ),
     "evaluation:attendance": rule(COUNCIL_VIEWERS, args={"pk": "session"}, note=DOMAIN),
     "evaluation:item_add": rule(

@@ -204,9 +204,7 @@ def test_the_report_page_works_without_a_code(client):
 def test_complaint_transitions(stamp, province_officer, hanoi_officer):
     complaint = file_complaint(code=f"s/{stamp.token}", message=MESSAGE, fingerprint="f" * 32)
     with pytest.raises(ValidationError):  # closing needs review first
-        set_complaint_state(
-            complaint=complaint, action="close", by=province_officer, resolution="x"
-        )
+        set_complaint_state(complaint=complaint, action="close", by=province_officer, reason="x")
     with pytest.raises(PermissionDenied):
         set_complaint_state(complaint=complaint, action="review", by=hanoi_officer)
     complaint.refresh_from_db()
@@ -220,7 +218,7 @@ def test_complaint_transitions(stamp, province_officer, hanoi_officer):
         complaint=complaint,
         action="close",
         by=province_officer,
-        resolution="Đã kiểm tra cửa hàng: tem thật, khách nhầm.",
+        reason="Đã kiểm tra cửa hàng: tem thật, khách nhầm.",
     )
     assert (complaint.state, complaint.resolution) == (
         ComplaintState.CLOSED,
