@@ -332,6 +332,6 @@ RULES: dict[str, Rule] = {
     "verify:gs1": rule(EVERYONE, out=SAME, args={"rest": "{stamp_product.gtin}/21/{stamp.token}"}),
     # The catch-all for malformed codes: a friendly "not found" page for everyone.
     "ocop.stamps.views_public.verify_page": rule(NOBODY, path="/s/abc/def/ghi"),
-    "verify:report": rule(EVERYONE),
-    "verify:report_sent": rule(EVERYONE),
+    "complaints:report": rule(EVERYONE),
+    "complaints:report_sent": rule(EVERYONE),
 }

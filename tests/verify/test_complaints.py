@@ -9,10 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from ocop.accounts.enums import Role
+from ocop.core.forms import FORM_SALT, form_token
 from ocop.core.models import ActivityLog, Notification
 from ocop.inspections.domain.complaints import file_complaint, set_complaint_state
 from ocop.inspections.enums import ComplaintState
-from ocop.inspections.forms import FORM_SALT, form_token
 from ocop.inspections.models import Complaint
 from tests.factories.accounts import user_with_role
 from tests.factories.geo import province

@@ -1,4 +1,27 @@
+"""Form helpers shared by every app: Bootstrap classes, and the signed time at
+which a public form (no account) was shown, which keeps robots out."""
+
+import time
+
 from django import forms
+from django.core import signing
+
+# Public forms carry the time they were shown, signed with this salt.
+FORM_SALT = "ocop.public-form.started"
+
+
+def form_token(*, now: float | None = None) -> str:
+    """A signed record of when the form was shown."""
+    return signing.dumps({"t": int(time.time() if now is None else now)}, salt=FORM_SALT)
+
+
+def form_started(token: str) -> int | None:
+    """When the form carrying ``token`` was shown (Unix time), or None when
+    the token is missing or forged."""
+    try:
+        return int(signing.loads(token or "", salt=FORM_SALT)["t"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
 
 
 class BootstrapMixin:
