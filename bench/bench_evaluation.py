@@ -174,7 +174,7 @@ def build_session(*, officer, council, members, sheet, products, title: str):
     for product in products:
         sessions.add_item(session=session, product=product, by=officer, sheet=sheet)
     sessions.set_attendance(session=session, present_member_ids=[m.pk for m in members], by=officer)
-    return sessions.set_session_state(session=session, new_state="open", by=officer)
+    return sessions.set_session_state(session=session, action="open", by=officer)
 
 
 def count_queries(function) -> int:
@@ -357,9 +357,9 @@ def main() -> None:
     if decided == count:
         sessions.set_session_state(
             session=session,
-            new_state="closed",
+            action="close",
             by=members[0].user,  # the chair
-            note="Hội đồng thống nhất kết quả.",
+            reason="Hội đồng thống nhất kết quả.",
         )
     session.refresh_from_db()
     start = time.perf_counter()

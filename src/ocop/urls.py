@@ -27,6 +27,8 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     # Public verification pages (QR codes): /s/…, /c/…, /01/… (GS1 Digital Link).
     path("", include("ocop.stamps.urls_public")),
+    # The public "report a suspected fake" form (linked from the verification pages).
+    path("", include("ocop.inspections.urls_public")),
 ]
 
 handler400 = "ocop.core.views.error_400"

@@ -354,9 +354,10 @@ def test_a_revoked_certificate_stays_revoked_when_a_new_one_is_issued(
 
 
 def test_issuing_tells_the_producers_of_each_subject(
-    closed, province_officer, producer_x, product_x
+    closed, province_officer, producer_x, product_x, django_capture_on_commit_callbacks
 ):
-    issued_decision(session=closed, by=province_officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        issued_decision(session=closed, by=province_officer)
     notes = list(Notification.objects.filter(user=producer_x))
     assert len(notes) == 1
     certificate = Certificate.objects.get(product=product_x)
@@ -537,8 +538,8 @@ def test_an_imported_certificate_of_the_same_decision_is_not_duplicated(
 def test_items_are_kept_with_the_discarded_draft(closed, province_officer):
     decision = decisions.draft_from_session(session=closed, by=province_officer)
     decisions.set_decision_state(
-        decision=decision, action="discard", by=province_officer, note="Sai đợt"
+        decision=decision, action="discard", by=province_officer, reason="Sai đợt"
     )
     assert DecisionItem.objects.filter(decision=decision).count() == 2
     entry = history_for(decision).first()
-    assert (entry.action, entry.data["note"]) == ("ocop.decision.discarded", "Sai đợt")
+    assert (entry.action, entry.data["reason"]) == ("ocop.decision.discarded", "Sai đợt")

@@ -17,8 +17,8 @@ from ocop.certification.documents import render_certificate, render_decision
 from ocop.certification.models import Certificate
 from ocop.criteria.domain.loading import SHEETS_DIR, load_sheet_data
 from ocop.criteria.models import Sheet
-from ocop.evaluation.domain.documents import render_minutes, results_workbook
 from ocop.evaluation.domain import scoring, sessions
+from ocop.evaluation.domain.documents import render_minutes, results_workbook
 from ocop.evaluation.enums import MemberRole
 from ocop.evaluation.models import Scoresheet
 from tests.factories.certification import issued_decision
@@ -72,7 +72,7 @@ def scored(province_officer, product_x):
         scoring.submit_scoresheet(scoresheet=sheet, by=member.user)
     item.refresh_from_db()
     chair = next(m for m in members if m.role == MemberRole.CHAIR)
-    session = sessions.set_session_state(session=session, new_state="closed", by=chair.user)
+    session = sessions.set_session_state(session=session, action="close", by=chair.user)
     return session, item
 
 

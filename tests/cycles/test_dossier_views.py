@@ -286,7 +286,7 @@ def test_the_province_schedules_a_prechecked_dossier_and_the_council_sees_it(
         present_member_ids=[m.pk for m in council.members.filter(body="council")],
         by=province_officer,
     )
-    set_session_state(session=session, new_state="open", by=province_officer)
+    set_session_state(session=session, action="open", by=province_officer)
     sheet = Scoresheet.objects.filter(item=dossier.agenda_item, member=members[0]).first()
     client.force_login(members[0].user)
     body = client.get(reverse("evaluation:scoresheet", args=[sheet.pk])).content.decode()

@@ -251,13 +251,17 @@ def test_an_idea_needs_a_name_and_a_description(cycle, subject_x, producer_x):
 # The transition table -----------------------------------------------------------
 
 
-def test_the_whole_path_received_accepted_plan(idea, officer_x, province_officer, producer_x):
-    idea = idea_domain.receive_idea(idea=idea, by=officer_x)
+def test_the_whole_path_received_accepted_plan(
+    idea, officer_x, province_officer, producer_x, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        idea = idea_domain.receive_idea(idea=idea, by=officer_x)
     assert idea.state == IdeaState.RECEIVED
     assert Notification.objects.filter(user=province_officer).count() == 1
-    idea = idea_domain.decide_idea(
-        idea=idea, by=province_officer, accept=True, today=FRIDAY_BEFORE_2_9
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        idea = idea_domain.decide_idea(
+            idea=idea, by=province_officer, accept=True, today=FRIDAY_BEFORE_2_9
+        )
     assert (idea.state, idea.plan_due) == (IdeaState.ACCEPTED, date(2025, 9, 9))
     assert idea.decided_at is not None
     assert Notification.objects.get(user=producer_x).text == (
@@ -301,16 +305,19 @@ def test_plan_deadline_uses_the_provinces_setting_across_tet(
     assert idea.plan_due == date(2026, 2, 23)
 
 
-def test_reject_needs_a_reason_and_keeps_it(idea, officer_x, province_officer, producer_x):
+def test_reject_needs_a_reason_and_keeps_it(
+    idea, officer_x, province_officer, producer_x, django_capture_on_commit_callbacks
+):
     idea_domain.receive_idea(idea=idea, by=officer_x)
     before = _state(idea)
     with pytest.raises(ValidationError) as error:
         idea_domain.decide_idea(idea=idea, by=province_officer, accept=False, reason="  ")
     assert error.value.message_dict == {"reason": ["Give the reason for the rejection."]}
     assert _state(idea) == before
-    idea = idea_domain.decide_idea(
-        idea=idea, by=province_officer, accept=False, reason="Trùng với sản phẩm đã có sao"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        idea = idea_domain.decide_idea(
+            idea=idea, by=province_officer, accept=False, reason="Trùng với sản phẩm đã có sao"
+        )
     assert (idea.state, idea.reason, idea.plan_due) == (
         IdeaState.REJECTED,
         "Trùng với sản phẩm đã có sao",
@@ -391,12 +398,12 @@ def test_unknown_action_is_refused(idea, province_officer):
 
 
 def test_available_actions_per_role(idea, producer_x, officer_x, province_officer, officer_y):
-    assert [t.action for t in idea_domain.available(producer_x, idea)] == []
-    assert [t.action for t in idea_domain.available(officer_y, idea)] == []
-    assert [t.action for t in idea_domain.available(officer_x, idea)] == ["receive"]
+    assert [t.action for t in idea_domain.available(idea, producer_x)] == []
+    assert [t.action for t in idea_domain.available(idea, officer_y)] == []
+    assert [t.action for t in idea_domain.available(idea, officer_x)] == ["receive"]
     idea = idea_domain.receive_idea(idea=idea, by=officer_x)
-    assert [t.action for t in idea_domain.available(officer_x, idea)] == []
-    assert [t.action for t in idea_domain.available(province_officer, idea)] == [
+    assert [t.action for t in idea_domain.available(idea, officer_x)] == []
+    assert [t.action for t in idea_domain.available(idea, province_officer)] == [
         "accept",
         "reject",
     ]

@@ -16,14 +16,18 @@ from tests.factories.cycles import commune_checked
 pytestmark = pytest.mark.django_db
 
 
-def test_the_1489_path_end_to_end(dossier, producer_x, officer_x, advisory, province_officer):
-    dossier = set_dossier_state(dossier=dossier, action="submit", by=producer_x)
+def test_the_1489_path_end_to_end(
+    dossier, producer_x, officer_x, advisory, province_officer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = set_dossier_state(dossier=dossier, action="submit", by=producer_x)
     assert dossier.state == DossierState.SUBMITTED
     assert dossier.version == 1
     assert dossier.due_on > timezone.localdate()
     assert Notification.objects.filter(user=officer_x).count() == 1
     commune_checked(dossier, officer_x)
-    dossier = set_dossier_state(dossier=dossier, action="forward", by=officer_x)
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = set_dossier_state(dossier=dossier, action="forward", by=officer_x)
     assert dossier.state == DossierState.FORWARDED
     assert Notification.objects.filter(user__in=[advisory, province_officer]).count() == 2
     dossier = set_dossier_state(dossier=dossier, action="precheck", by=advisory)

@@ -79,7 +79,7 @@ def test_scheduled_dossier_moves_on_when_the_council_decides(
     sessions.set_attendance(
         session=session, present_member_ids=[m.pk for m in members], by=province_officer
     )
-    sessions.set_session_state(session=session, new_state="open", by=province_officer)
+    sessions.set_session_state(session=session, action="open", by=province_officer)
     for member in members:
         fill(Scoresheet.objects.get(item=item, member=member))
     dossier.refresh_from_db()
@@ -103,7 +103,7 @@ def test_a_product_below_90_is_not_proposed(
     sessions.set_attendance(
         session=session, present_member_ids=[m.pk for m in members], by=province_officer
     )
-    sessions.set_session_state(session=session, new_state="open", by=province_officer)
+    sessions.set_session_state(session=session, action="open", by=province_officer)
     from tests.factories.evaluation import pick_worst
 
     item = dossier.agenda_item
@@ -143,7 +143,7 @@ def test_a_proposed_dossier_goes_to_the_central_council(
     sessions.set_attendance(
         session=session, present_member_ids=[m.pk for m in members], by=province_officer
     )
-    sessions.set_session_state(session=session, new_state="open", by=province_officer)
+    sessions.set_session_state(session=session, action="open", by=province_officer)
     for member in members:
         fill(Scoresheet.objects.get(item=dossier.agenda_item, member=member))
     dossier = set_dossier_state(dossier=dossier, action="propose", by=province_officer)
@@ -183,7 +183,7 @@ def test_a_product_withdrawn_from_the_session_can_be_scheduled_again(
     sessions.set_attendance(
         session=first, present_member_ids=[m.pk for m in members], by=province_officer
     )
-    sessions.set_session_state(session=first, new_state="open", by=province_officer)
+    sessions.set_session_state(session=first, action="open", by=province_officer)
     sessions.withdraw_item(item=dossier.agenda_item, by=members[0].user, reason="Thiếu mẫu")
     dossier.refresh_from_db()
     assert dossier.state == DossierState.PRECHECKED

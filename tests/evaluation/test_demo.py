@@ -93,7 +93,7 @@ def test_the_officer_can_open_the_demo_session_for_the_three_members():
     load_demo()
     session = Session.objects.get()
     officer = User.objects.get(username="tinh.canbo")
-    sessions.set_session_state(session=session, new_state="open", by=officer)
+    sessions.set_session_state(session=session, action="open", by=officer)
     sheets = Scoresheet.objects.values_list("item__product__name", "member__user__username")
     assert sorted(sheets) == sorted(
         (product, member)
@@ -114,7 +114,7 @@ def test_a_second_load_keeps_an_opened_session_as_it_is():
     load_demo()
     session = Session.objects.get()
     officer = User.objects.get(username="tinh.canbo")
-    sessions.set_session_state(session=session, new_state="open", by=officer)
+    sessions.set_session_state(session=session, action="open", by=officer)
     first = snapshot()
     load_demo()
     assert snapshot() == first

@@ -63,7 +63,7 @@ def closed(session, item, item_y, members, chair):
     score_x(item, members)
     score_best(item_y, members)
     return sessions.set_session_state(
-        session=session, new_state="closed", by=chair.user, note=CONCLUSIONS
+        session=session, action="close", by=chair.user, reason=CONCLUSIONS
     )
 
 
@@ -167,7 +167,7 @@ def test_minutes_record_rescoring_reopening_withdrawal_and_conflicts(
         by=province_officer,
         recuse=True,
     )
-    session = sessions.set_session_state(session=session, new_state="open", by=province_officer)
+    session = sessions.set_session_state(session=session, action="open", by=province_officer)
     first, second, third = list(session.items.order_by("order", "id"))
     # First: a spread above the limit, discussion, second round.
     fill(sheet_of(first, members[0]))
@@ -186,7 +186,7 @@ def test_minutes_record_rescoring_reopening_withdrawal_and_conflicts(
     sheet = fill(sheet_of(third, members[1]))
     scoring.reopen_scoresheet(scoresheet=sheet, by=chair.user, reason="Chọn nhầm phương án")
     scoring.submit_scoresheet(scoresheet=sheet_of(third, members[1]), by=members[1].user)
-    session = sessions.set_session_state(session=session, new_state="closed", by=chair.user)
+    session = sessions.set_session_state(session=session, action="close", by=chair.user)
 
     text = pdf_text(render_minutes(session=session))
     assert "vòng 1: độ lệch" in text
@@ -204,7 +204,7 @@ def test_documents_cost_the_same_queries_for_2_and_6_products(
     bigger = open_session(officer=province_officer, council=council, products=products)
     for item in bigger.items.all():
         score_best(item, members)
-    bigger = sessions.set_session_state(session=bigger, new_state="closed", by=chair.user)
+    bigger = sessions.set_session_state(session=bigger, action="close", by=chair.user)
 
     def count(render, session):
         with CaptureQueriesContext(connection) as queries:

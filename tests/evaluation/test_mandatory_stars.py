@@ -13,8 +13,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from ocop.certification.documents import render_decision
-from ocop.evaluation.domain.documents import render_minutes
 from ocop.evaluation.domain import sessions
+from ocop.evaluation.domain.documents import render_minutes
 from ocop.evaluation.enums import MemberRole
 from ocop.evaluation.models import Scoresheet
 from tests.factories.certification import issued_decision
@@ -89,7 +89,7 @@ def test_86_50_points_without_the_4_star_option_of_1d_is_3_stars_named_everywher
     assert "Đạt 86,50 điểm nhưng chưa đạt tiêu chí bắt buộc 4 sao: 1.d Liên kết sản xuất." in page
     # The minutes.
     chair = next(m for m in members if m.role == MemberRole.CHAIR)
-    session = sessions.set_session_state(session=session, new_state="closed", by=chair.user)
+    session = sessions.set_session_state(session=session, action="close", by=chair.user)
     minutes = pdf_text(render_minutes(session=session))
     assert f"{product_x.name}: {CAPPED}; xếp hạng 3 sao." in minutes
     # The decision annex.

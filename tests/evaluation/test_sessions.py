@@ -73,7 +73,7 @@ def test_no_scoring_without_quorum(planned, members, province_officer):
         session=planned, present_member_ids=[members[0].pk, members[1].pk], by=province_officer
     )
     with pytest.raises(ValidationError) as error:
-        sessions.set_session_state(session=planned, new_state="open", by=province_officer)
+        sessions.set_session_state(session=planned, action="open", by=province_officer)
     assert "2" in error.value.messages[0]
     assert "3" in error.value.messages[0]
     planned.refresh_from_db()
@@ -88,29 +88,29 @@ def test_the_chair_must_be_present_when_the_council_says_so(planned, members, pr
         session=planned, present_member_ids=[members[1].pk, members[2].pk], by=province_officer
     )
     with pytest.raises(ValidationError):
-        sessions.set_session_state(session=planned, new_state="open", by=province_officer)
+        sessions.set_session_state(session=planned, action="open", by=province_officer)
     councils.update_council(council=council, by=province_officer, quorum_requires_chair=False)
-    sessions.set_session_state(session=planned, new_state="open", by=province_officer)
+    sessions.set_session_state(session=planned, action="open", by=province_officer)
     planned.refresh_from_db()
     assert planned.state == SessionState.OPEN
 
 
 @pytest.mark.parametrize(
-    ("start", "target"),
+    ("start", "action"),
     [
-        ("planned", "closed"),
-        ("planned", "planned"),
-        ("open", "planned"),
+        ("planned", "close"),
+        ("planned", "plan"),
+        ("open", "plan"),
         ("open", "open"),
         ("closed", "open"),
-        ("closed", "planned"),
+        ("closed", "close"),
     ],
 )
-def test_illegal_transitions_fail_and_change_nothing(planned, province_officer, start, target):
+def test_illegal_transitions_fail_and_change_nothing(planned, province_officer, start, action):
     Session.objects.filter(pk=planned.pk).update(state=start)
     before = ActivityLog.objects.count()
     with pytest.raises(ValidationError):
-        sessions.set_session_state(session=planned, new_state=target, by=province_officer)
+        sessions.set_session_state(session=planned, action=action, by=province_officer)
     planned.refresh_from_db()
     assert planned.state == start
     assert ActivityLog.objects.count() == before
@@ -124,22 +124,22 @@ def test_an_empty_agenda_cannot_open(province_officer, council, members):
         session=session, present_member_ids=[m.pk for m in members], by=province_officer
     )
     with pytest.raises(ValidationError):
-        sessions.set_session_state(session=session, new_state="open", by=province_officer)
+        sessions.set_session_state(session=session, action="open", by=province_officer)
 
 
 def test_only_the_chair_closes_and_only_when_every_product_has_a_result(
     session, members, chair, province_officer
 ):
     with pytest.raises(PermissionDenied):
-        sessions.set_session_state(session=session, new_state="closed", by=province_officer)
+        sessions.set_session_state(session=session, action="close", by=province_officer)
     with pytest.raises(ValidationError) as error:
-        sessions.set_session_state(session=session, new_state="closed", by=chair.user)
+        sessions.set_session_state(session=session, action="close", by=chair.user)
     assert "Nước mắm" in error.value.messages[0]
     first, second = session.items.order_by("order")
     for member in members:
         fill(Scoresheet.objects.get(item=first, member=member))
     sessions.withdraw_item(item=second, by=chair.user, reason="Thiếu mẫu sản phẩm")
-    sessions.set_session_state(session=session, new_state="closed", by=chair.user, note="Kết luận")
+    sessions.set_session_state(session=session, action="close", by=chair.user, reason="Kết luận")
     session.refresh_from_db()
     assert session.state == SessionState.CLOSED
     assert session.note == "Kết luận"

@@ -35,7 +35,7 @@ def _close(item, chair, members):
             sheet = sheet_of(other, member)
             if sheet.status == "draft":
                 fill(sheet)
-    sessions.set_session_state(session=item.session, new_state="closed", by=chair.user)
+    sessions.set_session_state(session=item.session, action="close", by=chair.user)
 
 
 def _nothing(item, chair, members):

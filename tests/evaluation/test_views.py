@@ -62,14 +62,14 @@ def test_officer_sets_up_a_council_plans_a_session_and_opens_scoring(
     client.post(reverse("evaluation:item_add", args=[session.pk]), {"product": product_x.pk})
     assert session.items.count() == 1
     response = client.post(
-        reverse("evaluation:session_state", args=[session.pk]), {"state": "open"}, follow=True
+        reverse("evaluation:session_state", args=[session.pk]), {"action": "open"}, follow=True
     )
     assert "không đủ" in response.content.decode().lower() or "quorum" in response.content.decode()
     client.post(
         reverse("evaluation:attendance", args=[session.pk]),
         {"present": [m.pk for m in council.members.all()]},
     )
-    client.post(reverse("evaluation:session_state", args=[session.pk]), {"state": "open"})
+    client.post(reverse("evaluation:session_state", args=[session.pk]), {"action": "open"})
     session.refresh_from_db()
     assert session.state == SessionState.OPEN
     assert Scoresheet.objects.filter(item__session=session).count() == 3

@@ -33,7 +33,7 @@ def test_two_products_of_the_same_name_keep_their_own_reasons(
     item_y.refresh_from_db()
     assert item.withdrawal_reason == "Thiếu mẫu sản phẩm"
     assert item_y.withdrawal_reason == "Hồ sơ chưa đủ giấy tờ"
-    session = sessions.set_session_state(session=session, new_state="closed", by=chair.user)
+    session = sessions.set_session_state(session=session, action="close", by=chair.user)
 
     text = pdf_text(render_minutes(session=session))
     assert f"{product_x.name} ({subject_x.name}): Thiếu mẫu sản phẩm." in text

@@ -33,13 +33,19 @@ def test_held_is_final_and_cannot_be_held_before_its_first_day(province_officer)
         set_activity_state(activity=held, action="cancel", by=province_officer, reason="x")
 
 
-def test_cancel_needs_reason_and_tells_registrants(province_officer, producer_x):
+def test_cancel_needs_reason_and_tells_registrants(
+    province_officer, producer_x, django_capture_on_commit_callbacks
+):
     activity = ActivityFactory()
     RegistrationFactory(activity=activity, user=producer_x)
     with pytest.raises(ValidationError):
         set_activity_state(activity=activity, action="cancel", by=province_officer)
     assert ActivityFactory._meta.model.objects.get(pk=activity.pk).state == ActivityState.OPEN
-    set_activity_state(activity=activity, action="cancel", by=province_officer, reason="Bão số 3")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        set_activity_state(
+            activity=activity, action="cancel", by=province_officer, reason="Bão số 3"
+        )
+    assert len(callbacks) >= 1  # the registrants are told once the cancellation is committed
     assert Notification.objects.filter(user=producer_x, text__contains="Bão số 3").exists()
 
 

@@ -59,7 +59,7 @@ def closed_session(
                 overrides=answers,
             )
     chair = next(m for m in members if m.role == MemberRole.CHAIR)
-    return sessions.set_session_state(session=session, new_state="closed", by=chair.user)
+    return sessions.set_session_state(session=session, action="close", by=chair.user)
 
 
 def complete_draft(decision, *, by, number="123/QĐ-UBND", day=date(2025, 9, 30), **fields):

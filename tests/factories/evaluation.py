@@ -48,7 +48,7 @@ def open_session(*, officer, council, products, sheet=None, present=None, day=da
         sessions.add_item(session=session, product=product, by=officer, sheet=sheet)
     members = present if present is not None else list(council.members.filter(body="council"))
     sessions.set_attendance(session=session, present_member_ids=[m.pk for m in members], by=officer)
-    return sessions.set_session_state(session=session, new_state="open", by=officer)
+    return sessions.set_session_state(session=session, action="open", by=officer)
 
 
 def pick_best(criterion):

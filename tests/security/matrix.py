@@ -183,7 +183,7 @@ RULES: dict[str, Rule] = {
     "evaluation:member_remove": rule(COUNCIL_VIEWERS, args={"pk": "member"}, note=DOMAIN),
     "evaluation:session": rule(COUNCIL_VIEWERS, args={"pk": "session"}),
     "evaluation:session_state": rule(
-        COUNCIL_VIEWERS, args={"pk": "session"}, data={"state": "=closed"}, note=DOMAIN
+        COUNCIL_VIEWERS, args={"pk": "session"}, data={"action": "=close"}, note=DOMAIN
     ),
     "evaluation:attendance": rule(COUNCIL_VIEWERS, args={"pk": "session"}, note=DOMAIN),
     "evaluation:item_add": rule(
@@ -337,6 +337,6 @@ RULES: dict[str, Rule] = {
     "verify:gs1": rule(EVERYONE, out=SAME, args={"rest": "{stamp_product.gtin}/21/{stamp.token}"}),
     # The catch-all for malformed codes: a friendly "not found" page for everyone.
     "ocop.stamps.views_public.verify_page": rule(NOBODY, path="/s/abc/def/ghi"),
-    "verify:report": rule(EVERYONE),
-    "verify:report_sent": rule(EVERYONE),
+    "complaints:report": rule(EVERYONE),
+    "complaints:report_sent": rule(EVERYONE),
 }

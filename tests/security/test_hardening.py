@@ -124,7 +124,7 @@ def test_pages_have_a_strict_csp_and_no_inline_script_or_style(
         reverse("accounts:login"),
         reverse("verify:stamp", args=[stamp.token]),
         reverse("events:calendar"),
-        reverse("verify:report"),
+        reverse("complaints:report"),
     ]
     for url in public:
         response = client.get(url)

@@ -14,10 +14,10 @@ from django.test import Client
 from django.utils import timezone
 
 from ocop.accounts.enums import Role
+from ocop.core.forms import FORM_SALT, form_token
 from ocop.core.models import ActivityLog, Notification
 from ocop.inspections.domain.complaints import file_complaint, set_complaint_state
 from ocop.inspections.enums import ComplaintState
-from ocop.inspections.forms import FORM_SALT, form_token
 from ocop.inspections.models import Complaint
 from tests.factories.accounts import user_with_role
 from tests.factories.geo import province
@@ -218,9 +218,7 @@ def test_the_report_page_works_without_a_code(client):
 def test_complaint_transitions(stamp, province_officer, hanoi_officer):
     complaint = file_complaint(code=f"s/{stamp.token}", message=MESSAGE, fingerprint="f" * 32)
     with pytest.raises(ValidationError):  # closing needs review first
-        set_complaint_state(
-            complaint=complaint, action="close", by=province_officer, resolution="x"
-        )
+        set_complaint_state(complaint=complaint, action="close", by=province_officer, reason="x")
     with pytest.raises(PermissionDenied):
         set_complaint_state(complaint=complaint, action="review", by=hanoi_officer)
     complaint.refresh_from_db()
@@ -234,7 +232,7 @@ def test_complaint_transitions(stamp, province_officer, hanoi_officer):
         complaint=complaint,
         action="close",
         by=province_officer,
-        resolution="Đã kiểm tra cửa hàng: tem thật, khách nhầm.",
+        reason="Đã kiểm tra cửa hàng: tem thật, khách nhầm.",
     )
     assert (complaint.state, complaint.resolution) == (
         ComplaintState.CLOSED,

@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from ocop.accounts.enums import Role
 from ocop.core.models import ActivityLog
+from ocop.inspections.domain.clones import flag_stamp
 from ocop.inspections.domain.complaints import file_complaint
 from ocop.inspections.enums import ComplaintState
 from ocop.inspections.models import Complaint, FlagReview
-from ocop.stamps.domain.clones import flag_stamp
 from tests.factories.accounts import user_with_role
 from tests.factories.geo import communes, province
 from tests.factories.registry import ProductFactory, SubjectFactory

@@ -111,7 +111,7 @@ def decision_detail(request, pk: int):
             "items": items,
             "form": form,
             "editable": editable,
-            "actions": decision_domain.available(request.user, decision),
+            "actions": decision_domain.available(decision, request.user),
             "history": history_for(decision)[:50],
             "nav_active": NAV,
         },
@@ -137,7 +137,7 @@ def decision_state(request, pk: int):
     action = request.POST.get("action", "")
     try:
         decision = decision_domain.set_decision_state(
-            decision=decision, action=action, by=request.user, note=request.POST.get("note", "")
+            decision=decision, action=action, by=request.user, reason=request.POST.get("note", "")
         )
     except (ValidationError, PermissionDenied) as error:
         _errors(request, error)

@@ -4,7 +4,11 @@ no control or bidirectional-override characters in text (line breaks only in
 multi-line fields), whole numbers that fit the database's columns, and no
 silent lost update: an edit form of a saved record carries the values it was
 opened on, and a save made after someone else changed the record is refused
-with what changed, the person's input kept (see ``EditGuard``)."""
+with what changed, the person's input kept (see ``EditGuard``). Also the
+signed time at which a public form (no account) was shown, which keeps robots
+out (``form_token`` / ``form_started``)."""
+
+import time
 
 from django import forms
 from django.core import signing
@@ -19,6 +23,23 @@ from ocop.core.text import forbidden_characters
 # columns has: a plain form's whole number outside it is refused as a form
 # error instead of overflowing the database driver (OverflowError → 500).
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+
+# Public forms carry the time they were shown, signed with this salt.
+FORM_SALT = "ocop.public-form.started"
+
+
+def form_token(*, now: float | None = None) -> str:
+    """A signed record of when the form was shown."""
+    return signing.dumps({"t": int(time.time() if now is None else now)}, salt=FORM_SALT)
+
+
+def form_started(token: str) -> int | None:
+    """When the form carrying ``token`` was shown (Unix time), or None when
+    the token is missing or forged."""
+    try:
+        return int(signing.loads(token or "", salt=FORM_SALT)["t"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
 
 
 def _single_line(value) -> None:

@@ -256,7 +256,7 @@ def _render_detail(request, dossier, *, registration=None, commune=None, posted=
             .exclude(pk__in=linked_ids)
             .order_by("doc_type", "-issued_on")
         ]
-    actions = workflow.available(user, dossier)
+    actions = workflow.available(dossier, user)
     inline = set()
     if editable:
         inline.add("submit")

@@ -243,7 +243,7 @@ def idea_detail(request, pk: int, action_form=None):
             "idea": idea,
             "plan": plan,
             "late_plan": idea_domain.plan_is_late(idea, today),
-            "actions": idea_domain.available(request.user, idea),
+            "actions": idea_domain.available(idea, request.user),
             "action_form": action_form,
             "can_submit_plan": can_submit_plan,
             "history": history_for(idea)[:30],

@@ -288,12 +288,12 @@ def _candidates(session, query: str):
 @require_POST
 def session_state(request, pk: int):
     session = _session(request, pk)
-    new_state = request.POST.get("state", "")
-    if new_state not in SessionState.values:
+    action = request.POST.get("action", "")
+    if action not in session_domain.WORKFLOW.by_action:
         raise Http404
     try:
-        session_domain.set_session_state(
-            session=session, new_state=new_state, by=request.user, note=request.POST.get("note", "")
+        session = session_domain.set_session_state(
+            session=session, action=action, by=request.user, reason=request.POST.get("note", "")
         )
     except (ValidationError, PermissionDenied) as error:
         _errors(request, error)
@@ -301,7 +301,7 @@ def session_state(request, pk: int):
         messages.success(
             request,
             _("Scoring is open.")
-            if new_state == SessionState.OPEN
+            if session.state == SessionState.OPEN
             else _("The session is closed."),
         )
     return redirect("evaluation:session", session.pk)

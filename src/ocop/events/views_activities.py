@@ -193,7 +193,7 @@ def activity_detail(request, pk: int):
     if manages:
         context.update(
             {
-                "actions": activity_domain.available(user, activity),
+                "actions": activity_domain.available(activity, user),
                 "history": history_for(activity)[:50],
                 "attended_count": counts["attended"],
             }

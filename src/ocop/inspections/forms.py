@@ -5,24 +5,17 @@ the officers' action forms."""
 import time
 
 from django import forms
-from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from ocop.core.forms import BootstrapMixin
+from ocop.core.forms import BootstrapMixin, form_started, form_token
 
 from .domain.complaints import CONTACT_MAX, MESSAGE_MAX, MESSAGE_MIN, PLACE_MAX
 from .domain.queries import KIND_COMPLAINT, KIND_FLAG
 from .enums import ComplaintState
 
-FORM_SALT = "ocop.inspections.complaint-form"
 MIN_SECONDS = 3  # a person takes longer than this to write a report
 MAX_AGE_SECONDS = 24 * 3600  # a form older than a day is sent again
 HONEYPOT = "website"
-
-
-def form_token(*, now: float | None = None) -> str:
-    """A signed record of when the form was shown."""
-    return signing.dumps({"t": int(time.time() if now is None else now)}, salt=FORM_SALT)
 
 
 class ComplaintForm(BootstrapMixin, forms.Form):
@@ -66,12 +59,11 @@ class ComplaintForm(BootstrapMixin, forms.Form):
                 ),
                 code="honeypot",
             )
-        try:
-            started = signing.loads(self.data.get("started", ""), salt=FORM_SALT)["t"]
-        except (signing.BadSignature, KeyError, TypeError):
+        started = form_started(self.data.get("started", ""))
+        if started is None:
             raise forms.ValidationError(
                 _("The form could not be checked. Please send it again."), code="token"
-            ) from None
+            )
         elapsed = self.now - started
         if elapsed < MIN_SECONDS:
             raise forms.ValidationError(

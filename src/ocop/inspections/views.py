@@ -61,7 +61,7 @@ def _complaint_page(request, complaint, form=None, status=200):
         "inspections/complaint_detail.html",
         {
             "complaint": complaint,
-            "actions": complaint_domain.available(request.user, complaint),
+            "actions": complaint_domain.available(complaint, request.user),
             "form": form,
             "history": history_for(complaint)[:30],
             "nav_active": NAV,
@@ -91,7 +91,7 @@ def complaint_act(request, pk: int):
                 complaint=complaint,
                 action=form.cleaned_data["action"],
                 by=request.user,
-                resolution=form.cleaned_data["resolution"],
+                reason=form.cleaned_data["resolution"],
             )
         except (ValidationError, PermissionDenied) as error:
             _add_errors(form, error)

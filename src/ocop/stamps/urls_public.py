@@ -16,6 +16,4 @@ urlpatterns = [
     path("01/<path:rest>", views.verify_page, name="gs1"),
     # Anything else under /s/, /c/ or /01/ is a malformed code: the warning page.
     re_path(r"^(?:s|c|01)/", views.verify_page),
-    path("report-fake/", views.report, name="report"),
-    path("report-fake/sent/", views.report_sent, name="report_sent"),
 ]

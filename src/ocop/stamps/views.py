@@ -120,7 +120,7 @@ def batch_detail(request, pk: int, *, void_form=None):
         "stamps/batch_detail.html",
         {
             "batch": batch,
-            "actions": batch_domain.available(user, batch),
+            "actions": batch_domain.available(batch, user),
             "first_serial": _serial(batch, batch.first_number),
             "last_serial": _serial(batch, batch.last_number),
             "active_count": active,

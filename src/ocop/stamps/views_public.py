@@ -17,11 +17,9 @@ from dataclasses import astuple
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
-from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -29,14 +27,12 @@ from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from ocop.core.downloads import file_response
-from ocop.core.idempotency import once
+from ocop.core.forms import form_token
 from ocop.core.language import chosen_language, remember_language, render_in_chosen_language
 from ocop.core.ratelimit import allow
-from ocop.inspections.domain.complaints import TooManyComplaints, file_complaint
-from ocop.inspections.forms import ComplaintForm, form_token
 from ocop.traceability.domain.queries import public_batch
 
 from .domain import verify as verifying
@@ -163,7 +159,6 @@ def _verification_page(request, result, batch) -> str:
             "started": SLOTS["started"],
             "csrf_token": SLOTS["csrf"],
             "csp_nonce": SLOTS["nonce"],
-            "form": ComplaintForm(),
         }
         page = render_to_string("stamps/public/verify.html", context, request=request)
         if key is not None:
@@ -228,45 +223,3 @@ def certificate_image(request, token: str):
         raise Http404
     field = image.thumbnail or image.image
     return file_response(field, filename="ocop.jpg", content_type="image/jpeg", inline=True)
-
-
-@login_not_required
-@never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
-@once
-def report(request):
-    """ "Report a suspected fake": no account; a honeypot, a signed form
-    timestamp and a per-client hourly limit keep spam out. A refused report
-    keeps what was typed."""
-    status = 200
-    if request.method == "POST":
-        form = ComplaintForm(request.POST)
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                file_complaint(
-                    code=data["code"],
-                    message=data["message"],
-                    place=data["place"],
-                    contact=data["contact"],
-                    fingerprint=fingerprint(request),
-                )
-            except TooManyComplaints as error:
-                form.add_error(None, str(error))
-                status = 429
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                return redirect("verify:report_sent")
-    else:
-        form = ComplaintForm(initial={"code": verifying.clean_code(request.GET.get("code", ""))})
-    return render_in_chosen_language(
-        request, "stamps/public/report.html", {"form": form}, status=status
-    )
-
-
-@login_not_required
-@require_safe
-def report_sent(request):
-    return render_in_chosen_language(request, "stamps/public/report_sent.html", {})

@@ -11,8 +11,6 @@ lines) are Vietnamese whatever the user's language, like the minutes of the
 session; they are proposed from the data and can be edited in the draft.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,6 +25,7 @@ from ocop.accounts.enums import Role
 from ocop.accounts.models import RoleAssignment
 from ocop.core.domain.activity import changed_fields, log_action
 from ocop.core.domain.notify import notify
+from ocop.core.workflow import Move, Transition, Workflow
 from ocop.criteria.domain.queries import in_force, recognition_rule
 from ocop.criteria.models import LegalBasis
 from ocop.evaluation.enums import ItemStatus, SessionState
@@ -273,15 +272,6 @@ def remove_draft_item(*, item: DecisionItem, by) -> None:
 # The decision's state machine --------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    sources: tuple[str, ...]
-    target: str
-    step: Callable  # (decision, by, today) -> None; raises to refuse
-
-
 def _issue_problems(decision: Decision, today: date) -> list[str]:
     problems = []
     if not decision.number:
@@ -300,7 +290,11 @@ def _issue_problems(decision: Decision, today: date) -> list[str]:
     return problems
 
 
-def _issue(decision: Decision, by, today: date) -> None:
+def _issue(move: Move) -> None:
+    """Check the draft, then create one certificate per annex line (numbered,
+    valid by the certification rule in force on the decision date), supersede
+    the products' older certificates and mark the products certified."""
+    decision, by, today = move.obj, move.by, move.today
     problems = _issue_problems(decision, today)
     items = list(decision.items.select_related("product__subject", "product__province"))
     if not items:
@@ -383,6 +377,18 @@ def _issue(decision: Decision, by, today: date) -> None:
     )
     for certificate in certificates:
         _settle_product(certificate, by=by, today=today)
+    decision.issued_by = by
+    decision.issued_at = timezone.now()
+    move.fields += ["issued_by", "issued_at", "rule"]
+    move.memo["certificates"] = certificates
+    move.log.update(
+        number=decision.number,
+        date=decision.date.isoformat(),
+        signer=f"{decision.signer_title} {decision.signer_name}".strip(),
+        products=[
+            {"product": str(i.product), "star": i.star, "score": str(i.score)} for i in items
+        ],
+    )
 
 
 def _settle_product(certificate: Certificate, *, by, today: date) -> None:
@@ -452,22 +458,28 @@ def _settle_product(certificate: Certificate, *, by, today: date) -> None:
             "superseded": [c.number or c.decision_number for c in older],
         },
     )
-    notify(
-        users=producers_of(product.subject_id),
-        text=_(
-            "“%(product)s” is recognised as a %(star)s★ OCOP product (decision %(decision)s "
-            "of %(date)s); certificate %(number)s, valid until %(until)s."
+
+
+def _tell_producers(move: Move) -> None:
+    """Tell each product's producers about its new certificate."""
+    for certificate in move.memo["certificates"]:
+        product = certificate.product
+        notify(
+            users=producers_of(product.subject_id),
+            text=_(
+                "“%(product)s” is recognised as a %(star)s★ OCOP product (decision %(decision)s "
+                "of %(date)s); certificate %(number)s, valid until %(until)s."
+            )
+            % {
+                "product": product.name,
+                "star": certificate.star,
+                "decision": certificate.decision_number,
+                "date": date_format(certificate.decision_date, "SHORT_DATE_FORMAT"),
+                "number": certificate.number,
+                "until": date_format(certificate.valid_until, "SHORT_DATE_FORMAT"),
+            },
+            url=reverse("certification:certificate", args=[certificate.pk]),
         )
-        % {
-            "product": product.name,
-            "star": certificate.star,
-            "decision": certificate.decision_number,
-            "date": date_format(certificate.decision_date, "SHORT_DATE_FORMAT"),
-            "number": certificate.number,
-            "until": date_format(certificate.valid_until, "SHORT_DATE_FORMAT"),
-        },
-        url=reverse("certification:certificate", args=[certificate.pk]),
-    )
 
 
 def producers_of(subject_id: int) -> list:
@@ -481,94 +493,42 @@ def producers_of(subject_id: int) -> list:
     ]
 
 
-def _discard(decision: Decision, by, today: date) -> None:
-    """Nothing to check: a draft has made nothing yet."""
-
-
 TRANSITIONS = (
     Transition(
         "issue",
         gettext_lazy("Issue the decision"),
         (DecisionState.DRAFT,),
         DecisionState.ISSUED,
-        _issue,
+        log="ocop.decision.issued",
+        may=can_manage_decision,
+        step=_issue,
+        notify=_tell_producers,
     ),
     Transition(
         "discard",
         gettext_lazy("Discard the draft"),
         (DecisionState.DRAFT,),
         DecisionState.DISCARDED,
-        _discard,
+        log="ocop.decision.discarded",
+        may=can_manage_decision,
     ),
 )
-BY_ACTION = {t.action: t for t in TRANSITIONS}
+WORKFLOW = Workflow(
+    model=Decision,
+    states=DecisionState,
+    transitions=TRANSITIONS,
+    unit=lambda decision: decision.unit,
+    illegal=gettext_lazy("A decision that is “%(state)s” cannot be “%(action)s”."),
+    forbidden=gettext_lazy("Only the authority that issues this decision may do this."),
+    related=("session", "unit"),
+)
+available = WORKFLOW.available  # (decision, user) -> the buttons on the decision page
 
 
-def available(user, decision: Decision) -> list[Transition]:
-    """The actions this user may take now (the buttons on the page)."""
-    if not can_manage_decision(user, decision):
-        return []
-    return [t for t in TRANSITIONS if decision.state in t.sources]
-
-
-@transaction.atomic
-def set_decision_state(*, decision: Decision, action: str, by, note: str = "") -> Decision:
+def set_decision_state(*, decision: Decision, action: str, by, reason: str = "") -> Decision:
     """Issue or discard a draft, or refuse with a reason; nothing is half-saved.
 
-    Issuing creates one certificate per annex line (numbered, valid by the
-    certification rule in force on the decision date), supersedes the
-    products' older certificates, marks the products certified, logs each
-    certificate and tells the subjects' producers."""
-    decision = (
-        Decision.objects.select_for_update(of=("self",))
-        .select_related("session", "unit")
-        .get(pk=decision.pk)
-    )
-    transition = BY_ACTION.get(action)
-    if transition is None:
-        raise ValidationError(_("Unknown action “%(action)s”.") % {"action": action})
-    if decision.state not in transition.sources:
-        raise ValidationError(
-            _("A decision that is “%(state)s” cannot be “%(action)s”.")
-            % {"state": DecisionState(decision.state).label, "action": transition.label}
-        )
-    if not can_manage_decision(by, decision):
-        raise PermissionDenied(_("Only the authority that issues this decision may do this."))
-    today = timezone.localdate()
-    transition.step(decision, by, today)
-    old = decision.state
-    decision.state = transition.target
-    fields = ["state"]
-    if transition.target == DecisionState.ISSUED:
-        decision.issued_by = by
-        decision.issued_at = timezone.now()
-        fields += ["issued_by", "issued_at", "rule"]
-    decision.save(update_fields=fields)
-    if transition.target == DecisionState.ISSUED:
-        log_action(
-            action="ocop.decision.issued",
-            by=by,
-            obj=decision,
-            unit=decision.unit,
-            data={
-                "from": old,
-                "to": decision.state,
-                "number": decision.number,
-                "date": decision.date.isoformat(),
-                "signer": f"{decision.signer_title} {decision.signer_name}".strip(),
-                "products": [
-                    {"product": str(i.product), "star": i.star, "score": str(i.score)}
-                    for i in decision.items.select_related("product")
-                ],
-                "note": note,
-            },
-        )
-    else:
-        log_action(
-            action="ocop.decision.discarded",
-            by=by,
-            obj=decision,
-            unit=decision.unit,
-            data={"from": old, "to": decision.state, "note": note},
-        )
-    return decision
+    Issuing creates one certificate per annex line, supersedes the products'
+    older certificates, marks the products certified and logs each
+    certificate; once committed, the subjects' producers are told."""
+    return WORKFLOW.apply(obj=decision, action=action, by=by, reason=reason)

@@ -6,8 +6,6 @@ plan within the cycle's number of working days, or rejects it with a reason.
 The idea's state changes only through ``set_idea_state`` and its table.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,6 +21,7 @@ from ocop.core.domain.activity import log_action
 from ocop.core.domain.notify import notify
 from ocop.core.uploads import DOCX, PDF, XLSX, check_upload
 from ocop.core.workdays import add_working_days
+from ocop.core.workflow import Move, Transition, Workflow
 from ocop.cycles import rules
 from ocop.cycles.enums import IdeaState as S
 from ocop.cycles.models import BusinessPlan, Idea
@@ -39,15 +38,34 @@ def can_register_for(user, subject) -> bool:
     )
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    sources: tuple[str, ...]
-    target: str
-    allowed: Callable  # (user, idea) -> bool
-    needs_reason: bool = False
-    notify: str = ""  # who acts next: producer / commune / scheduler
+def _decided(move: Move) -> None:
+    idea = move.obj
+    idea.decided_at = timezone.now()
+    idea.reason = move.reason
+    move.fields += ["decided_at", "reason"]
+
+
+def _accept(move: Move) -> None:
+    """Ask for the business plan within the cycle's number of working days."""
+    _decided(move)
+    idea = move.obj
+    idea.plan_due = add_working_days(move.today, idea.cycle.plan_deadline_days)
+    move.fields.append("plan_due")
+
+
+def _logged(move: Move) -> None:
+    plan_due = move.obj.plan_due
+    move.log["plan_due"] = plan_due.isoformat() if plan_due else None
+
+
+def _tell(who: str):
+    """The notification of a transition: tell ``who`` acts next."""
+
+    def tell(move: Move) -> None:
+        _notify(move.obj, who, reason=move.reason)
+
+    tell.__name__ = f"tell_{who}"
+    return tell
 
 
 TRANSITIONS = (
@@ -56,33 +74,45 @@ TRANSITIONS = (
         gettext_lazy("Receive the idea"),
         (S.SUBMITTED,),
         S.RECEIVED,
-        rules.commune_side,
-        notify="scheduler",
+        log="ocop.idea.transition",
+        may=rules.commune_side,
+        notify=_tell("scheduler"),
     ),
     Transition(
         "accept",
         gettext_lazy("Accept and ask for a business plan"),
         (S.RECEIVED,),
         S.ACCEPTED,
-        rules.scheduler,
-        notify="producer",
+        log="ocop.idea.transition",
+        may=rules.scheduler,
+        step=_accept,
+        notify=_tell("producer"),
     ),
     Transition(
         "reject",
         gettext_lazy("Reject"),
         (S.RECEIVED,),
         S.REJECTED,
-        rules.scheduler,
+        log="ocop.idea.transition",
+        may=rules.scheduler,
         needs_reason=True,
-        notify="producer",
+        step=_decided,
+        notify=_tell("producer"),
     ),
 )
-BY_ACTION = {t.action: t for t in TRANSITIONS}
-
-
-def available(user, idea: Idea) -> list[Transition]:
-    """The transitions this user may take now (for the buttons on the page)."""
-    return [t for t in TRANSITIONS if idea.state in t.sources and t.allowed(user, idea)]
+WORKFLOW = Workflow(
+    model=Idea,
+    states=S,
+    transitions=TRANSITIONS,
+    unit=lambda idea: idea.commune,
+    illegal=gettext_lazy("An idea that is “%(state)s” cannot be “%(action)s”."),
+    forbidden=gettext_lazy("You cannot do this on this idea."),
+    reason_missing=gettext_lazy("Give the reason for the rejection."),
+    reason_field="reason",
+    related=("cycle", "subject"),
+    step=_logged,
+)
+available = WORKFLOW.available  # (idea, user) -> the buttons on the idea page
 
 
 @transaction.atomic
@@ -138,50 +168,10 @@ def register_idea(
     return idea
 
 
-@transaction.atomic
 def set_idea_state(*, idea: Idea, action: str, by, reason: str = "", today=None) -> Idea:
-    """Take ``action`` on the idea or refuse with a reason; nothing is half-saved."""
-    idea = Idea.objects.select_for_update().select_related("cycle", "subject").get(pk=idea.pk)
-    transition = BY_ACTION.get(action)
-    if transition is None:
-        raise ValidationError(_("Unknown action “%(action)s”.") % {"action": action})
-    if idea.state not in transition.sources:
-        raise ValidationError(
-            _("An idea that is “%(state)s” cannot be “%(action)s”.")
-            % {"state": S(idea.state).label, "action": transition.label}
-        )
-    if not transition.allowed(by, idea):
-        raise PermissionDenied(_("You cannot do this on this idea."))
-    reason = (reason or "").strip()
-    if transition.needs_reason and not reason:
-        raise ValidationError({"reason": _("Give the reason for the rejection.")})
-    today = today or timezone.localdate()
-    old = idea.state
-    idea.state = transition.target
-    fields = ["state"]
-    if transition.action in ("accept", "reject"):
-        idea.decided_at = timezone.now()
-        idea.reason = reason
-        fields += ["decided_at", "reason"]
-    if transition.action == "accept":
-        idea.plan_due = add_working_days(today, idea.cycle.plan_deadline_days)
-        fields.append("plan_due")
-    idea.save(update_fields=fields)
-    log_action(
-        action="ocop.idea.transition",
-        by=by,
-        obj=idea,
-        unit=idea.commune,
-        data={
-            "action": action,
-            "from": old,
-            "to": idea.state,
-            "reason": reason,
-            "plan_due": idea.plan_due.isoformat() if idea.plan_due else None,
-        },
-    )
-    _notify(idea, transition.notify, reason=reason)
-    return idea
+    """Take ``action`` on the idea or refuse with a reason; nothing is half-saved.
+    ``today`` (default: today) is the day the business plan's deadline counts from."""
+    return WORKFLOW.apply(obj=idea, action=action, by=by, reason=reason, today=today)
 
 
 def receive_idea(*, idea: Idea, by) -> Idea:

@@ -12,11 +12,7 @@ why, notifies the next actor (inbox and e-mail) and sets the next deadline in
 working days. An illegal transition raises a clear error and changes nothing.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -25,9 +21,9 @@ from django.utils.translation import gettext_lazy
 
 from ocop.accounts.enums import Role
 from ocop.accounts.models import RoleAssignment
-from ocop.core.domain.activity import log_action
 from ocop.core.domain.notify import notify
 from ocop.core.workdays import add_working_days
+from ocop.core.workflow import Move, Transition, Workflow
 from ocop.cycles import rules
 from ocop.cycles.enums import DossierPath
 from ocop.cycles.enums import DossierState as S
@@ -35,18 +31,89 @@ from ocop.cycles.models import Dossier, DossierVersion
 
 from . import checks, versions
 
+# The steps: the checks of a transition, then what every transition records.
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    sources: tuple[str, ...]
-    target: str
-    allowed: Callable  # (user, dossier) -> bool
-    paths: tuple[str, ...] = (DossierPath.P1489, DossierPath.P148)
-    needs_reason: bool = False
-    notify: str = ""  # who acts next: producer / commune / province / scheduler
 
+def _problems(problems: list) -> None:
+    if problems:
+        raise ValidationError(problems)
+
+
+def _submitting(move: Move) -> None:
+    """The dossier is complete; the submitted version is kept."""
+    _problems(checks.submission_problems(move.obj, today=move.today))
+    _keep_version(move.obj, move.by)
+    move.fields.append("version")
+
+
+def _forwarding(move: Move) -> None:
+    _problems(checks.forwarding_problems(move.obj))
+
+
+def _scheduling(move: Move) -> None:
+    _problems([] if move.obj.agenda_item_id else [_("Choose the council session.")])
+
+
+def _proposing(move: Move) -> None:
+    item = move.obj.agenda_item
+    if item is None or not item.proposed:
+        _problems(
+            [
+                _(
+                    "Only a product the council proposes to the level above "
+                    "(90 points or more) can be proposed to the centre."
+                )
+            ]
+        )
+
+
+def _settle(move: Move) -> None:
+    """Every transition: when, the next deadline in working days, and the
+    list of what is missing (set on a return, cleared on a submission)."""
+    dossier = move.obj
+    dossier.state_changed_at = timezone.now()
+    dossier.overdue = False
+    dossier.due_on = _next_deadline(move.target, dossier, move.today)
+    returning = move.action in ("return", "province_return")
+    if returning:
+        missing = [m.strip() for m in move.data.get("missing", ()) if m and m.strip()]
+        dossier.missing = missing or [move.reason]
+    elif move.action == "submit":
+        dossier.missing = []
+    move.fields += ["state_changed_at", "overdue", "due_on", "missing"]
+    move.log.update(
+        missing=dossier.missing if returning else [],
+        version=dossier.version,
+        due_on=dossier.due_on.isoformat() if dossier.due_on else None,
+    )
+
+
+def _reason_or_missing(reason: str, data: dict) -> bool:
+    return bool(reason or any(m and m.strip() for m in data.get("missing", ())))
+
+
+def _tell(who: str):
+    """The notification of a transition: tell ``who`` acts next
+    (producer / commune / province / scheduler)."""
+
+    def tell(move: Move) -> None:
+        _notify_next(move.obj, who, reason=move.reason)
+
+    tell.__name__ = f"tell_{who}"
+    return tell
+
+
+def on_path(*paths: str):
+    """The transition exists only for dossiers on these legal paths."""
+
+    def when(dossier: Dossier) -> bool:
+        return dossier.path in paths
+
+    return when
+
+
+ONLY_148 = on_path(DossierPath.P148)
+ONLY_1489 = on_path(DossierPath.P1489)
 
 TRANSITIONS = (
     Transition(
@@ -54,15 +121,18 @@ TRANSITIONS = (
         gettext_lazy("Submit to the commune"),
         (S.DRAFT, S.RETURNED),
         S.SUBMITTED,
-        rules.producer_side,
-        notify="commune",
+        log="ocop.dossier.transition",
+        may=rules.producer_side,
+        step=_submitting,
+        notify=_tell("commune"),
     ),
     Transition(
         "withdraw",
         gettext_lazy("Withdraw the dossier"),
         (S.DRAFT, S.SUBMITTED, S.RETURNED),
         S.WITHDRAWN,
-        rules.producer_side,
+        log="ocop.dossier.transition",
+        may=rules.producer_side,
         needs_reason=True,
     ),
     Transition(
@@ -70,195 +140,150 @@ TRANSITIONS = (
         gettext_lazy("Return for supplements"),
         (S.SUBMITTED,),
         S.RETURNED,
-        rules.commune_side,
+        log="ocop.dossier.transition",
+        may=rules.commune_side,
         needs_reason=True,
-        notify="producer",
+        notify=_tell("producer"),
     ),
     Transition(
         "forward",
         gettext_lazy("Forward to the province"),
         (S.SUBMITTED,),
         S.FORWARDED,
-        rules.commune_side,
-        paths=(DossierPath.P1489,),
-        notify="province",
+        log="ocop.dossier.transition",
+        may=rules.commune_side,
+        when=ONLY_1489,
+        step=_forwarding,
+        notify=_tell("province"),
     ),
     Transition(
         "forward_district",
         gettext_lazy("Forward to the district"),
         (S.SUBMITTED,),
         S.DISTRICT,
-        rules.commune_side,
-        paths=(DossierPath.P148,),
-        notify="province",
+        log="ocop.dossier.transition",
+        may=rules.commune_side,
+        when=ONLY_148,
+        step=_forwarding,
+        notify=_tell("province"),
     ),
     Transition(
         "district_forward",
         gettext_lazy("District forwards to the province"),
         (S.DISTRICT,),
         S.FORWARDED,
-        rules.scheduler,
-        paths=(DossierPath.P148,),
-        notify="province",
+        log="ocop.dossier.transition",
+        may=rules.scheduler,
+        when=ONLY_148,
+        notify=_tell("province"),
     ),
     Transition(
         "province_return",
         gettext_lazy("Return for supplements"),
         (S.FORWARDED,),
         S.RETURNED,
-        rules.province_side,
+        log="ocop.dossier.transition",
+        may=rules.province_side,
         needs_reason=True,
-        notify="producer",
+        notify=_tell("producer"),
     ),
     Transition(
         "precheck",
         gettext_lazy("Pre-check passed"),
         (S.FORWARDED,),
         S.PRECHECKED,
-        rules.province_side,
-        notify="scheduler",
+        log="ocop.dossier.transition",
+        may=rules.province_side,
+        notify=_tell("scheduler"),
     ),
+    # Taken by the council session (scheduling, withdrawal, result), never by a button.
     Transition(
         "schedule",
         gettext_lazy("Put on a council session"),
         (S.PRECHECKED,),
         S.SCHEDULED,
-        rules.scheduler,
+        log="ocop.dossier.transition",
+        may=rules.scheduler,
+        step=_scheduling,
+        button=False,
     ),
     Transition(
         "unschedule",
         gettext_lazy("Withdrawn from the council session"),
         (S.SCHEDULED,),
         S.PRECHECKED,
-        rules.scheduler,
-        notify="scheduler",
+        log="ocop.dossier.transition",
+        may=rules.scheduler,
+        notify=_tell("scheduler"),
+        button=False,
     ),
     Transition(
         "unschedule_central",
         gettext_lazy("Withdrawn from the central council's session"),
         (S.SCHEDULED,),
         S.PROPOSED,
-        rules.central,
+        log="ocop.dossier.transition",
+        may=rules.central,
+        button=False,
     ),
     Transition(
         "schedule_central",
         gettext_lazy("Put on the central council's session"),
         (S.PROPOSED,),
         S.SCHEDULED,
-        rules.central,
+        log="ocop.dossier.transition",
+        may=rules.central,
+        step=_scheduling,
+        button=False,
     ),
     Transition(
         "evaluated",
         gettext_lazy("Council result recorded"),
         (S.SCHEDULED,),
         S.EVALUATED,
-        rules.scheduler,
-        notify="producer",
+        log="ocop.dossier.transition",
+        may=rules.scheduler,
+        notify=_tell("producer"),
+        button=False,
     ),
     Transition(
         "propose",
         gettext_lazy("Propose to the centre"),
         (S.EVALUATED,),
         S.PROPOSED,
-        rules.scheduler,
-        notify="producer",
+        log="ocop.dossier.transition",
+        may=rules.scheduler,
+        step=_proposing,
+        notify=_tell("producer"),
     ),
 )
-BY_ACTION = {t.action: t for t in TRANSITIONS}
-# Taken by the council session (scheduling, withdrawal, result), never by a button.
-SESSION_ACTIONS = ("schedule", "schedule_central", "unschedule", "unschedule_central", "evaluated")
+WORKFLOW = Workflow(
+    model=Dossier,
+    states=S,
+    transitions=TRANSITIONS,
+    unit=lambda dossier: dossier.commune,
+    illegal=gettext_lazy("A dossier that is “%(state)s” cannot be “%(action)s”."),
+    forbidden=gettext_lazy("You cannot do this on this dossier."),
+    reason_missing=gettext_lazy("Say why, or list what is missing."),
+    reason_given=_reason_or_missing,
+    related=("product", "subject"),
+    step=_settle,
+)
+SESSION_ACTIONS = tuple(t.action for t in TRANSITIONS if not t.button)
 EDITABLE_STATES = (S.DRAFT, S.RETURNED)
+available = WORKFLOW.available  # (dossier, user) -> the buttons on the dossier page
 
 
-def available(user, dossier: Dossier) -> list[Transition]:
-    """The transitions this user may take now (for the buttons on the page)."""
-    return [
-        t
-        for t in TRANSITIONS
-        if dossier.state in t.sources
-        and dossier.path in t.paths
-        and t.action not in SESSION_ACTIONS
-        and t.allowed(user, dossier)
-    ]
-
-
-@transaction.atomic
 def set_dossier_state(
     *, dossier: Dossier, action: str, by, reason: str = "", missing=(), system: bool = False
 ) -> Dossier:
-    """Take ``action`` on the dossier or refuse with a reason; nothing is half-saved."""
-    dossier = (
-        Dossier.objects.select_for_update().select_related("product", "subject").get(pk=dossier.pk)
-    )
-    transition = BY_ACTION.get(action)
-    if transition is None:
-        raise ValidationError(_("Unknown action “%(action)s”.") % {"action": action})
-    if dossier.state not in transition.sources or dossier.path not in transition.paths:
-        raise ValidationError(
-            _("A dossier that is “%(state)s” cannot be “%(action)s”.")
-            % {"state": S(dossier.state).label, "action": transition.label}
-        )
-    if not system and not transition.allowed(by, dossier):
-        raise PermissionDenied(_("You cannot do this on this dossier."))
-    missing = [m.strip() for m in missing if m and m.strip()]
-    if transition.needs_reason and not (reason.strip() or missing):
-        raise ValidationError(_("Say why, or list what is missing."))
-    today = timezone.localdate()
-    _check(transition, dossier, today=today)
-    old = dossier.state
-    dossier.state = transition.target
-    dossier.state_changed_at = timezone.now()
-    dossier.overdue = False
-    dossier.due_on = _next_deadline(transition.target, dossier, today)
-    if transition.action in ("return", "province_return"):
-        dossier.missing = missing or [reason.strip()]
-    elif transition.action == "submit":
-        dossier.missing = []
-    dossier.save()
-    if transition.action == "submit":
-        _keep_version(dossier, by)
-    log_action(
-        action="ocop.dossier.transition",
-        by=by,
-        obj=dossier,
-        unit=dossier.commune,
-        data={
-            "action": action,
-            "from": old,
-            "to": dossier.state,
-            "reason": reason,
-            "missing": dossier.missing if transition.action.endswith("return") else [],
-            "version": dossier.version,
-            "due_on": dossier.due_on.isoformat() if dossier.due_on else None,
-        },
-    )
-    _notify_next(transition, dossier, reason=reason)
-    return dossier
+    """Take ``action`` on the dossier or refuse with a reason; nothing is half-saved.
 
-
-def _check(transition: Transition, dossier: Dossier, *, today) -> None:
-    if transition.action == "submit":
-        problems = checks.submission_problems(dossier, today=today)
-    elif transition.action in ("forward", "forward_district"):
-        problems = checks.forwarding_problems(dossier)
-    elif transition.action in ("schedule", "schedule_central"):
-        problems = [] if dossier.agenda_item_id else [_("Choose the council session.")]
-    elif transition.action == "propose":
-        item = dossier.agenda_item
-        problems = (
-            []
-            if item is not None and item.proposed
-            else [
-                _(
-                    "Only a product the council proposes to the level above "
-                    "(90 points or more) can be proposed to the centre."
-                )
-            ]
-        )
-    else:
-        problems = []
-    if problems:
-        raise ValidationError(problems)
+    ``missing`` lists what a return asks for (it stands for the reason);
+    ``system`` is for the steps the council session takes (no user acts)."""
+    return WORKFLOW.apply(
+        obj=dossier, action=action, by=by, reason=reason, system=system, missing=missing
+    )
 
 
 def _next_deadline(state: str, dossier: Dossier, today):
@@ -275,8 +300,8 @@ def _next_deadline(state: str, dossier: Dossier, today):
 
 
 def _keep_version(dossier: Dossier, by) -> None:
+    """Number and keep the submitted version (the dossier is saved by the engine)."""
     dossier.version += 1
-    dossier.save(update_fields=["version"])
     DossierVersion.objects.create(
         dossier=dossier,
         number=dossier.version,
@@ -305,9 +330,7 @@ def next_actors(dossier: Dossier, who: str):
     return [a.user for a in rows]
 
 
-def _notify_next(transition: Transition, dossier: Dossier, *, reason: str) -> None:
-    if not transition.notify:
-        return
+def _notify_next(dossier: Dossier, who: str, *, reason: str) -> None:
     text = _("Dossier “%(product)s”: %(state)s.") % {
         "product": dossier.product_name,
         "state": S(dossier.state).label,
@@ -319,7 +342,7 @@ def _notify_next(transition: Transition, dossier: Dossier, *, reason: str) -> No
     if reason:
         text += " " + reason[:200]
     notify(
-        users=next_actors(dossier, transition.notify),
+        users=next_actors(dossier, who),
         text=text,
         url=reverse("cycles:dossier", args=[dossier.pk]),
     )

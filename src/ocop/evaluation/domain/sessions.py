@@ -7,10 +7,12 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ocop.accounts.enums import Role
 from ocop.accounts.models import RoleAssignment
 from ocop.core.domain.activity import log_action
+from ocop.core.workflow import Move, Transition, Workflow
 from ocop.criteria.domain.queries import sheets_for_product_set
 
 from ..enums import Body, ConflictKind, ConflictSource, ItemStatus, SessionState
@@ -239,9 +241,10 @@ def set_recusal(*, conflict: Conflict, recused: bool, by) -> Conflict:
 # The session's state machine --------------------------------------------------
 
 
-def _open(session: Session, by) -> None:
-    if not can_manage_session(by, session):
-        raise PermissionDenied(_("Only the chair, the secretary or the office opens scoring."))
+def _open(move: Move) -> None:
+    """Quorum reached and agenda set: the sheets of the expected scorers are
+    created and scoring begins."""
+    session = move.obj
     items = list(queries.agenda(session))
     if not items:
         raise ValidationError(_("The agenda is empty: add the products to evaluate."))
@@ -260,11 +263,12 @@ def _open(session: Session, by) -> None:
     Scoresheet.objects.bulk_create(sheets, ignore_conflicts=True)
     session.items.filter(status=ItemStatus.WAITING).update(status=ItemStatus.SCORING)
     session.opened_at = timezone.now()
+    move.fields.append("opened_at")
 
 
-def _close(session: Session, by) -> None:
-    if not is_chair(by, session):
-        raise PermissionDenied(_("Only the chair closes the session."))
+def _close(move: Move) -> None:
+    """Every product has its result; the reason given is the session's closing note."""
+    session = move.obj
     pending = [
         str(i.product)
         for i in session.items.select_related("product")
@@ -275,41 +279,50 @@ def _close(session: Session, by) -> None:
             _("These products have no result yet: %(products)s.") % {"products": "; ".join(pending)}
         )
     session.closed_at = timezone.now()
+    move.fields.append("closed_at")
+    if move.reason:
+        session.note = move.reason
+        move.fields.append("note")
 
 
-TRANSITIONS = {
-    (SessionState.PLANNED, SessionState.OPEN): _open,
-    (SessionState.OPEN, SessionState.CLOSED): _close,
-}
+TRANSITIONS = (
+    Transition(
+        "open",
+        gettext_lazy("Open scoring"),
+        (SessionState.PLANNED,),
+        SessionState.OPEN,
+        log="ocop.session.open",
+        may=can_manage_session,
+        step=_open,
+        forbidden=gettext_lazy("Only the chair, the secretary or the office opens scoring."),
+    ),
+    Transition(
+        "close",
+        gettext_lazy("Close the session"),
+        (SessionState.OPEN,),
+        SessionState.CLOSED,
+        log="ocop.session.closed",
+        may=is_chair,
+        step=_close,
+        forbidden=gettext_lazy("Only the chair closes the session."),
+    ),
+)
+WORKFLOW = Workflow(
+    model=Session,
+    states=SessionState,
+    transitions=TRANSITIONS,
+    unit=lambda session: session.council.unit,
+    illegal=gettext_lazy("A session that is “%(state)s” cannot be “%(action)s”."),
+    forbidden=gettext_lazy("You cannot change this session."),
+    related=("council__unit",),
+)
+available = WORKFLOW.available  # (session, user) -> the buttons on the session page
 
 
-@transaction.atomic
-def set_session_state(*, session: Session, new_state: str, by, note: str = "") -> Session:
-    """Move a session along planned → scoring → closed, or refuse with a reason."""
-    session = Session.objects.select_for_update().get(pk=session.pk)
-    step = TRANSITIONS.get((session.state, new_state))
-    if step is None:
-        raise ValidationError(
-            _("A session cannot go from “%(old)s” to “%(new)s”.")
-            % {
-                "old": SessionState(session.state).label,
-                "new": SessionState(new_state).label,
-            }
-        )
-    step(session, by)
-    old = session.state
-    session.state = new_state
-    if note:
-        session.note = note
-    session.save()
-    log_action(
-        action=f"ocop.session.{new_state}",
-        by=by,
-        obj=session,
-        unit=session.council.unit,
-        data={"from": old, "to": new_state, "note": note},
-    )
-    return session
+def set_session_state(*, session: Session, action: str, by, reason: str = "") -> Session:
+    """Open scoring (planned → open) or close the session (open → closed, the
+    reason being the closing note), or refuse with a reason."""
+    return WORKFLOW.apply(obj=session, action=action, by=by, reason=reason)
 
 
 def can_open(user, session) -> bool:

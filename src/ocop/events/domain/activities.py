@@ -8,9 +8,6 @@ function ``set_activity_state`` with its explicit table:
 Held and cancelled are final. Every change is logged.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -21,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from ocop.core.domain.activity import changed_fields, log_action
 from ocop.core.domain.notify import notify
+from ocop.core.workflow import Move, Transition, Workflow
 from ocop.geo.enums import Level
 
 from .. import rules
@@ -154,114 +152,26 @@ def update_activity(*, by, activity: Activity, data: dict, topics=None) -> Activ
 # The activity's transitions ---------------------------------------------------------
 
 
-def _not_over(activity: Activity, today) -> str:
-    if activity.ends_on < today:
-        return _("The activity is over: it can no longer open for registration.")
-    return ""
+def _not_over(move: Move) -> None:
+    if move.obj.ends_on < move.today:
+        raise ValidationError(_("The activity is over: it can no longer open for registration."))
 
 
-def _has_begun(activity: Activity, today) -> str:
-    if activity.starts_on > today:
-        return _("An activity can be marked as held only from its first day (%(date)s).") % {
-            "date": date_format(activity.starts_on, "SHORT_DATE_FORMAT")
-        }
-    return ""
-
-
-def _always(activity: Activity, today) -> str:
-    return ""
-
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    sources: tuple[str, ...]
-    target: str
-    condition: Callable = _always  # (activity, today) -> "" or why not
-    needs_reason: bool = False
-
-
-TRANSITIONS = (
-    Transition(
-        "open",
-        gettext_lazy("Open registration"),
-        (ActivityState.PLANNED,),
-        ActivityState.OPEN,
-        _not_over,
-    ),
-    Transition(
-        "close",
-        gettext_lazy("Close registration"),
-        (ActivityState.OPEN,),
-        ActivityState.PLANNED,
-    ),
-    Transition(
-        "hold",
-        gettext_lazy("Mark as held"),
-        (ActivityState.PLANNED, ActivityState.OPEN),
-        ActivityState.HELD,
-        _has_begun,
-    ),
-    Transition(
-        "cancel",
-        gettext_lazy("Cancel the activity"),
-        (ActivityState.PLANNED, ActivityState.OPEN),
-        ActivityState.CANCELLED,
-        needs_reason=True,
-    ),
-)
-BY_ACTION = {t.action: t for t in TRANSITIONS}
-
-
-def available(user, activity: Activity) -> list[Transition]:
-    """The transitions this user may take now (the buttons on the activity page)."""
-    if not rules.can_manage(user, activity):
-        return []
-    return [t for t in TRANSITIONS if activity.state in t.sources]
-
-
-@transaction.atomic
-def set_activity_state(*, activity: Activity, action: str, by, reason: str = "") -> Activity:
-    """Open or close registration, mark as held, or cancel; or refuse with a
-    reason. Cancelling tells the registrants who have an account."""
-    activity = Activity.objects.select_for_update().get(pk=activity.pk)
-    transition = BY_ACTION.get(action)
-    if transition is None:
-        raise ValidationError(_("Unknown action “%(action)s”.") % {"action": action})
-    if not rules.can_manage(by, activity):
-        raise PermissionDenied(_("You may not change this activity."))
-    if activity.state not in transition.sources:
+def _has_begun(move: Move) -> None:
+    if move.obj.starts_on > move.today:
         raise ValidationError(
-            _("An activity that is “%(state)s” cannot be “%(action)s”.")
-            % {"state": ActivityState(activity.state).label, "action": transition.label}
+            _("An activity can be marked as held only from its first day (%(date)s).")
+            % {"date": date_format(move.obj.starts_on, "SHORT_DATE_FORMAT")}
         )
-    why_not = transition.condition(activity, timezone.localdate())
-    if why_not:
-        raise ValidationError(why_not)
-    reason = reason.strip()
-    if transition.needs_reason and not reason:
-        raise ValidationError(_("Say why the activity is cancelled."))
-    old = activity.state
-    activity.state = transition.target
-    fields = ["state", "updated_at"]
-    if transition.action == "cancel":
-        activity.cancel_reason = reason
-        fields.append("cancel_reason")
-    activity.save(update_fields=fields)
-    log_action(
-        action=f"ocop.activity.{transition.action}",
-        by=by,
-        obj=activity,
-        unit=activity.unit,
-        data={"from": old, "to": activity.state, "reason": reason},
-    )
-    if transition.action == "cancel":
-        _tell_registrants(activity, reason=reason)
-    return activity
 
 
-def _tell_registrants(activity: Activity, *, reason: str) -> None:
+def _cancel(move: Move) -> None:
+    move.obj.cancel_reason = move.reason
+    move.fields.append("cancel_reason")
+
+
+def _tell_registrants(move: Move) -> None:
+    activity, reason = move.obj, move.reason
     users = [
         r.user
         for r in activity.registrations.filter(
@@ -281,7 +191,63 @@ def _tell_registrants(activity: Activity, *, reason: str) -> None:
         )
 
 
-# Logged as ocop.activity.open / .close / .hold / .cancel (labels in core/phrases.py).
+TRANSITIONS = (
+    Transition(
+        "open",
+        gettext_lazy("Open registration"),
+        (ActivityState.PLANNED,),
+        ActivityState.OPEN,
+        log="ocop.activity.open",
+        may=rules.can_manage,
+        step=_not_over,
+    ),
+    Transition(
+        "close",
+        gettext_lazy("Close registration"),
+        (ActivityState.OPEN,),
+        ActivityState.PLANNED,
+        log="ocop.activity.close",
+        may=rules.can_manage,
+    ),
+    Transition(
+        "hold",
+        gettext_lazy("Mark as held"),
+        (ActivityState.PLANNED, ActivityState.OPEN),
+        ActivityState.HELD,
+        log="ocop.activity.hold",
+        may=rules.can_manage,
+        step=_has_begun,
+    ),
+    Transition(
+        "cancel",
+        gettext_lazy("Cancel the activity"),
+        (ActivityState.PLANNED, ActivityState.OPEN),
+        ActivityState.CANCELLED,
+        log="ocop.activity.cancel",
+        may=rules.can_manage,
+        needs_reason=True,
+        step=_cancel,
+        notify=_tell_registrants,
+    ),
+)
+WORKFLOW = Workflow(
+    model=Activity,
+    states=ActivityState,
+    transitions=TRANSITIONS,
+    unit=lambda activity: activity.unit,
+    illegal=gettext_lazy("An activity that is “%(state)s” cannot be “%(action)s”."),
+    forbidden=gettext_lazy("You may not change this activity."),
+    reason_missing=gettext_lazy("Say why the activity is cancelled."),
+    fields=("updated_at",),
+)
+available = WORKFLOW.available  # (activity, user) -> the buttons on the activity page
+
+
+def set_activity_state(*, activity: Activity, action: str, by, reason: str = "") -> Activity:
+    """Open or close registration, mark as held, or cancel; or refuse with a
+    reason. Cancelling tells the registrants who have an account (once the
+    transaction has committed)."""
+    return WORKFLOW.apply(obj=activity, action=action, by=by, reason=reason)
 
 
 # The report after the event ------------------------------------------------------------

@@ -3,11 +3,10 @@ from the verification page, routed to the product's province (the central
 office when the code is unknown), then handled by officers through one
 state-transition function, ``set_complaint_state``."""
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from ocop.core.domain.activity import log_action
 from ocop.core.domain.notify import notify
 from ocop.core.locks import serialize_on
+from ocop.core.workflow import Move, Transition, Workflow
 from ocop.stamps.domain.verify import clean_code, lookup
 
 from ..enums import ComplaintKind, ComplaintState
@@ -129,64 +129,66 @@ def file_complaint(
     return complaint
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    sources: tuple[str, ...]
-    target: str
-    needs_resolution: bool = False
+def may_handle(user, complaint: Complaint) -> bool:
+    return can_handle(user, complaint.province)
+
+
+def _handled(move: Move) -> None:
+    """Every transition records who handled the complaint and when."""
+    complaint = move.obj
+    complaint.handled_by = move.by
+    complaint.handled_at = timezone.now()
+    move.fields += ["handled_by", "handled_at"]
+
+
+def _close(move: Move) -> None:
+    move.obj.resolution = move.reason
+    move.fields.append("resolution")
 
 
 TRANSITIONS = (
-    Transition("review", gettext_lazy("Start reviewing"), (S.NEW,), S.IN_REVIEW),
-    Transition("close", gettext_lazy("Close"), (S.IN_REVIEW,), S.CLOSED, needs_resolution=True),
-    Transition("reopen", gettext_lazy("Reopen"), (S.CLOSED,), S.IN_REVIEW),
+    Transition(
+        "review",
+        gettext_lazy("Start reviewing"),
+        (S.NEW,),
+        S.IN_REVIEW,
+        log="ocop.complaint.transition",
+        may=may_handle,
+    ),
+    Transition(
+        "close",
+        gettext_lazy("Close"),
+        (S.IN_REVIEW,),
+        S.CLOSED,
+        log="ocop.complaint.transition",
+        may=may_handle,
+        needs_reason=True,
+        step=_close,
+    ),
+    Transition(
+        "reopen",
+        gettext_lazy("Reopen"),
+        (S.CLOSED,),
+        S.IN_REVIEW,
+        log="ocop.complaint.transition",
+        may=may_handle,
+    ),
 )
-BY_ACTION = {t.action: t for t in TRANSITIONS}
+WORKFLOW = Workflow(
+    model=Complaint,
+    states=ComplaintState,
+    transitions=TRANSITIONS,
+    unit=lambda complaint: complaint.province,
+    illegal=gettext_lazy("A complaint that is “%(state)s” cannot be “%(action)s”."),
+    forbidden=gettext_lazy("You cannot handle complaints of this province."),
+    reason_missing=gettext_lazy("Write what was found and done."),
+    reason_field="resolution",
+    step=_handled,
+)
+available = WORKFLOW.available  # (complaint, user) -> the actions on the complaint page
 
 
-def available(user, complaint: Complaint) -> list[Transition]:
-    """The actions this user may take on the complaint now."""
-    if not can_handle(user, complaint.province):
-        return []
-    return [t for t in TRANSITIONS if complaint.state in t.sources]
-
-
-@transaction.atomic
-def set_complaint_state(
-    *, complaint: Complaint, action: str, by, resolution: str = ""
-) -> Complaint:
-    """Take ``action`` on a complaint (new → in review → closed, closing with a
-    resolution) or refuse with a reason; nothing is half-saved."""
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    transition = BY_ACTION.get(action)
-    if transition is None:
-        raise ValidationError(_("Unknown action “%(action)s”.") % {"action": action})
-    if not can_handle(by, complaint.province):
-        raise PermissionDenied(_("You cannot handle complaints of this province."))
-    if complaint.state not in transition.sources:
-        raise ValidationError(
-            _("A complaint that is “%(state)s” cannot be “%(action)s”.")
-            % {"state": S(complaint.state).label, "action": transition.label}
-        )
-    resolution = (resolution or "").strip()
-    if transition.needs_resolution and not resolution:
-        raise ValidationError({"resolution": _("Write what was found and done.")})
-    old = complaint.state
-    complaint.state = transition.target
-    complaint.handled_by = by
-    complaint.handled_at = timezone.now()
-    fields = ["state", "handled_by", "handled_at"]
-    if transition.needs_resolution:
-        complaint.resolution = resolution
-        fields.append("resolution")
-    complaint.save(update_fields=fields)
-    log_action(
-        action="ocop.complaint.transition",
-        by=by,
-        obj=complaint,
-        unit=complaint.province,
-        data={"action": action, "from": old, "to": complaint.state, "resolution": resolution},
-    )
-    return complaint
+def set_complaint_state(*, complaint: Complaint, action: str, by, reason: str = "") -> Complaint:
+    """Take ``action`` on a complaint (new → in review → closed, closing with
+    what was found and done as the reason) or refuse; nothing is half-saved."""
+    return WORKFLOW.apply(obj=complaint, action=action, by=by, reason=reason)

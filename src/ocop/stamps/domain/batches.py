@@ -10,9 +10,6 @@ whole transaction that creates the stamps, so two batches never share a
 serial and a failed approval leaves no stamps and no gap.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -28,6 +25,7 @@ from ocop.certification.domain.status import is_in_force, live_status
 from ocop.certification.enums import AuthorityLevel, LiveStatus
 from ocop.core.domain.activity import log_action
 from ocop.core.domain.notify import notify
+from ocop.core.workflow import Move, Transition, Workflow
 
 from .. import rules
 from ..enums import RequestState, StampState
@@ -163,14 +161,33 @@ def issuers_of(product) -> list:
 # The batch's transitions -------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    sources: tuple[str, ...]
-    target: str
-    allowed: Callable  # (user, batch) -> bool
-    needs_reason: bool = False
+def _approve(move: Move) -> None:
+    """Allocate the serials and create the stamps (a large batch's label
+    sheets are queued too)."""
+    batch = move.obj
+    certificate = certificate_in_force(batch.product, today=move.today)
+    _allocate(batch, certificate=certificate)
+    move.fields += ["certificate", "series", "first_number", "last_number"]
+    move.log.update(
+        first=format_serial(batch.series, batch.first_number),
+        last=format_serial(batch.series, batch.last_number),
+        certificate=certificate.number or certificate.decision_number,
+    )
+    if batch.quantity > labels.direct_limit():
+        labels.prepare_label_sheet(batch=batch, by=move.by)
+
+
+def _decided(move: Move) -> None:
+    """Every transition records who decided, when and why."""
+    batch = move.obj
+    batch.decided_by = move.by
+    batch.decided_at = timezone.now()
+    batch.reason = move.reason
+    move.fields += ["decided_by", "decided_at", "reason"]
+
+
+def _tell_requester(move: Move) -> None:
+    _notify_requester(move.obj, reason=move.reason)
 
 
 TRANSITIONS = (
@@ -179,87 +196,48 @@ TRANSITIONS = (
         gettext_lazy("Approve and issue the stamps"),
         (RequestState.REQUESTED,),
         RequestState.APPROVED,
-        rules.can_decide,
+        log="ocop.stamp_batch.approved",
+        may=rules.can_decide,
+        step=_approve,
+        notify=_tell_requester,
     ),
     Transition(
         "reject",
         gettext_lazy("Reject the request"),
         (RequestState.REQUESTED,),
         RequestState.REJECTED,
-        rules.can_decide,
+        log="ocop.stamp_batch.rejected",
+        may=rules.can_decide,
         needs_reason=True,
+        notify=_tell_requester,
     ),
     Transition(
         "cancel",
         gettext_lazy("Cancel the request"),
         (RequestState.REQUESTED,),
         RequestState.CANCELLED,
-        rules.can_cancel,
+        log="ocop.stamp_batch.cancelled",
+        may=rules.can_cancel,
     ),
 )
-BY_ACTION = {t.action: t for t in TRANSITIONS}
+WORKFLOW = Workflow(
+    model=StampBatch,
+    states=RequestState,
+    transitions=TRANSITIONS,
+    unit=lambda batch: batch.product.commune,
+    illegal=gettext_lazy("A stamp request that is “%(state)s” cannot be “%(action)s”."),
+    forbidden=gettext_lazy("You cannot do this on this stamp request."),
+    reason_missing=gettext_lazy("Say why the request is rejected."),
+    related=("product__subject", "product__commune", "product__province"),
+    step=_decided,
+)
+available = WORKFLOW.available  # (batch, user) -> the buttons on the batch page
 
 
-def available(user, batch: StampBatch) -> list[Transition]:
-    """The transitions this user may take now (the buttons on the batch page)."""
-    return [t for t in TRANSITIONS if batch.state in t.sources and t.allowed(user, batch)]
-
-
-@transaction.atomic
 def set_batch_state(*, batch: StampBatch, action: str, by, reason: str = "") -> StampBatch:
     """Approve, reject or cancel a request, or refuse with a reason; nothing
     is half-saved. Approval allocates the serials and creates the stamps."""
-    batch = (
-        StampBatch.objects.select_for_update(of=("self",))
-        .select_related("product__subject", "product__commune", "product__province")
-        .get(pk=batch.pk)
-    )
-    transition = BY_ACTION.get(action)
-    if transition is None:
-        raise ValidationError(_("Unknown action “%(action)s”.") % {"action": action})
-    if batch.state not in transition.sources:
-        raise ValidationError(
-            _("A stamp request that is “%(state)s” cannot be “%(action)s”.")
-            % {"state": RequestState(batch.state).label, "action": transition.label}
-        )
-    if not transition.allowed(by, batch):
-        raise PermissionDenied(_("You cannot do this on this stamp request."))
-    reason = reason.strip()
-    if transition.needs_reason and not reason:
-        raise ValidationError(_("Say why the request is rejected."))
-    old = batch.state
-    data = {"action": action, "from": old, "to": transition.target, "reason": reason}
-    fields = ["state", "decided_by", "decided_at", "reason"]
-    if transition.action == "approve":
-        certificate = certificate_in_force(batch.product, today=timezone.localdate())
-        _allocate(batch, certificate=certificate)
-        fields += ["certificate", "series", "first_number", "last_number"]
-        data.update(
-            first=format_serial(batch.series, batch.first_number),
-            last=format_serial(batch.series, batch.last_number),
-            certificate=certificate.number or certificate.decision_number,
-        )
-    batch.state = transition.target
-    batch.decided_by = by
-    batch.decided_at = timezone.now()
-    batch.reason = reason
-    batch.save(update_fields=fields)
-    log_action(
-        action=f"ocop.stamp_batch.{ACTION_LOG[action]}",
-        by=by,
-        obj=batch,
-        unit=batch.product.commune,
-        data=data,
-    )
-    if transition.action == "approve" and batch.quantity > labels.direct_limit():
-        labels.prepare_label_sheet(batch=batch, by=by)
-    if transition.action != "cancel":
-        _notify_requester(batch, reason=reason)
-    return batch
-
-
-# Logged as ocop.stamp_batch.approved / .rejected / .cancelled (labels in core/phrases.py).
-ACTION_LOG = {"approve": "approved", "reject": "rejected", "cancel": "cancelled"}
+    return WORKFLOW.apply(obj=batch, action=action, by=by, reason=reason)
 
 
 def _ensure_counter(series: str) -> None:

@@ -22,7 +22,7 @@ from django.utils import timezone
 from ocop.core.clients import client_key
 
 from ..models import Scan, Stamp
-from . import clones
+from ..signals import scan_located
 
 FINGERPRINT_LENGTH = 32
 LOCATION_DECIMALS = 2  # 0.01° ≈ 1.1 km of latitude
@@ -156,8 +156,8 @@ def record_location(
     *, stamp: Stamp, fingerprint: str, location: Location, now: datetime | None = None
 ) -> Scan | None:
     """Attach a consented location to this client's latest scan of ``stamp``
-    (made within the last hour); None when there is no such scan. Then check
-    the stamp for clones (scans far apart within a short time)."""
+    (made within the last hour); None when there is no such scan. Then tell
+    whoever watches located scans (the clone check of inspections)."""
     now = now or timezone.now()
     scan = (
         Scan.objects.filter(stamp=stamp, fingerprint=fingerprint, at__gte=now - LOCATION_WINDOW)
@@ -168,5 +168,5 @@ def record_location(
         return None
     scan.latitude, scan.longitude = location.latitude, location.longitude
     scan.save(update_fields=["latitude", "longitude"])
-    clones.check_distance(scan=scan, stamp=stamp)
+    scan_located.send(sender=Scan, scan=scan, stamp=stamp)
     return scan

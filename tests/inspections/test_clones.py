@@ -12,13 +12,12 @@ from django.utils import timezone
 from ocop.accounts.enums import Role
 from ocop.core.models import ActivityLog, Notification
 from ocop.core.periodic import REGISTRY
+from ocop.inspections.domain.clones import check_distance, flag_many_clients, haversine_km
 from ocop.inspections.domain.flags import clear_stamp_flag
-from ocop.stamps.domain.clones import check_distance, flag_many_clients, haversine_km
 from ocop.stamps.models import Scan
 from tests.factories.accounts import user_with_role
 from tests.factories.geo import province
-
-from .conftest import make_batch, make_stamp
+from tests.verify.conftest import make_batch, make_stamp
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +130,7 @@ def test_run_periodic_runs_the_clone_job(stamp, settings):
     settings.OCOP_CLONE_DISTINCT_CLIENTS = 2
     many_clients(stamp, 3)
     call_command("run_periodic", "--force", verbosity=0)
-    assert "ocop.stamps.periodic.flag_stamps_scanned_by_many_clients" in REGISTRY
+    assert "ocop.inspections.periodic.flag_stamps_scanned_by_many_clients" in REGISTRY
     stamp.refresh_from_db()
     assert stamp.flagged_at is not None
 

@@ -14,6 +14,11 @@ Two rules, with thresholds as settings:
 A flag is set once (the first rule to fire wins) and notifies the officers
 of the product's province once. Scans before an officer cleared an earlier
 flag no longer count.
+
+The watcher lives beside what it writes (the flag reviews, the checkpoint and
+the officers' queue are inspections' data): stamps only announce a located
+scan (``ocop.stamps.signals.scan_located``), received here through
+``on_scan_located`` (connected in ``InspectionsConfig.ready``).
 """
 
 import math
@@ -29,10 +34,10 @@ from django.utils.translation import gettext as _
 
 from ocop.core.domain.activity import log_action
 from ocop.core.domain.notify import notify
-from ocop.inspections.domain.queries import handlers_of
-from ocop.inspections.models import FlagReview, ScanCheckpoint
+from ocop.stamps.models import Scan, Stamp
 
-from ..models import Scan, Stamp
+from ..models import FlagReview, ScanCheckpoint
+from .queries import handlers_of
 
 EARTH_RADIUS_KM = 6371.0088
 CHECKPOINT = "clones.many_clients"
@@ -113,6 +118,12 @@ def check_distance(*, scan: Scan, stamp: Stamp | None = None) -> bool:
             "times": [first.at.isoformat(), second.at.isoformat()],
         },
     )
+
+
+def on_scan_located(sender, *, scan: Scan, stamp: Stamp, **kwargs) -> None:
+    """A consumer's scan got its location (signal receiver): check the stamp
+    for scans far apart within a short time."""
+    check_distance(scan=scan, stamp=stamp)
 
 
 def flag_many_clients(*, now: datetime | None = None) -> dict[str, int]:

@@ -1,4 +1,4 @@
-"""Periodic jobs of the stamps app: clone detection over the scan log."""
+"""Periodic jobs of the inspections app: clone detection over the stamps' scan log."""
 
 from datetime import timedelta
 
