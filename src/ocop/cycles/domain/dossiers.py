@@ -16,6 +16,7 @@ from ocop.cycles import rules
 from ocop.cycles.enums import DossierKind, DossierPath, DossierState
 from ocop.cycles.models import Dossier, DossierAnswer, DossierDocument
 from ocop.evaluation.domain.scoring import parse_value
+from ocop.evaluation.domain.sessions import add_item
 from ocop.producers.enums import DocumentValidity
 
 from . import checks, workflow
@@ -353,7 +354,6 @@ def can_schedule(user, dossier: Dossier) -> bool:
 def schedule(*, dossier: Dossier, session, by) -> Dossier:
     """Put the dossier's product on a council session's agenda: a pre-checked
     dossier on its province's council, a proposed one on the central council."""
-    from ocop.evaluation.domain.sessions import add_item  # noqa: PLC0415 -- evaluation is below
 
     dossier = _fresh(dossier)
     central = dossier.state == DossierState.PROPOSED

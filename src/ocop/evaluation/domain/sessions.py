@@ -20,6 +20,7 @@ from ..models import AgendaItem, Attendance, Conflict, Scoresheet, Session
 from ..rules import can_manage_session, is_chair
 from ..signals import item_withdrawn
 from . import queries
+from .scoring import compute_if_complete
 
 
 @transaction.atomic
@@ -232,8 +233,6 @@ def set_recusal(*, conflict: Conflict, recused: bool, by) -> Conflict:
         data={"member": conflict.member.name, "product": str(item.product), "recused": recused},
     )
     if recused and session.state == SessionState.OPEN:
-        from .scoring import compute_if_complete  # noqa: PLC0415 -- cycle
-
         compute_if_complete(item=item)
     return conflict
 
