@@ -206,3 +206,20 @@ def test_far_scans_from_two_phones_through_the_pages(stamp, settings):
     )
     stamp.refresh_from_db()
     assert stamp.flagged_at is not None
+
+
+def test_one_clients_own_far_apart_locations_do_not_flag(stamp, settings):
+    """A location is self-reported: two made-up places from the same client
+    ("1,143 km apart in 0.0 h") are no evidence of a copy."""
+    client = Client(REMOTE_ADDR="203.113.1.25")
+    for latitude, longitude in (THANH_HOA, ("10.78", "106.70")):
+        client.get(f"/s/{stamp.token}")
+        client.post(f"/s/{stamp.token}/where", {"latitude": latitude, "longitude": longitude})
+    stamp.refresh_from_db()
+    assert stamp.flagged_at is None
+    # Even with another browser on the same client.
+    other_browser = Client(REMOTE_ADDR="203.113.1.25", HTTP_USER_AGENT="another browser")
+    other_browser.get(f"/s/{stamp.token}")
+    other_browser.post(f"/s/{stamp.token}/where", {"latitude": "16.05", "longitude": "108.20"})
+    stamp.refresh_from_db()
+    assert stamp.flagged_at is None

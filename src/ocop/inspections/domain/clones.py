@@ -3,9 +3,10 @@
 Two rules, with thresholds as settings:
 
 * **far apart** — when a located scan arrives, it is compared with the
-  stamp's other located scans within ``OCOP_CLONE_WINDOW_HOURS``; two places
-  more than ``OCOP_CLONE_DISTANCE_KM`` apart (great-circle distance) flag the
-  stamp;
+  stamp's located scans by *other* clients within ``OCOP_CLONE_WINDOW_HOURS``
+  (a location is self-reported, so one client's own places are no evidence);
+  two places more than ``OCOP_CLONE_DISTANCE_KM`` apart (great-circle
+  distance) flag the stamp;
 * **many clients** — the periodic job counts the distinct client
   fingerprints of each stamp scanned since its previous run (one aggregate
   query over the recent scan log) over ``OCOP_CLONE_CLIENT_WINDOW_DAYS``;
@@ -83,6 +84,10 @@ def check_distance(*, scan: Scan, stamp: Stamp | None = None) -> bool:
             at__lte=scan.at + window,
         )
         .exclude(pk=scan.pk)
+        # A location is what the person's browser reports: one client's two
+        # far-apart places prove nothing (they may be made up). Only another
+        # client's located scan is independent evidence.
+        .exclude(fingerprint=scan.fingerprint)
         .filter(_not_reviewed_since())
         .order_by("-at")
         .only("at", "latitude", "longitude")[:MAX_COMPARED]
