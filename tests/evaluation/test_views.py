@@ -297,3 +297,13 @@ def test_a_refused_conflict_keeps_the_details_typed_on_the_session_page(
     page = response.content.decode()
     assert "Em ruột của giám đốc HTX</textarea>" in page
     assert response.context["conflict_form"].errors["member"]
+
+
+def test_a_member_without_organisation_shows_no_leading_comma(client, council, province_officer):
+    member = council.members.filter(body="council").first()
+    member.organisation, member.position = "", "Chuyên gia độc lập"
+    member.save()
+    client.force_login(province_officer)
+    page = client.get(reverse("evaluation:council", args=[council.pk])).content.decode()
+    assert "<td>Chuyên gia độc lập" in page
+    assert ", Chuyên gia độc lập" not in page

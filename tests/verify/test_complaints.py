@@ -68,7 +68,7 @@ def test_a_report_reaches_the_products_province_and_only_it(
 ):
     response = report(client, f"s/{stamp.token}", message=MESSAGE)
     assert response.status_code == 302
-    assert response["Location"] == "/report-fake/sent/"
+    assert response["Location"] == f"/report-fake/sent/?code=s%2F{stamp.token}"
     complaint = Complaint.objects.get()
     assert (
         complaint.stamp,
@@ -90,7 +90,12 @@ def test_a_report_reaches_the_products_province_and_only_it(
     assert len(complaint.fingerprint) == 32
     assert list(Notification.objects.values_list("user__username", flat=True)) == ["tinh.th"]
     assert ActivityLog.objects.filter(action="ocop.complaint.filed").count() == 1
-    assert client.get("/report-fake/sent/").status_code == 200
+    sent = client.get(response["Location"])
+    assert sent.status_code == 200
+    assert f'href="/s/{stamp.token}" id="back-to-product"' in sent.content.decode()
+    assert (
+        "back-to-product" not in client.get("/report-fake/sent/?code=javascript:x").content.decode()
+    )
 
     client.force_login(province_officer)
     assert (

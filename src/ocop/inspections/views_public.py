@@ -4,13 +4,15 @@ stamps' verification pages; the complaint goes to the product's province."""
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from ocop.core.clients import client_key
 from ocop.core.idempotency import once
 from ocop.core.language import render_in_chosen_language
-from ocop.stamps.domain.verify import clean_code
+from ocop.stamps.domain.verify import clean_code, parse_code
 
 from .domain.complaints import TooManyComplaints, file_complaint
 from .forms import ComplaintForm
@@ -44,7 +46,11 @@ def report(request):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                return redirect("complaints:report_sent")
+                sent = reverse("complaints:report_sent")
+                code = clean_code(data["code"])
+                if parse_code(code) is not None:  # back to the product's page
+                    sent = f"{sent}?{urlencode({'code': code})}"
+                return redirect(sent)
     else:
         form = ComplaintForm(initial={"code": clean_code(request.GET.get("code", ""))})
     return render_in_chosen_language(
@@ -55,4 +61,6 @@ def report(request):
 @login_not_required
 @require_safe
 def report_sent(request):
-    return render_in_chosen_language(request, "inspections/public/report_sent.html", {})
+    code = clean_code(request.GET.get("code", ""))
+    back = f"/{code}" if code and parse_code(code) is not None else ""
+    return render_in_chosen_language(request, "inspections/public/report_sent.html", {"back": back})
