@@ -43,10 +43,14 @@ def test_a_refused_post_leaves_nothing_behind_so_the_corrected_one_goes_through(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_double_click_at_the_same_moment_creates_one_subject(province_officer, commune_x):
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="threads need PostgreSQL (the SQLite test database is in memory)",
+)
+def test_a_double_click_at_the_same_moment_creates_one_subject(
+    reference_data, province_officer, commune_x
+):
     """Both posts at once: one runs, the other waits for it and follows it."""
-    if connection.vendor != "postgresql":
-        pytest.skip("threads need PostgreSQL (the SQLite test database is in memory)")
     data = {"name": "HTX Song Song", "legal_form": "htx", "commune": str(commune_x.pk)}
     statuses = []
 

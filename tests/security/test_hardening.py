@@ -183,9 +183,11 @@ def test_verification_page_is_rate_limited_per_client(client, stamp, settings):
     # The refused request logged no scan.
     stamp.refresh_from_db()
     assert (stamp.scan_count, Scan.objects.filter(stamp=stamp).count()) == (3, 3)
-    # Another phone is not affected.
-    other = Client(HTTP_USER_AGENT="another phone")
-    assert other.get(url).status_code == 200
+    # Another browser on the same client is the same client (it cannot reset
+    # its limit by changing its User-Agent)…
+    assert Client(HTTP_USER_AGENT="another browser").get(url).status_code == 429
+    # …another client is not affected.
+    assert Client(REMOTE_ADDR="198.51.100.20").get(url).status_code == 200
 
 
 def test_verification_rate_limit_can_be_turned_off(client, stamp, settings):

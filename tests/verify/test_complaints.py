@@ -10,6 +10,7 @@ import time_machine
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -280,15 +281,15 @@ def test_the_same_report_sent_twice_is_filed_once(client, stamp):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_twelve_parallel_reports_from_one_client_accept_exactly_the_limit(stamp):
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="threads need PostgreSQL (the SQLite test database is in memory)",
+)
+def test_twelve_parallel_reports_from_one_client_accept_exactly_the_limit(reference_data, stamp):
     """Twelve reports at the same moment (PostgreSQL: each its own connection):
     five are filed, seven refused, none answered with an error."""
-    from django.db import connection
-
     from tests.concurrency import run_together
 
-    if connection.vendor != "postgresql":
-        pytest.skip("threads need PostgreSQL (the SQLite test database is in memory)")
     statuses = []
 
     def post():
