@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from ocop.core.domain.activity import history_for
 from ocop.core.downloads import file_response
 from ocop.core.search import search
-from ocop.criteria.domain.queries import compiled_sheet, sheet_with_tree
+from ocop.criteria.domain.queries import case_choices, compiled_sheet, sheet_with_tree
 from ocop.products.models import Product
 
 from .domain import councils as council_domain
@@ -385,6 +385,10 @@ def item_detail(request, pk: int):
         "item": item,
         "session": item.session,
         "sheet": sheet,
+        "cases": case_choices(sheet, item.branches),
+        "can_choose_case": (is_chair(user, item.session) or can_manage_session(user, item.session))
+        and item.session.state != SessionState.CLOSED
+        and item.status not in (ItemStatus.DECIDED, ItemStatus.WITHDRAWN),
         "visible": visible,
         "chair": is_chair(user, item.session),
         "reason_form": ReasonForm(),
@@ -413,6 +417,20 @@ def item_detail(request, pk: int):
     else:
         context["progress"] = queries.progress(item.session).get(item.pk)
     return render(request, "evaluation/item_detail.html", context)
+
+
+@require_POST
+def item_cases(request, pk: int):
+    """The chair or the office chooses which case of the sheet applies."""
+    item = _item(request, pk)
+    chosen = {k[5:]: v for k, v in request.POST.items() if k.startswith("case-")}
+    try:
+        scoring.choose_branches(item=item, by=request.user, branches=chosen)
+    except (ValidationError, PermissionDenied) as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("The case is recorded."))
+    return redirect("evaluation:item", item.pk)
 
 
 @require_POST
@@ -507,7 +525,7 @@ def scoresheet(request, pk: int):
             "item": item,
             "product": item.product,
             "tree": tree,
-            "rows": _rows(tree, answers, evidence),
+            "rows": _rows(tree, answers, evidence, item.branches),
             "parts": tree.parts.all(),
             "editable": editable,
             "documents": documents,
@@ -518,9 +536,11 @@ def scoresheet(request, pk: int):
     )
 
 
-def _rows(tree, answers, evidence=lambda criterion: []):
-    """The sheet in reading order: part, section and criterion rows."""
+def _rows(tree, answers, evidence=lambda criterion: [], branches=None):
+    """The sheet in reading order: part, section and criterion rows; of a
+    section with alternative cases, only the chosen case (``branches``)."""
     rows = []
+    branches = branches or {}
     sections_by_part = {}
     for section in tree.sections.all():
         sections_by_part.setdefault(section.part_id, []).append(section)
@@ -531,7 +551,14 @@ def _rows(tree, answers, evidence=lambda criterion: []):
         )
 
     def emit_section(section, depth):
+        if section.is_branch:
+            parent = next(s for s in tree.sections.all() if s.pk == section.parent_id)
+            if branches.get(parent.code) != section.code:
+                return
         rows.append({"kind": "section", "obj": section, "depth": depth})
+        cases = [s for s in tree.sections.all() if s.parent_id == section.pk and s.is_branch]
+        if cases and branches.get(section.code) not in {s.code for s in cases}:
+            rows.append({"kind": "nocase", "obj": section})
         for criterion in criteria_by_section.get((section.part_id, section.pk), []):
             rows.append(_criterion_row(criterion, answers, evidence))
         for child in [

@@ -25,7 +25,7 @@ def in_force(on: date) -> Q:
 def sheet_with_tree(pk: int) -> Sheet:
     """A sheet with its parts, sections, criteria, options and conditions prefetched."""
     return (
-        Sheet.objects.select_related("legal_basis", "product_set")
+        Sheet.objects.select_related("legal_basis", "product_set", "flag_confirmed_by")
         .prefetch_related(
             "parts",
             "sections",
@@ -193,3 +193,18 @@ def compiled_sheet(sheet_id: int) -> CompiledSheet:
             _COMPILED.clear()
         _COMPILED[key] = compiled
     return compiled
+
+
+def case_choices(sheet: Sheet, chosen: dict | None) -> list[dict]:
+    """The sections of a sheet (``sheet_with_tree``) with alternative cases,
+    each with its cases and the chosen one's code (empty when none is)."""
+    chosen = chosen or {}
+    sections = list(sheet.sections.all())
+    rows = []
+    for section in sections:
+        cases = [s for s in sections if s.parent_id == section.pk and s.is_branch]
+        if cases:
+            rows.append(
+                {"section": section, "cases": cases, "chosen": chosen.get(section.code, "")}
+            )
+    return rows
