@@ -599,10 +599,11 @@ def answer(request, pk: int):
         criterion = spec.criterion(code)
         targets = [(code, criterion.kind if criterion else "single")]
     else:
+        counted = scoring.counted_codes(spec, sheet.item)
         targets = [
             (c.code, c.kind)
             for c in spec.criteria
-            if f"c-{c.code}" in request.POST or c.kind == "multi"
+            if c.code in counted and (f"c-{c.code}" in request.POST or c.kind == "multi")
         ]
     error = None
     for code, kind in targets:

@@ -30,7 +30,7 @@ def _spec_for(item) -> engine.SheetSpec:
     return compiled_sheet(item.sheet_id).spec
 
 
-def _counted_codes(spec, item) -> set[str]:
+def counted_codes(spec, item) -> set[str]:
     """Codes of the criteria that count: all but those of the cases of a
     section that the council did not choose (``AgendaItem.branches``)."""
     return {c.code for c in engine.counted_criteria(spec, item.branches)}
@@ -39,7 +39,7 @@ def _counted_codes(spec, item) -> set[str]:
 def counted_conditions(spec, item) -> list:
     """The sheet's conditions on criteria that count (a condition on a case
     the council did not choose does not apply)."""
-    codes = _counted_codes(spec, item)
+    codes = counted_codes(spec, item)
     return [k for k in spec.conditions if k.criterion in codes]
 
 
@@ -88,7 +88,7 @@ def save_answer(
         raise ValidationError(
             _("The sheet has no criterion “%(code)s”.") % {"code": criterion_code}
         )
-    if criterion_code not in _counted_codes(spec, scoresheet.item):
+    if criterion_code not in counted_codes(spec, scoresheet.item):
         raise ValidationError(
             _("Criterion %(code)s belongs to a case the council has not chosen for this product.")
             % {"code": criterion_code}

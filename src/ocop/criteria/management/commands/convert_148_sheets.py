@@ -16,7 +16,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from ocop.criteria import transcription
-from ocop.criteria.domain.loading import SHEETS_DIR, normalise_sheet, sheet_spec_from_data
+from ocop.criteria.domain.loading import SHEETS_DIR
+from ocop.criteria.domain.sheet_data import normalise_sheet, sheet_spec_from_data
 from ocop.criteria.validation import located_errors
 
 
