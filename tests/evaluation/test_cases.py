@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from ocop.accounts.enums import Role
 from ocop.core.models import ActivityLog
@@ -20,6 +21,14 @@ from tests.factories.accounts import user_with_role
 from tests.factories.evaluation import open_session
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
 D = Decimal
 
 
