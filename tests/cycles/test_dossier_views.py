@@ -348,6 +348,7 @@ def test_the_producer_chooses_the_case_of_the_tourism_sheet_for_the_self_assessm
     assert dossier.sheet.code == "148-VI.1.a"
     page = client.get(url("self_assessment", dossier)).content.decode()
     assert 'name="case-8"' in page
+    assert "Bản chép từ Phụ lục III, chưa đối chiếu với văn bản ký ban hành." in page
     assert 'id="criterion-8.a"' not in page
     problems = checks.submission_problems(dossier, today=date(2025, 9, 1))
     assert any("8, 9, 15" in p for p in problems)
