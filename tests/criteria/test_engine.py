@@ -49,8 +49,8 @@ from ocop.criteria.engine import (
     rank,
     score_sheet,
     unmet_star_levels,
-    validate_sheet,
 )
+from ocop.criteria.validation import validate_sheet
 
 FAST = settings(max_examples=200, deadline=None)
 D = Decimal
@@ -546,7 +546,8 @@ def criterion_specs(draw, code: str, part: str, max_cents: int, section: str | N
     if kind == SINGLE:
         points.insert(draw(st.integers(0, len(points))), max_cents)
     elif sum(points) < max_cents:
-        points.append(max_cents - sum(points) + draw(st.integers(0, max_cents)))
+        # No tick-box option is worth more than the criterion (the validator refuses it).
+        points.append(max_cents - sum(points) + draw(st.integers(0, sum(points))))
     options = tuple(OptionSpec(f"{code}-o{i}", cents(p)) for i, p in enumerate(points))
     return CriterionSpec(
         code=code, part=part, section=section, max_points=max_points, kind=kind, options=options

@@ -113,12 +113,31 @@ def test_excel_export_loads_back_unchanged_and_escapes_formulas(sheet):
 
 
 def test_every_shipped_sheet_exports_and_loads_back_unchanged():
-    for sheet in Sheet.objects.filter(code__in=["1048-I-rau-cu-qua-tuoi", "148-mau-VI.1.a"]):
+    codes = ["1048-I-rau-cu-qua-tuoi", "148-mau-VI.1.a", "148-I.1.a", "148-I.5.a", "148-VI.1.a"]
+    sheets = Sheet.objects.filter(code__in=codes, superseded_by__isnull=True)
+    assert sheets.count() == len(codes)
+    for sheet in sheets:
         xlsx = read_sheet_xlsx(io.BytesIO(export_sheet_xlsx(sheet)))
-        assert [r.status for r in load_data(xlsx)] == ["unchanged"]
+        assert [r.status for r in load_data(xlsx)] == ["unchanged"], sheet.code
         assert [r.status for r in load_data(yaml.safe_load(export_sheet_yaml(sheet)))] == [
             "unchanged"
         ]
+        assert [r.status for r in load_data(json.loads(export_sheet_json(sheet)))] == ["unchanged"]
+
+
+def test_the_excel_layout_holds_cases_notes_marks_and_flags():
+    tourism = Sheet.objects.get(code="148-VI.1.a", superseded_by__isnull=True)
+    data = read_sheet_xlsx(io.BytesIO(export_sheet_xlsx(tourism)))
+    section = next(s for s in data["parts"][2]["sections"] if s["code"] == "8")
+    assert [b["code"] for b in section["branches"]] == ["8.TH1", "8.TH2"]
+    assert section["note"] == "Lựa chọn một trong hai trường hợp sau:"
+    assert data["status"] == "transcription"
+    tea = Sheet.objects.get(code="148-I.5.a", superseded_by__isnull=True)
+    data = read_sheet_xlsx(io.BytesIO(export_sheet_xlsx(tea)))
+    assert [f["at"] for f in data["flags"]] == ["C"]
+    workbook = load_workbook(io.BytesIO(export_sheet_xlsx(tea)))
+    marks = [r for r in workbook["Phiếu"].iter_rows(values_only=True) if r[0] == "Phương án"]
+    assert any(r[12] == 4 for r in marks)
 
 
 def test_a_changed_excel_file_replaces_the_sheet(sheet, tmp_path):

@@ -329,3 +329,45 @@ def test_the_list_runs_a_fixed_number_of_queries(
     client.get(reverse("cycles:dossiers"))
     with django_assert_max_num_queries(12):
         client.get(reverse("cycles:dossiers"))
+
+
+def test_the_producer_chooses_the_case_of_the_tourism_sheet_for_the_self_assessment(
+    client, product_x, producer_x
+):
+    from ocop.core.models import ActivityLog
+    from ocop.cycles.domain import checks
+    from ocop.products.models import ProductCategory
+    from tests.factories.cycles import give_documents
+
+    product_x.category = ProductCategory.objects.get(code="VI.1.a")
+    product_x.save()
+    give_documents(product_x.subject)
+    client.force_login(producer_x)
+    client.post(reverse("cycles:dossier_create"), {"product": product_x.pk})
+    dossier = Dossier.objects.get(product=product_x)
+    assert dossier.sheet.code == "148-VI.1.a"
+    page = client.get(url("self_assessment", dossier)).content.decode()
+    assert 'name="case-8"' in page
+    assert "Bản chép từ Phụ lục III, chưa đối chiếu với văn bản ký ban hành." in page
+    assert 'id="criterion-8.a"' not in page
+    problems = checks.submission_problems(dossier, today=date(2025, 9, 1))
+    assert any("8, 9, 15" in p for p in problems)
+    client.post(url("self_cases", dossier), {"case-8": "8.TH2", "case-9": "9.TH1"})
+    dossier.refresh_from_db()
+    assert dossier.branches == {"8": "8.TH2", "9": "9.TH1"}
+    page = client.get(url("self_assessment", dossier)).content.decode()
+    assert 'id="criterion-8.b"' in page
+    assert 'id="criterion-8.a"' not in page
+    response = client.post(
+        url("self_answer", dossier),
+        {"criterion": "8.a", "c-8.a": "c"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.context["score"]["total"] == 0  # a case not chosen: refused
+    client.post(
+        url("self_answer", dossier),
+        {"criterion": "8.b", "c-8.b": "c"},
+        headers={"HX-Request": "true"},
+    )
+    assert client.get(url("self_assessment", dossier)).context["score"]["total"] == 3
+    assert ActivityLog.objects.filter(action="ocop.dossier.case_chosen").exists()

@@ -23,10 +23,19 @@ PRODUCT = "Mắm tép Đồng Tâm"
 OTHER_PRODUCT = "Chả tôm Sầm Sơn"
 PHONE = {"viewport": {"width": 360, "height": 780}, "is_mobile": True, "has_touch": True}
 
-# Every criterion gets its best answer except these; 80 points for the chair.
-CHAIR_ANSWERS = {"4.1": ["a"], "4.3": ["b"], "5.1": ["b"], "6.1": ["b"], "8.1": ["a"]}
-# The other two members also leave out option b of 7.2 (1 point): 79 points.
-MEMBER_ANSWERS = {**CHAIR_ANSWERS, "7.2": ["a", "c"]}
+# The product is scored on the transcribed sheet of set 9 (148-I.4.a). Every
+# criterion gets its best answer except these, none of them marked for a star
+# level: 80 points for the chair (4.a −4, 4.b −4, 4.c −4, 5.a −5, 1.b −2, 8.b −1).
+CHAIR_ANSWERS = {
+    "4.a": ["a"],
+    "4.b": ["a"],
+    "4.c": ["a"],
+    "5.a": ["a"],
+    "1.b": ["a"],
+    "8.b": ["b"],
+}
+# The other two members also answer 11.a one option lower (−1): 79 points.
+MEMBER_ANSWERS = {**CHAIR_ANSWERS, "11.a": ["b"]}
 
 
 @pytest.fixture
@@ -114,6 +123,8 @@ def test_three_members_score_blind_the_chair_closes_and_the_minutes_hold_the_res
     expect(page.locator("#open-scoring")).to_have_count(0)
     session.refresh_from_db()
     assert session.state == "open"
+    assert item.sheet.code == "148-I.4.a"
+    assert item.sheet.status == "transcription"
 
     chair = member_page(browser, base, "hoidong", errors)
     second = member_page(browser, base, "hoidong.2", errors)

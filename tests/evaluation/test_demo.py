@@ -80,8 +80,8 @@ def test_demo_session_is_planned_with_two_products_and_everyone_present():
         "product__name", "product__status", "sheet__code", "status"
     )
     assert list(items) == [
-        ("Mắm tép Đồng Tâm", "none", "148-mau-I.4.a", "waiting"),
-        ("Chả tôm Sầm Sơn", "in_evaluation", "148-mau-I.3.d", "waiting"),
+        ("Mắm tép Đồng Tâm", "none", "148-I.4.a", "waiting"),
+        ("Chả tôm Sầm Sơn", "in_evaluation", "148-I.3.d", "waiting"),
     ]
     present = session.attendance.filter(present=True).values_list("member__user__username")
     assert sorted(u for (u,) in present) == ["hoidong", "hoidong.2", "hoidong.3"]

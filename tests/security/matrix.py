@@ -172,6 +172,9 @@ RULES: dict[str, Rule] = {
     "criteria:detail": rule(CRITERIA_READERS, out=SAME, args={"pk": "sheet"}),
     "criteria:pdf": rule(CRITERIA_READERS, out=SAME, args={"pk": "sheet"}),
     "criteria:download": rule(CRITERIA_READERS, out=SAME, args={"pk": "sheet", "fmt": "=json"}),
+    # Confirming a flagged sheet: central and provincial administrators only
+    # (criteria.rules.FLAG_CONFIRMER_ROLES); sheets are national.
+    "criteria:confirm_flags": rule(roles(PA, CEA), out=SAME, args={"pk": "sheet"}),
     # evaluation: the in-scope council is Thanh Hóa's, with the council member as
     # an ordinary member (not the chair or the secretary) ----------------------------
     "evaluation:home": rule(SIGNED_IN),
@@ -197,6 +200,7 @@ RULES: dict[str, Rule] = {
     "evaluation:item_remove": rule(COUNCIL_VIEWERS, args={"pk": "item"}, note=DOMAIN),
     "evaluation:item_withdraw": rule(COUNCIL_VIEWERS, args={"pk": "item"}, note=DOMAIN),
     "evaluation:new_round": rule(COUNCIL_VIEWERS, args={"pk": "item"}, note=DOMAIN),
+    "evaluation:item_cases": rule(COUNCIL_VIEWERS, args={"pk": "item"}, note=DOMAIN),
     "evaluation:document": rule(COUNCIL_VIEWERS, args={"pk": "item", "doc": "document"}),
     # A member's own sheet, not submitted: no one else reads it.
     "evaluation:scoresheet": rule(roles(CM), args={"pk": "scoresheet"}),
@@ -221,6 +225,7 @@ RULES: dict[str, Rule] = {
     ),
     "cycles:self_assessment": rule(DOSSIER_READERS, args={"pk": "dossier"}),
     "cycles:self_answer": rule(DOSSIER_READERS, args={"pk": "dossier"}, note=DOMAIN),
+    "cycles:self_cases": rule(DOSSIER_READERS, args={"pk": "dossier"}, note=DOMAIN),
     "cycles:commune_check": rule(DOSSIER_READERS, args={"pk": "dossier"}, note=DOMAIN),
     "cycles:commune_answer": rule(DOSSIER_READERS, args={"pk": "dossier"}, note=DOMAIN),
     "cycles:dossier_copy": rule(DOSSIER_READERS, args={"pk": "dossier"}, note=DOMAIN),

@@ -61,11 +61,12 @@ class SheetAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "title",
         "legal_basis",
         "product_set",
-        "is_official",
+        "status",
+        "retired",
         "superseded_by",
         "loaded_at",
     ]
-    list_filter = ["legal_basis", "is_official"]
+    list_filter = ["legal_basis", "status", "retired"]
     search_fields = ["code", "title"]
     list_select_related = ["legal_basis", "product_set", "superseded_by"]
     inlines = [PartInline, SectionInline, StarConditionInline]
@@ -73,7 +74,7 @@ class SheetAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 class OptionInline(ReadOnlyInline):
     model = Option
-    fields = ["order", "code", "text", "points"]
+    fields = ["order", "code", "text", "points", "stars"]
 
 
 @admin.register(Criterion)

@@ -1,6 +1,7 @@
 """The scoring rules as pure functions: no database, no request, no clock.
 
-Everything here works on the frozen dataclasses below, built from the database
+Everything here works on the frozen dataclasses below (the checks that a
+sheet adds up are in ``ocop.criteria.validation``), built from the database
 by ``ocop.criteria.domain.queries.sheet_spec`` (or from a file by the loader),
 so that the rules are tested exhaustively (``tests/criteria/test_engine.py``
 uses hypothesis) and judged the same way everywhere.
@@ -21,6 +22,9 @@ from django.utils.translation import gettext as _
 SINGLE, MULTI, NUMBER = "single", "multi", "number"
 MANDATORY, DISQUALIFYING = "mandatory", "disqualifying"
 HUNDRED = Decimal(100)
+# Bounds of a sheet (docs/criteria-format.md): a scoring form, not a database.
+MAX_OPTIONS = 30  # options of one criterion
+MAX_CRITERIA = 400  # criteria of one sheet
 
 
 class AnswerError(ValueError):
@@ -32,6 +36,7 @@ class OptionSpec:
     code: str
     points: Decimal
     text: str = ""
+    stars: int | None = None  # marked as required (this option or a better one) for N★
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,7 @@ class SectionSpec:
     parent: str | None = None
     max_points: Decimal | None = None
     title: str = ""
+    branch: bool = False  # one alternative case of its parent section
 
 
 @dataclass(frozen=True)
@@ -97,197 +103,53 @@ class Answer:
     value: Decimal | None = None
 
 
-# Validation of a sheet ---------------------------------------------------------
+# Alternative branches ------------------------------------------------------------
 
 
-def validate_sheet(spec: SheetSpec) -> list[str]:
-    """Every reason the sheet does not add up, each naming the criterion,
-    section or part at fault (empty when the sheet is sound)."""
-    errors: list[str] = []
-    seen: set[str] = set()
-    for code in (
-        [p.code for p in spec.parts]
-        + [s.code for s in spec.sections]
-        + [c.code for c in spec.criteria]
-    ):
-        if code in seen:
-            errors.append(_("The code “%(code)s” is used twice in the sheet.") % {"code": code})
-        seen.add(code)
-    part_codes = {p.code for p in spec.parts}
-    section_codes = {s.code for s in spec.sections}
-    for criterion in spec.criteria:
-        errors.extend(_criterion_errors(criterion, part_codes, section_codes))
+def branches_of(spec: SheetSpec, code: str) -> tuple[SectionSpec, ...]:
+    """The alternative branches of a section (empty for most sections)."""
+    return tuple(s for s in spec.sections if s.parent == code and s.branch)
+
+
+def branching_sections(spec: SheetSpec) -> tuple[SectionSpec, ...]:
+    """Sections whose alternative branches the council chooses between."""
+    parents = {s.parent for s in spec.sections if s.branch}
+    return tuple(s for s in spec.sections if s.code in parents)
+
+
+def _in_chosen_branches(spec: SheetSpec, section: str | None, chosen: Mapping[str, str]) -> bool:
     sections = {s.code: s for s in spec.sections}
-    cyclic = _cyclic_sections(spec.sections)
-    for code in sorted(cyclic):
-        errors.append(_("Section %(code)s is its own ancestor.") % {"code": code})
-    for section in spec.sections:
-        if section.parent is not None and section.parent not in sections:
-            errors.append(
-                _("Section %(code)s belongs to an unknown section “%(parent)s”.")
-                % {"code": section.code, "parent": section.parent}
-            )
-        elif (
-            section.parent is not None
-            and section.part in part_codes
-            and sections[section.parent].part != section.part
-        ):
-            errors.append(
-                _("Section %(code)s is in part %(part)s but its parent section is not.")
-                % {"code": section.code, "part": section.part}
-            )
-    for criterion in spec.criteria:
-        section = sections.get(criterion.section)
-        if section is not None and section.part in part_codes and section.part != criterion.part:
-            errors.append(
-                _("Criterion %(code)s is in part %(part)s but its section %(section)s is not.")
-                % {"code": criterion.code, "part": criterion.part, "section": criterion.section}
-            )
-    for section in spec.sections:
-        if section.part not in part_codes:
-            errors.append(
-                _("Section %(code)s belongs to an unknown part “%(part)s”.")
-                % {"code": section.code, "part": section.part}
-            )
-        if section.max_points is not None and section.code not in cyclic:
-            total = _section_total(spec, section.code)
-            if total != section.max_points:
-                errors.append(
-                    _(
-                        "Section %(code)s: its criteria add up to %(total)s points, "
-                        "but its maximum is %(max)s."
-                    )
-                    % {"code": section.code, "total": total, "max": section.max_points}
-                )
-    for part in spec.parts:
-        total = sum((c.max_points for c in spec.criteria if c.part == part.code), Decimal(0))
-        if total != part.max_points:
-            errors.append(
-                _(
-                    "Part %(code)s: its criteria add up to %(total)s points, "
-                    "but its maximum is %(max)s."
-                )
-                % {"code": part.code, "total": total, "max": part.max_points}
-            )
-    parts_total = sum((p.max_points for p in spec.parts), Decimal(0))
-    if parts_total != spec.total:
-        errors.append(
-            _("The parts add up to %(total)s points instead of %(max)s.")
-            % {"total": parts_total, "max": spec.total}
-        )
-    criteria = {c.code: c for c in spec.criteria}
-    for condition in spec.conditions:
-        target = criteria.get(condition.criterion)
-        if target is None:
-            errors.append(
-                _("Condition %(code)s refers to an unknown criterion “%(criterion)s”.")
-                % {"code": condition.code, "criterion": condition.criterion}
-            )
-            continue
-        unknown = sorted(condition.option_codes - {o.code for o in target.options})
-        if unknown:
-            errors.append(
-                _(
-                    "Condition %(code)s names options that criterion %(criterion)s "
-                    "does not have: %(options)s."
-                )
-                % {"code": condition.code, "criterion": target.code, "options": ", ".join(unknown)}
-            )
-        if condition.kind == MANDATORY and condition.star not in (1, 2, 3, 4, 5):
-            errors.append(
-                _("Condition %(code)s is mandatory but names no star level from 1 to 5.")
-                % {"code": condition.code}
-            )
-    return errors
+    seen: set[str] = set()
+    while section is not None and section in sections and section not in seen:
+        seen.add(section)
+        node = sections[section]
+        if node.branch and chosen.get(node.parent) != node.code:
+            return False
+        section = node.parent
+    return True
 
 
-def _criterion_errors(criterion: CriterionSpec, parts: set[str], sections: set[str]) -> list[str]:
-    errors = []
-    names = {"code": criterion.code, "max": criterion.max_points}
-    if criterion.part not in parts:
-        errors.append(
-            _("Criterion %(code)s belongs to an unknown part “%(part)s”.")
-            % {"code": criterion.code, "part": criterion.part}
-        )
-    if criterion.section is not None and criterion.section not in sections:
-        errors.append(
-            _("Criterion %(code)s belongs to an unknown section “%(section)s”.")
-            % {"code": criterion.code, "section": criterion.section}
-        )
-    if criterion.max_points <= 0:
-        errors.append(_("Criterion %(code)s has no points (maximum %(max)s).") % names)
-    option_codes = [o.code for o in criterion.options]
-    if len(set(option_codes)) != len(option_codes):
-        errors.append(_("Criterion %(code)s has two options with the same code.") % names)
-    if any(o.points < 0 for o in criterion.options):
-        errors.append(_("Criterion %(code)s has an option with negative points.") % names)
-    if criterion.kind == SINGLE:
-        best = max((o.points for o in criterion.options), default=None)
-        if best is None:
-            errors.append(_("Criterion %(code)s has no options.") % names)
-        elif best != criterion.max_points:
-            errors.append(
-                _(
-                    "Criterion %(code)s: its best option gives %(best)s points, "
-                    "but its maximum is %(max)s."
-                )
-                % {**names, "best": best}
-            )
-    elif criterion.kind == MULTI:
-        if not criterion.options:
-            errors.append(_("Criterion %(code)s has no options.") % names)
-        elif sum(o.points for o in criterion.options) < criterion.max_points:
-            errors.append(
-                _(
-                    "Criterion %(code)s: all its options together cannot reach "
-                    "its maximum of %(max)s."
-                )
-                % names
-            )
-    elif criterion.kind == NUMBER:
-        if criterion.min_value is None or criterion.max_value is None:
-            errors.append(_("Criterion %(code)s is a number but has no range.") % names)
-        elif (
-            criterion.max_value != criterion.max_points
-            or criterion.min_value < 0
-            or criterion.min_value > criterion.max_value
-        ):
-            errors.append(
-                _(
-                    "Criterion %(code)s: its range must run from 0 or more "
-                    "up to its maximum of %(max)s."
-                )
-                % names
-            )
-    else:
-        errors.append(
-            _("Criterion %(code)s has an unknown kind “%(kind)s”.")
-            % {**names, "kind": criterion.kind}
-        )
-    return errors
+def counted_criteria(
+    spec: SheetSpec, branches: Mapping[str, str] | None = None
+) -> tuple[CriterionSpec, ...]:
+    """The criteria that are scored and counted: all of them, except those of
+    a branch that is not the chosen one (``branches``: section code → the
+    code of its chosen branch; a section with no choice counts no branch)."""
+    chosen = dict(branches or {})
+    return tuple(c for c in spec.criteria if _in_chosen_branches(spec, c.section, chosen))
 
 
-def _cyclic_sections(sections: Iterable[SectionSpec]) -> set[str]:
-    """Codes of sections whose chain of parents loops back on itself."""
-    parents = {s.code: s.parent for s in sections}
-    cyclic: set[str] = set()
-    for code in parents:
-        seen = {code}
-        current = parents.get(code)
-        while current is not None and current in parents:
-            if current in seen:
-                cyclic.add(code)
-                break
-            seen.add(current)
-            current = parents[current]
-    return cyclic
-
-
-def _section_total(spec: SheetSpec, code: str) -> Decimal:
-    """Points of the criteria in a section and in all its sub-sections."""
-    children = {s.code for s in spec.sections if s.parent == code}
-    total = sum((c.max_points for c in spec.criteria if c.section == code), Decimal(0))
-    return total + sum((_section_total(spec, child) for child in children), Decimal(0))
+def missing_branch_choices(
+    spec: SheetSpec, branches: Mapping[str, str] | None = None
+) -> list[SectionSpec]:
+    """Branching sections (that count) with no valid branch chosen."""
+    chosen = dict(branches or {})
+    return [
+        s
+        for s in branching_sections(spec)
+        if _in_chosen_branches(spec, s.code, chosen)
+        and chosen.get(s.code) not in {b.code for b in branches_of(spec, s.code)}
+    ]
 
 
 # One member's sheet ------------------------------------------------------------
@@ -350,16 +212,25 @@ class SheetScore:
     criteria: dict[str, Decimal]
 
 
-def score_sheet(spec: SheetSpec, answers: Mapping[str, Answer]) -> SheetScore:
-    """Totals of one member's sheet (unanswered criteria count 0)."""
-    criteria: dict[str, Decimal] = {}
+def score_sheet(
+    spec: SheetSpec, answers: Mapping[str, Answer], branches: Mapping[str, str] | None = None
+) -> SheetScore:
+    """Totals of one member's sheet (unanswered criteria count 0). Only the
+    chosen ``branches`` of a section with alternative branches count: the
+    criteria of the other branches count 0 whatever their answers."""
+    criteria: dict[str, Decimal] = {c.code: Decimal(0) for c in spec.criteria}
     parts = {p.code: Decimal(0) for p in spec.parts}
-    for criterion in spec.criteria:
+    for criterion in counted_criteria(spec, branches) if branches_of_any(spec) else spec.criteria:
         answer = answers.get(criterion.code)
         points = criterion_points(criterion, answer) if answer is not None else Decimal(0)
         criteria[criterion.code] = points
         parts[criterion.part] = parts.get(criterion.part, Decimal(0)) + points
     return SheetScore(total=sum(parts.values(), Decimal(0)), parts=parts, criteria=criteria)
+
+
+def branches_of_any(spec: SheetSpec) -> bool:
+    """Whether the sheet has alternative branches at all."""
+    return any(s.branch for s in spec.sections)
 
 
 def condition_holds(

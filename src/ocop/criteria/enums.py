@@ -17,3 +17,12 @@ class EvaluationLevel(models.TextChoices):
     DISTRICT = "district", _("district")
     PROVINCE = "province", _("province")
     CENTRAL = "central", _("central")
+
+
+class SheetStatus(models.TextChoices):
+    """What a sheet's text is: the signed text, a transcription of it not yet
+    checked against the signed document, or a sample written for trials."""
+
+    OFFICIAL = "official", _("official text")
+    TRANSCRIPTION = "transcription", _("transcription, not checked against the signed text")
+    SAMPLE = "sample", _("sample")

@@ -6,10 +6,11 @@ scoring is never edited: loading a changed file creates a new version that
 supersedes it (see ``ocop.criteria.domain.loading``).
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .enums import ConditionKind, CriterionKind, EvaluationLevel
+from .enums import ConditionKind, CriterionKind, EvaluationLevel, SheetStatus
 
 POINTS = {"max_digits": 6, "decimal_places": 2}
 
@@ -118,8 +119,32 @@ class Sheet(models.Model):
         default=False,
         help_text=_("False for sample sheets that a province must replace with the official text."),
     )
+    status = models.CharField(
+        _("text"), max_length=15, choices=SheetStatus.choices, default=SheetStatus.SAMPLE
+    )
+    retired = models.BooleanField(
+        _("retired"),
+        default=False,
+        help_text=_("Kept for the sessions and dossiers that used it; not offered for new ones."),
+    )
     source = models.TextField(_("source"), blank=True)
     note = models.TextField(_("note"), blank=True)
+    flags = models.JSONField(
+        _("flags"),
+        default=list,
+        blank=True,
+        help_text=_("Faults of the text that its structure cannot settle: where and why."),
+    )
+    flag_confirmed_at = models.DateTimeField(_("correction confirmed at"), null=True, blank=True)
+    flag_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("correction confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    flag_confirmation = models.TextField(_("confirmed correction"), blank=True)
     content_hash = models.CharField(max_length=64, editable=False)
     superseded_by = models.ForeignKey(
         "self",
@@ -145,6 +170,19 @@ class Sheet(models.Model):
     @property
     def is_current(self) -> bool:
         return self.superseded_by_id is None
+
+    @property
+    def is_sample(self) -> bool:
+        return self.status == SheetStatus.SAMPLE
+
+    @property
+    def is_transcription(self) -> bool:
+        return self.status == SheetStatus.TRANSCRIPTION
+
+    @property
+    def is_flagged(self) -> bool:
+        """Flagged and not yet confirmed by an administrator: no scoring opens on it."""
+        return bool(self.flags) and self.flag_confirmed_at is None
 
 
 class Part(models.Model):
@@ -175,6 +213,12 @@ class Section(models.Model):
     title = models.CharField(_("title"), max_length=400)
     title_en = models.CharField(_("English title"), max_length=400, blank=True)
     max_points = models.DecimalField(_("maximum"), null=True, blank=True, **POINTS)
+    note = models.TextField(_("note"), blank=True)
+    is_branch = models.BooleanField(
+        _("alternative branch"),
+        default=False,
+        help_text=_("One case of its parent section; only the chosen case is scored."),
+    )
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -203,6 +247,7 @@ class Criterion(models.Model):
     min_value = models.DecimalField(_("lowest number"), null=True, blank=True, **POINTS)
     max_value = models.DecimalField(_("highest number"), null=True, blank=True, **POINTS)
     evidence_hint = models.TextField(_("evidence"), blank=True)
+    note = models.TextField(_("requirement or note"), blank=True)
     commune_assessed = models.BooleanField(_("assessed by the commune"), default=False)
     prefill = models.CharField(
         _("pre-filled from dossier evidence"),
@@ -230,6 +275,12 @@ class Option(models.Model):
     text = models.CharField(_("option"), max_length=600)
     text_en = models.CharField(_("English text"), max_length=600, blank=True)
     points = models.DecimalField(_("points"), **POINTS)
+    stars = models.PositiveSmallIntegerField(
+        _("required for stars"),
+        null=True,
+        blank=True,
+        help_text=_("The star level this option (or a better one) is marked as required for."),
+    )
     order = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -1,21 +1,24 @@
 """Criteria sheets: list, the sheet as the official scoring form, a printable
 PDF and downloads (YAML, JSON, Excel) that load back unchanged."""
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from ocop.core.downloads import bytes_response
 from ocop.core.pdf import render_pdf
 from ocop.criteria.domain import excel
 from ocop.criteria.domain.queries import sheet_with_tree
+from ocop.criteria.domain.sheets import confirm_sheet_flags
 from ocop.criteria.forms import SheetFilterForm
 from ocop.criteria.models import Sheet
-from ocop.criteria.rules import can_view_criteria
+from ocop.criteria.rules import can_confirm_sheet_flags, can_view_criteria
 from ocop.evaluation.models import AgendaItem
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -98,8 +101,27 @@ def _context(sheet: Sheet) -> dict:
 def sheet_detail(request, pk: int):
     sheet = _sheet(request, pk)
     return render(
-        request, "criteria/sheet_detail.html", {**_context(sheet), "nav_active": "criteria"}
+        request,
+        "criteria/sheet_detail.html",
+        {
+            **_context(sheet),
+            "can_confirm": sheet.is_flagged and can_confirm_sheet_flags(request.user),
+            "nav_active": "criteria",
+        },
     )
+
+
+@require_POST
+def confirm_flags(request, pk: int):
+    sheet = _sheet(request, pk)
+    try:
+        confirm_sheet_flags(sheet=sheet, by=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The correction is confirmed: scoring may open on this sheet."))
+    return redirect("criteria:detail", sheet.pk)
 
 
 def _filename(sheet: Sheet, extension: str) -> str:

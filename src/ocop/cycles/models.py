@@ -279,6 +279,12 @@ class Dossier(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    branches = models.JSONField(
+        _("chosen cases"),
+        default=dict,
+        blank=True,
+        help_text=_("For a sheet with alternative cases: the case the producer assesses against."),
+    )
     # Registration form (phiếu đăng ký sản phẩm).
     product_name = models.CharField(_("product name"), max_length=255)
     registration_number = models.CharField(_("business registration number"), max_length=20)

@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("dossiers/<int:pk>/self-assessment/", views.self_assessment, name="self_assessment"),
     path("dossiers/<int:pk>/self-assessment/answer/", views.self_answer, name="self_answer"),
+    path("dossiers/<int:pk>/self-assessment/cases/", views.self_cases, name="self_cases"),
     path("dossiers/<int:pk>/commune/", views.commune_check, name="commune_check"),
     path("dossiers/<int:pk>/commune/answer/", views.commune_answer, name="commune_answer"),
     path("dossiers/<int:pk>/copy/", views.dossier_copy, name="dossier_copy"),

@@ -16,7 +16,12 @@ from ocop.accounts.rules import has_role
 from ocop.core.domain.activity import history_for
 from ocop.core.idempotency import once
 from ocop.criteria import engine
-from ocop.criteria.domain.queries import answers_by_code, compiled_sheet, sheet_with_tree
+from ocop.criteria.domain.queries import (
+    answers_by_code,
+    case_choices,
+    compiled_sheet,
+    sheet_with_tree,
+)
 from ocop.criteria.stars import mandatory_levels
 from ocop.evaluation.enums import SessionState
 from ocop.evaluation.models import Session
@@ -158,8 +163,13 @@ def _score(dossier: Dossier, by_kind: str = DossierAnswer.SELF) -> dict | None:
     if dossier.sheet_id is None:
         return None
     compiled, answers = _answers_by_code(dossier, by_kind)
-    score = engine.score_sheet(compiled.spec, answers)
-    criteria = compiled.spec.criteria
+    branches = dossier.branches if by_kind == DossierAnswer.SELF else None
+    score = engine.score_sheet(compiled.spec, answers, branches)
+    criteria = (
+        engine.counted_criteria(compiled.spec, branches)
+        if by_kind == DossierAnswer.SELF
+        else compiled.spec.criteria
+    )
     return {
         "gap": (
             queries.self_assessment_gap(dossier, answers=answers)
@@ -178,12 +188,24 @@ def _criteria_rows(dossier: Dossier, by_kind: str, *, commune_only: bool = False
     tree = sheet_with_tree(dossier.sheet_id)
     mandatory = mandatory_levels(compiled_sheet(dossier.sheet_id).spec)
     answers = {a.criterion_id: a for a in dossier.answers.filter(by=by_kind)}
+    counted = (
+        {
+            c.code
+            for c in engine.counted_criteria(
+                compiled_sheet(dossier.sheet_id).spec, dossier.branches
+            )
+        }
+        if by_kind == DossierAnswer.SELF and not commune_only
+        else None
+    )
     parts = {p.pk: p for p in tree.parts.all()}
     sections = {s.pk: s for s in tree.sections.all()}
     rows, last_part, last_section = [], None, None
     for criterion in tree.criteria.all():
         if commune_only and not criterion.commune_assessed:
             continue
+        if counted is not None and criterion.code not in counted:
+            continue  # a case the producer has not chosen
         if criterion.part_id != last_part:
             rows.append({"kind": "part", "obj": parts[criterion.part_id]})
             last_part, last_section = criterion.part_id, None
@@ -450,9 +472,26 @@ def self_assessment(request, pk: int):
             "rows": _criteria_rows(dossier, DossierAnswer.SELF),
             "score": _score(dossier),
             "editable": _editable(request.user, dossier),
+            "cases": case_choices(sheet_with_tree(dossier.sheet_id), dossier.branches),
             "nav_active": "dossiers",
         },
     )
+
+
+@require_POST
+def self_cases(request, pk: int):
+    """The producer chooses which case of the sheet applies to the product."""
+    dossier = _dossier(request, pk)
+    if dossier.sheet_id is None:
+        raise Http404
+    chosen = {k[5:]: v for k, v in request.POST.items() if k.startswith("case-")}
+    try:
+        dossier_domain.choose_dossier_branches(dossier=dossier, by=request.user, branches=chosen)
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("cycles:self_assessment", dossier.pk)
 
 
 def _save_answers(request, dossier, save) -> Exception | None:

@@ -174,6 +174,15 @@ class AgendaItem(models.Model):
         related_name="agenda_items",
     )
     order = models.PositiveIntegerField(default=0)
+    branches = models.JSONField(
+        _("chosen cases"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "For a sheet with alternative cases: section code → the code of the case the "
+            "council chose; only that case's criteria are scored."
+        ),
+    )
     round = models.PositiveSmallIntegerField(_("scoring round"), default=1)
     status = models.CharField(
         _("status"), max_length=10, choices=ItemStatus.choices, default=ItemStatus.WAITING

@@ -23,6 +23,7 @@ urlpatterns = [
     path("items/<int:pk>/remove/", views.item_remove, name="item_remove"),
     path("items/<int:pk>/withdraw/", views.item_withdraw, name="item_withdraw"),
     path("items/<int:pk>/new-round/", views.new_round, name="new_round"),
+    path("items/<int:pk>/cases/", views.item_cases, name="item_cases"),
     path("items/<int:pk>/documents/<int:doc>/", views.document_download, name="document"),
     path("scoresheets/<int:pk>/", views.scoresheet, name="scoresheet"),
     path("scoresheets/<int:pk>/answer/", views.answer, name="answer"),

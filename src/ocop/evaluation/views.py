@@ -13,7 +13,7 @@ from ocop.core.domain.activity import history_for
 from ocop.core.downloads import bytes_response, file_response
 from ocop.core.idempotency import once
 from ocop.core.search import search
-from ocop.criteria.domain.queries import compiled_sheet, sheet_with_tree
+from ocop.criteria.domain.queries import case_choices, compiled_sheet, sheet_with_tree
 from ocop.criteria.stars import mandatory_levels
 from ocop.products.models import Product
 
@@ -419,6 +419,10 @@ def item_detail(request, pk: int):
         "item": item,
         "session": item.session,
         "sheet": sheet,
+        "cases": case_choices(sheet, item.branches),
+        "can_choose_case": (is_chair(user, item.session) or can_manage_session(user, item.session))
+        and item.session.state != SessionState.CLOSED
+        and item.status not in (ItemStatus.DECIDED, ItemStatus.WITHDRAWN),
         "visible": visible,
         "chair": is_chair(user, item.session),
         "reason_form": ReasonForm(),
@@ -447,6 +451,20 @@ def item_detail(request, pk: int):
     else:
         context["progress"] = queries.progress(item.session).get(item.pk)
     return render(request, "evaluation/item_detail.html", context)
+
+
+@require_POST
+def item_cases(request, pk: int):
+    """The chair or the office chooses which case of the sheet applies."""
+    item = _item(request, pk)
+    chosen = {k[5:]: v for k, v in request.POST.items() if k.startswith("case-")}
+    try:
+        scoring.choose_branches(item=item, by=request.user, branches=chosen)
+    except (ValidationError, PermissionDenied) as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("The case is recorded."))
+    return redirect("evaluation:item", item.pk)
 
 
 @require_POST
@@ -512,7 +530,7 @@ def scoresheet(request, pk: int):
             )
         return lines
 
-    rows = sheet_rows(tree, answers, evidence)
+    rows = sheet_rows(tree, answers, evidence, item.branches)
     mandatory = mandatory_levels(compiled_sheet(item.sheet_id).spec)
     for row in rows:
         if row["kind"] == "criterion":
@@ -545,10 +563,11 @@ def answer(request, pk: int):
         criterion = spec.criterion(code)
         targets = [(code, criterion.kind if criterion else "single")]
     else:
+        counted = scoring.counted_codes(spec, sheet.item)
         targets = [
             (c.code, c.kind)
             for c in spec.criteria
-            if f"c-{c.code}" in request.POST or c.kind == "multi"
+            if c.code in counted and (f"c-{c.code}" in request.POST or c.kind == "multi")
         ]
     error = None
     for code, kind in targets:

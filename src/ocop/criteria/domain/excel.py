@@ -31,6 +31,7 @@ from openpyxl.utils import get_column_letter
 
 from ocop.core.xlsx import escape_cell, open_workbook, sheet_rows, unescape_cell
 from ocop.criteria.domain.queries import sheet_with_tree
+from ocop.criteria.enums import SheetStatus
 from ocop.criteria.models import Sheet
 
 SHEET_FORMAT = "ocop-criteria-sheet/1"
@@ -41,6 +42,7 @@ TREE_TITLE = "Phiếu"
 ROW_KINDS = {
     "part": "Phần",
     "section": "Mục",
+    "branch": "Nhánh",
     "criterion": "Tiêu chí",
     "option": "Phương án",
     "condition": "Điều kiện",
@@ -64,6 +66,7 @@ COLUMNS = [
     ("Hạng sao", "star", 8),
     ("Phương án đạt", "options", 12),
     ("Điểm tối thiểu", "min_points", 10),
+    ("Yêu cầu / Ghi chú", "note", 40),
 ]
 INFO_FIELDS = [
     ("Định dạng", "format"),
@@ -75,8 +78,11 @@ INFO_FIELDS = [
     ("Hiệu lực từ", "effective_from"),
     ("Hiệu lực đến", "effective_to"),
     ("Văn bản chính thức", "official"),
+    ("Loại văn bản", "status"),
+    ("Ngừng sử dụng", "retired"),
     ("Nguồn", "source"),
     ("Ghi chú", "note"),
+    ("Điểm cần đối chiếu", "flags"),
 ]
 YES, NO = "Có", "Không"
 DATE_FORMAT = "DD/MM/YYYY"
@@ -112,6 +118,7 @@ def export_sheet_data(sheet: Sheet) -> dict:
                 "evidence": c.evidence_hint,
                 "commune": c.commune_assessed,
                 "prefill": c.prefill,
+                "note": c.note,
                 "options": [
                     compact(
                         {
@@ -119,6 +126,7 @@ def export_sheet_data(sheet: Sheet) -> dict:
                             "text": o.text,
                             "text_en": o.text_en,
                             "points": _number(o.points),
+                            "stars": o.stars,
                         }
                     )
                     for o in c.options.all()
@@ -133,8 +141,14 @@ def export_sheet_data(sheet: Sheet) -> dict:
                 "title": s.title,
                 "title_en": s.title_en,
                 "max": _number(s.max_points),
+                "note": s.note,
                 "criteria": [criterion_data(c) for c in criteria if c.section_id == s.pk],
-                "sections": [section_data(x) for x in sections if x.parent_id == s.pk],
+                "sections": [
+                    section_data(x) for x in sections if x.parent_id == s.pk and not x.is_branch
+                ],
+                "branches": [
+                    section_data(x) for x in sections if x.parent_id == s.pk and x.is_branch
+                ],
             }
         )
 
@@ -168,8 +182,13 @@ def export_sheet_data(sheet: Sheet) -> dict:
         "effective_from": sheet.effective_from,
         "effective_to": sheet.effective_to,
         "official": sheet.is_official,
+        "status": sheet.status
+        if sheet.status != (SheetStatus.OFFICIAL if sheet.is_official else SheetStatus.SAMPLE)
+        else None,
+        "retired": sheet.retired,
         "source": sheet.source,
         "note": sheet.note,
+        "flags": [{"at": f["at"], "reason": f["reason"]} for f in sheet.flags or []],
         "parts": parts,
         "conditions": [
             compact(
@@ -231,6 +250,7 @@ def _tree_rows(data: dict):
             "prefill": c.get("prefill"),
             "min": c.get("min"),
             "max_value": c.get("max_value"),
+            "note": c.get("note"),
         }
         for o in c.get("options", []):
             yield {
@@ -240,21 +260,25 @@ def _tree_rows(data: dict):
                 "text_en": o.get("text_en"),
                 "points": o["points"],
                 "parent": c["code"],
+                "star": o.get("stars"),
             }
 
-    def section_rows(s, parent):
+    def section_rows(s, parent, kind="section"):
         yield {
-            "kind": "section",
+            "kind": kind,
             "code": s["code"],
             "text": s["title"],
             "text_en": s.get("title_en"),
             "points": s.get("max"),
             "parent": parent,
+            "note": s.get("note"),
         }
         for c in s.get("criteria", []):
             yield from criterion_rows(c, s["code"])
         for child in s.get("sections", []):
             yield from section_rows(child, s["code"])
+        for child in s.get("branches", []):
+            yield from section_rows(child, s["code"], "branch")
 
     for p in data["parts"]:
         yield {
@@ -295,8 +319,10 @@ def export_sheet_xlsx(sheet: Sheet) -> bytes:
     info.column_dimensions["C"].width = 16
     for label, key in INFO_FIELDS:
         value = data.get(key)
-        if key == "official":
+        if key in ("official", "retired"):
             value = YES if value else NO
+        elif key == "flags":
+            value = "\n".join(f"{f['at']}: {f['reason']}" for f in value or []) or None
         info.append([label, escape_cell(value), key])
         row = info.max_row
         info.cell(row, 1).font = bold
@@ -320,7 +346,7 @@ def export_sheet_xlsx(sheet: Sheet) -> bytes:
                 value = ROW_KINDS[value]
             values.append(escape_cell(value))
         tree.append(values)
-        if row["kind"] in ("part", "section"):
+        if row["kind"] in ("part", "section", "branch"):
             for cell in tree[tree.max_row]:
                 cell.font = bold
     buffer = io.BytesIO()
@@ -370,8 +396,10 @@ def read_sheet_xlsx(file) -> dict:
         if len(row) < 3 or not row[2] or row[2] == "version":
             continue
         value = _cell(row[1])
-        if row[2] == "official":
+        if row[2] in ("official", "retired"):
             value = _yes(value) or False
+        elif row[2] == "flags" and value is not None:
+            value = _flags(str(value))
         data[str(row[2]).strip()] = value
     data.setdefault("format", SHEET_FORMAT)
     data = {k: v for k, v in data.items() if v is not None}
@@ -439,18 +467,19 @@ def read_sheet_xlsx(file) -> dict:
                 % {"row": number, "sheet": TREE_TITLE, "parent": row.get("parent") or ""}
             )
             continue
-        if kind == "section":
+        if kind in ("section", "branch"):
             node = _drop_none(
                 {
                     "code": code,
                     "title": row["text"],
                     "title_en": row["text_en"],
                     "max": row["points"],
+                    "note": row.get("note"),
                     "criteria": [],
                     "sections": [],
                 }
             )
-            parent["sections"].append(node)
+            parent.setdefault("sections" if kind == "section" else "branches", []).append(node)
             nodes[code] = node
         elif kind == "criterion":
             node = _drop_none(
@@ -465,6 +494,7 @@ def read_sheet_xlsx(file) -> dict:
                     "evidence": row.get("evidence"),
                     "commune": _yes(row.get("commune")),
                     "prefill": row.get("prefill"),
+                    "note": row.get("note"),
                     "options": [],
                 }
             )
@@ -478,6 +508,7 @@ def read_sheet_xlsx(file) -> dict:
                         "text": row["text"],
                         "text_en": row["text_en"],
                         "points": row["points"],
+                        "stars": row.get("star"),
                     }
                 )
             )
@@ -486,6 +517,16 @@ def read_sheet_xlsx(file) -> dict:
     data["parts"] = parts
     data["conditions"] = conditions
     return data
+
+
+def _flags(text: str) -> list[dict]:
+    """Flags written one a line, "where: reason"."""
+    flags = []
+    for line in text.splitlines():
+        at, _sep, reason = line.partition(":")
+        if line.strip():
+            flags.append({"at": at.strip(), "reason": reason.strip()})
+    return flags
 
 
 def _drop_none(item: dict) -> dict:

@@ -4,9 +4,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q
+from django.db.models import Case, Prefetch, Q, Value, When
 
 from ocop.criteria import engine
+from ocop.criteria.enums import SheetStatus
 from ocop.criteria.models import (
     Criterion,
     LegalBasis,
@@ -24,7 +25,7 @@ def in_force(on: date) -> Q:
 def sheet_with_tree(pk: int) -> Sheet:
     """A sheet with its parts, sections, criteria, options and conditions prefetched."""
     return (
-        Sheet.objects.select_related("legal_basis", "product_set")
+        Sheet.objects.select_related("legal_basis", "product_set", "flag_confirmed_by")
         .prefetch_related(
             "parts",
             "sections",
@@ -54,6 +55,7 @@ def sheet_spec(sheet: Sheet) -> engine.SheetSpec:
                 parent=_section_code(sheet, s.parent_id),
                 max_points=s.max_points,
                 title=s.title,
+                branch=s.is_branch,
             )
             for s in sheet.sections.all()
         ),
@@ -68,7 +70,7 @@ def sheet_spec(sheet: Sheet) -> engine.SheetSpec:
                 max_value=c.max_value,
                 text=c.text,
                 options=tuple(
-                    engine.OptionSpec(code=o.code, points=o.points, text=o.text)
+                    engine.OptionSpec(code=o.code, points=o.points, text=o.text, stars=o.stars)
                     for o in c.options.all()
                 ),
             )
@@ -100,12 +102,20 @@ def _section_code(sheet: Sheet, section_id) -> str | None:
 
 
 def sheets_for_product_set(category, *, on: date):
-    """Current (not superseded) sheets of a product set in force on a date,
-    official ones first."""
+    """Current (not superseded, not retired) sheets of a product set in force
+    on a date: official ones first, then transcriptions, then samples.
+    Retired sheets stay with the sessions and dossiers that used them."""
+    text_order = Case(
+        When(status=SheetStatus.OFFICIAL, then=Value(0)),
+        When(status=SheetStatus.TRANSCRIPTION, then=Value(1)),
+        default=Value(2),
+    )
     return (
-        Sheet.objects.filter(in_force(on), product_set=category, superseded_by__isnull=True)
+        Sheet.objects.filter(
+            in_force(on), product_set=category, superseded_by__isnull=True, retired=False
+        )
         .select_related("legal_basis")
-        .order_by("-is_official", "-legal_basis__effective_from", "-version")
+        .order_by(text_order, "-legal_basis__effective_from", "-version")
     )
 
 
@@ -183,3 +193,18 @@ def compiled_sheet(sheet_id: int) -> CompiledSheet:
             _COMPILED.clear()
         _COMPILED[key] = compiled
     return compiled
+
+
+def case_choices(sheet: Sheet, chosen: dict | None) -> list[dict]:
+    """The sections of a sheet (``sheet_with_tree``) with alternative cases,
+    each with its cases and the chosen one's code (empty when none is)."""
+    chosen = chosen or {}
+    sections = list(sheet.sections.all())
+    rows = []
+    for section in sections:
+        cases = [s for s in sections if s.parent_id == section.pk and s.is_branch]
+        if cases:
+            rows.append(
+                {"section": section, "cases": cases, "chosen": chosen.get(section.code, "")}
+            )
+    return rows

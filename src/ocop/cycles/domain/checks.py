@@ -90,11 +90,20 @@ def submission_problems(dossier: Dossier, *, today: date) -> list[str]:
     missing = unanswered(dossier, by=DossierAnswer.SELF)
     if dossier.sheet_id is None:
         problems.append(_("No criteria sheet is in force for this product set."))
-    elif missing:
-        problems.append(
-            _("Complete the self-assessment; criteria not answered: %(codes)s.")
-            % {"codes": ", ".join(missing)}
+    else:
+        choose = engine.missing_branch_choices(
+            compiled_sheet(dossier.sheet_id).spec, dossier.branches
         )
+        if choose:
+            problems.append(
+                _("Choose which case applies to the product in section(s) %(codes)s.")
+                % {"codes": ", ".join(s.code for s in choose)}
+            )
+        if missing:
+            problems.append(
+                _("Complete the self-assessment; criteria not answered: %(codes)s.")
+                % {"codes": ", ".join(missing)}
+            )
     return problems
 
 
@@ -120,9 +129,14 @@ def unanswered(dossier: Dossier, *, by: str, commune_only: bool = False) -> list
     compiled = compiled_sheet(dossier.sheet_id)
     answers = answers_by_code(dossier.answers.filter(by=by), dossier.sheet_id)
     codes = commune_codes(dossier) if commune_only else None
+    criteria = (
+        compiled.spec.criteria
+        if commune_only
+        else engine.counted_criteria(compiled.spec, dossier.branches)
+    )
     return [
         c.code
-        for c in compiled.spec.criteria
+        for c in criteria
         if (codes is None or c.code in codes) and not engine.is_answered(c, answers.get(c.code))
     ]
 

@@ -186,6 +186,13 @@ def _save_answer(*, dossier, by_kind, criterion_code, options, value, note=""):
         raise ValidationError(
             _("The sheet has no criterion “%(code)s”.") % {"code": criterion_code}
         )
+    if by_kind == DossierAnswer.SELF and criterion not in engine.counted_criteria(
+        compiled.spec, dossier.branches
+    ):
+        raise ValidationError(
+            _("Criterion %(code)s belongs to a case you have not chosen.")
+            % {"code": criterion_code}
+        )
     answer = engine.Answer(options=frozenset(o for o in options if o), value=parse_value(value))
     try:
         points = engine.criterion_points(criterion, answer)
@@ -217,6 +224,43 @@ def save_self_assessment(*, dossier: Dossier, by, criterion_code: str, options=(
         options=options,
         value=value,
     )
+
+
+@transaction.atomic
+def choose_dossier_branches(*, dossier: Dossier, by, branches: dict) -> Dossier:
+    """The producer says which alternative case of the sheet applies to the
+    product (section code → case code) for the self-assessment; the council
+    makes its own choice when it scores."""
+    dossier = _fresh(dossier)
+    _require_editable(dossier, by)
+    if dossier.sheet_id is None:
+        raise ValidationError(_("No criteria sheet is in force for this product set."))
+    spec = compiled_sheet(dossier.sheet_id).spec
+    valid = {
+        s.code: {b.code for b in engine.branches_of(spec, s.code)}
+        for s in engine.branching_sections(spec)
+    }
+    chosen = dict(dossier.branches or {})
+    for section, branch in branches.items():
+        if not branch:
+            continue
+        if branch not in valid.get(section, ()):
+            raise ValidationError(
+                _("Section %(section)s has no case “%(branch)s”.")
+                % {"section": section, "branch": branch}
+            )
+        chosen[section] = branch
+    if chosen != dossier.branches:
+        previous, dossier.branches = dossier.branches, chosen
+        dossier.save(update_fields=["branches"])
+        log_action(
+            action="ocop.dossier.case_chosen",
+            by=by,
+            obj=dossier,
+            unit=dossier.commune,
+            data={"from": previous, "to": chosen},
+        )
+    return dossier
 
 
 def _require_commune_step(dossier: Dossier, by) -> None:

@@ -160,7 +160,8 @@ def minutes_context(session) -> dict:
             and r["item"].capping_conditions
         ],
         "sheets": sorted(sheets.values(), key=lambda s: (s.legal_basis.code, s.code, s.version)),
-        "sample": any(not s.is_official for s in sheets.values()),
+        "sample": any(s.is_sample for s in sheets.values()),
+        "transcription": any(s.is_transcription for s in sheets.values()),
         "present": [a.member for a in attendance if a.present],
         "absent": [a.member for a in attendance if not a.present],
         "advisory": [m for m in members if m.body == Body.ADVISORY],
@@ -212,7 +213,7 @@ def scoresheet_context(scoresheet) -> dict:
         "member": scoresheet.member,
         "role": ROLE_VI.get(scoresheet.member.role, scoresheet.member.role),
         "tree": tree,
-        "rows": sheet_rows(tree, answers),
+        "rows": sheet_rows(tree, answers, branches=item.branches),
         "parts": parts,
     }
 
@@ -272,7 +273,9 @@ def _result_rows(items):
             product.commune.full_name,
             product.province.full_name,
             f"{category.code} {category.name}" if category else "",
-            item.sheet.title + ("" if item.sheet.is_official else " (mẫu)"),
+            item.sheet.title
+            + (" (mẫu)" if item.sheet.is_sample else "")
+            + (" (bản chép, chưa đối chiếu văn bản ký)" if item.sheet.is_transcription else ""),
             item.score_count if result else None,
             item.score_display if result else None,
             result.spread if result else None,

@@ -8,14 +8,19 @@ def no_evidence(criterion) -> list[str]:
     return []
 
 
-def sheet_rows(tree, answers: dict, evidence: Callable = no_evidence) -> list[dict]:
+def sheet_rows(
+    tree, answers: dict, evidence: Callable = no_evidence, branches: dict | None = None
+) -> list[dict]:
     """The sheet in reading order: part, section and criterion rows.
 
     ``tree`` is a sheet with its parts, sections and criteria prefetched
     (``criteria.domain.queries.sheet_with_tree``), ``answers`` the member's
     answers by criterion id, ``evidence(criterion)`` the lines shown beside a
-    criterion."""
+    criterion; ``branches`` the chosen case of each section with alternative
+    cases (only that case is shown; a section whose case is not chosen yet
+    gets a "nocase" row)."""
     rows = []
+    branches = branches or {}
     sections_by_part = {}
     for section in tree.sections.all():
         sections_by_part.setdefault(section.part_id, []).append(section)
@@ -26,7 +31,14 @@ def sheet_rows(tree, answers: dict, evidence: Callable = no_evidence) -> list[di
         )
 
     def emit_section(section, depth):
+        if section.is_branch:
+            parent = next(s for s in tree.sections.all() if s.pk == section.parent_id)
+            if branches.get(parent.code) != section.code:
+                return
         rows.append({"kind": "section", "obj": section, "depth": depth})
+        cases = [s for s in tree.sections.all() if s.parent_id == section.pk and s.is_branch]
+        if cases and branches.get(section.code) not in {s.code for s in cases}:
+            rows.append({"kind": "nocase", "obj": section})
         for criterion in criteria_by_section.get((section.part_id, section.pk), []):
             rows.append(_criterion_row(criterion, answers, evidence))
         for child in [

@@ -21,13 +21,26 @@ from ocop.criteria.domain.queries import answers_by_code, bands_for, compiled_sh
 
 from ..enums import ItemStatus, SessionState, SheetLock, SheetStatus
 from ..models import AgendaItem, CriterionScore, Reopening, RoundResult, Scoresheet
-from ..rules import is_chair, scoresheet_lock
+from ..rules import can_manage_session, is_chair, scoresheet_lock
 from ..signals import result_decided
 from . import queries
 
 
 def _spec_for(item) -> engine.SheetSpec:
     return compiled_sheet(item.sheet_id).spec
+
+
+def counted_codes(spec, item) -> set[str]:
+    """Codes of the criteria that count: all but those of the cases of a
+    section that the council did not choose (``AgendaItem.branches``)."""
+    return {c.code for c in engine.counted_criteria(spec, item.branches)}
+
+
+def counted_conditions(spec, item) -> list:
+    """The sheet's conditions on criteria that count (a condition on a case
+    the council did not choose does not apply)."""
+    codes = counted_codes(spec, item)
+    return [k for k in spec.conditions if k.criterion in codes]
 
 
 def answers_of(scoresheet, sheet_id: int | None = None) -> dict[str, engine.Answer]:
@@ -71,6 +84,11 @@ def save_answer(
         raise ValidationError(
             _("The sheet has no criterion “%(code)s”.") % {"code": criterion_code}
         )
+    if criterion_code not in counted_codes(spec, scoresheet.item):
+        raise ValidationError(
+            _("Criterion %(code)s belongs to a case the council has not chosen for this product.")
+            % {"code": criterion_code}
+        )
     answer = engine.Answer(options=frozenset(o for o in options if o), value=parse_value(value))
     try:
         points = engine.criterion_points(criterion, answer)
@@ -86,7 +104,7 @@ def save_answer(
 
 
 def _retotal(scoresheet, spec) -> None:
-    score = engine.score_sheet(spec, answers_of(scoresheet))
+    score = engine.score_sheet(spec, answers_of(scoresheet), scoresheet.item.branches)
     scoresheet.total = score.total
     scoresheet.part_totals = {k: str(v.quantize(Decimal("0.01"))) for k, v in score.parts.items()}
     scoresheet.save(update_fields=["total", "part_totals", "updated_at"])
@@ -96,7 +114,11 @@ def unanswered(scoresheet, spec=None) -> list[str]:
     if spec is None:
         spec = _spec_for(scoresheet.item)
     answers = answers_of(scoresheet)
-    return [c.code for c in spec.criteria if not engine.is_answered(c, answers.get(c.code))]
+    return [
+        c.code
+        for c in engine.counted_criteria(spec, scoresheet.item.branches)
+        if not engine.is_answered(c, answers.get(c.code))
+    ]
 
 
 @transaction.atomic
@@ -110,6 +132,12 @@ def submit_scoresheet(*, scoresheet: Scoresheet, by, comment: str = "") -> Score
     )
     _check_own_draft(scoresheet, by)
     spec = _spec_for(item)
+    choose = engine.missing_branch_choices(spec, item.branches)
+    if choose:
+        raise ValidationError(
+            _("The council has not chosen which case applies in section(s) %(codes)s yet.")
+            % {"codes": ", ".join(s.code for s in choose)}
+        )
     missing = unanswered(scoresheet, spec)
     if missing:
         raise ValidationError(
@@ -164,7 +192,8 @@ def _compute(item: AgendaItem, submitted: list[Scoresheet]) -> RoundResult:
     criteria = {c.code: c for c in spec.criteria}
     answers = [answers_of(s, item.sheet_id) for s in submitted]
     holds: dict[str, int] = {}
-    for condition in spec.conditions:
+    conditions = counted_conditions(spec, item)
+    for condition in conditions:
         crit = criteria[condition.criterion]
         holds[condition.code] = sum(
             1
@@ -189,7 +218,7 @@ def _compute(item: AgendaItem, submitted: list[Scoresheet]) -> RoundResult:
         item.status = ItemStatus.FLAGGED
         _clear_ranking(item)
     else:
-        unmet, disqualified = engine.unmet_conditions(spec.conditions, holds, len(submitted))
+        unmet, disqualified = engine.unmet_conditions(conditions, holds, len(submitted))
         legal_basis = item.sheet.legal_basis
         ranking = engine.rank(
             score=agg.mean,
@@ -353,5 +382,68 @@ def start_new_round(*, item: AgendaItem, by, reason: str) -> AgendaItem:
         obj=session,
         unit=session.council.unit,
         data={"product": str(item.product), "round": item.round, "reason": reason},
+    )
+    return item
+
+
+@transaction.atomic
+def choose_branches(*, item: AgendaItem, by, branches: dict) -> AgendaItem:
+    """The chair or the office records which alternative case of the sheet
+    applies to the product (section code → case code), before or while
+    scoring; only that case's criteria are scored and counted. The members'
+    draft totals follow; once a member has submitted, the chair reopens the
+    submitted sheets first."""
+    item = AgendaItem.objects.select_for_update().select_related("session__council").get(pk=item.pk)
+    session = item.session
+    if not (is_chair(by, session) or can_manage_session(by, session)):
+        raise PermissionDenied(_("Only the chair or the office chooses the case for a product."))
+    if session.state == SessionState.CLOSED or item.status in (
+        ItemStatus.DECIDED,
+        ItemStatus.WITHDRAWN,
+    ):
+        raise ValidationError(_("The case can no longer change for this product."))
+    spec = _spec_for(item)
+    valid = {
+        s.code: {b.code for b in engine.branches_of(spec, s.code)}
+        for s in engine.branching_sections(spec)
+    }
+    if not valid:
+        raise ValidationError(_("This criteria sheet has no alternative cases."))
+    chosen = dict(item.branches or {})
+    for section, branch in branches.items():
+        if not branch:
+            continue
+        if branch not in valid.get(section, ()):
+            raise ValidationError(
+                _("Section %(section)s has no case “%(branch)s”.")
+                % {"section": section, "branch": branch}
+            )
+        chosen[section] = branch
+    if chosen == item.branches:
+        return item
+    if Scoresheet.objects.filter(
+        item=item, round=item.round, status=SheetStatus.SUBMITTED
+    ).exists():
+        raise ValidationError(
+            _(
+                "A member has already submitted this product's sheet: "
+                "reopen it before changing the case."
+            )
+        )
+    previous = dict(item.branches or {})
+    item.branches = chosen
+    item.save(update_fields=["branches"])
+    for scoresheet in (
+        Scoresheet.objects.filter(item=item, round=item.round)
+        .select_related("item")
+        .prefetch_related("answers")
+    ):
+        _retotal(scoresheet, spec)
+    log_action(
+        action="ocop.session.case_chosen",
+        by=by,
+        obj=session,
+        unit=session.council.unit,
+        data={"product": str(item.product), "from": previous, "to": chosen},
     )
     return item

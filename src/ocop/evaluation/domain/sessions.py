@@ -14,6 +14,7 @@ from ocop.accounts.models import RoleAssignment
 from ocop.core.domain.activity import log_action
 from ocop.core.workflow import Move, Transition, Workflow
 from ocop.criteria.domain.queries import sheets_for_product_set
+from ocop.criteria.domain.sheets import scoring_refusal
 
 from ..enums import Body, ConflictKind, ConflictSource, ItemStatus, SessionState
 from ..models import AgendaItem, Attendance, Conflict, Scoresheet, Session
@@ -247,6 +248,9 @@ def _open(move: Move) -> None:
     items = list(queries.agenda(session))
     if not items:
         raise ValidationError(_("The agenda is empty: add the products to evaluate."))
+    refusals = sorted({r for r in (scoring_refusal(i.sheet) for i in items) if r})
+    if refusals:
+        raise ValidationError(refusals)
     q = queries.quorum(session)
     if not q["reached"]:
         message = _("No quorum: %(present)s of %(members)s members present, %(needed)s needed.") % q
