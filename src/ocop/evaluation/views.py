@@ -24,7 +24,7 @@ from .domain import sessions as session_domain
 from .domain.documents import render_minutes, render_scoresheet, results_workbook
 from .domain.evidence import evidence_for
 from .domain.presentation import sheet_rows
-from .enums import Body, SessionState, SheetStatus
+from .enums import Body, ItemStatus, SessionState, SheetStatus
 from .forms import CloseForm, ConflictForm, CouncilForm, MemberForm, ReasonForm, SessionForm
 from .models import Conflict, CouncilMember, Scoresheet
 from .rules import (
