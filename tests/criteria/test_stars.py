@@ -17,9 +17,9 @@ from ocop.criteria.engine import (
     rank,
     score_sheet,
     unmet_conditions,
-    validate_sheet,
 )
 from ocop.criteria.stars import mandatory_levels, star_gap
+from ocop.criteria.validation import validate_sheet
 from tests.factories.sheets import set_1_data
 
 D = Decimal

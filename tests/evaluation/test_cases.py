@@ -134,7 +134,7 @@ def test_no_scoring_opens_on_a_flagged_sheet_until_an_administrator_confirms(
     sessions.set_attendance(
         session=session, present_member_ids=[m.pk for m in members], by=province_officer
     )
-    session = sessions.set_session_state(session=session, new_state="open", by=province_officer)
+    session = sessions.set_session_state(session=session, action="open", by=province_officer)
     assert session.state == "open"
 
 

@@ -23,7 +23,9 @@ from .engine import (
     CriterionSpec,
     OptionSpec,
     SheetSpec,
+    branches_of_any,
     condition_holds,
+    counted_criteria,
     rank,
     score_sheet,
 )
@@ -90,14 +92,18 @@ def star_gap(
     bands: Iterable[Band],
     *,
     min_recognised_star: int = 3,
+    branches: Mapping[str, str] | None = None,
 ) -> StarGap:
     """The star one set of answers reaches (a self-assessment: one person, so
     each condition holds or not on these answers alone) and, for the next star
     (at least the lowest recognised one), the points missing to its band and
-    the mandatory criteria of every level up to it that are not met."""
+    the mandatory criteria of every level up to it that are not met. With
+    alternative cases, only the chosen ``branches`` count (their criteria and
+    the conditions on them)."""
     bands = list(bands)
-    total = score_sheet(spec, answers).total
-    criteria = {c.code: c for c in spec.criteria}
+    total = score_sheet(spec, answers, branches).total
+    counted = counted_criteria(spec, branches) if branches_of_any(spec) else spec.criteria
+    criteria = {c.code: c for c in counted}
     unmet: list[ConditionSpec] = []
     disqualified = False
     for condition in spec.conditions:

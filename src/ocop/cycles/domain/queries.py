@@ -165,4 +165,5 @@ def self_assessment_gap(dossier: Dossier, *, answers=None) -> StarGap | None:
         answers,
         bands_for(legal_basis),
         min_recognised_star=legal_basis.min_recognised_star,
+        branches=dossier.branches,
     )
