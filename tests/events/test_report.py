@@ -14,7 +14,8 @@ from openpyxl import load_workbook
 
 from ocop.accounts.enums import Role
 from ocop.events.domain.registrations import check_in
-from ocop.events.domain.report import build_report, report_xlsx
+from ocop.events.domain.report import build_report
+from ocop.events.domain.report_xlsx import report_xlsx
 from ocop.events.domain.support import record_distribution, record_support
 from ocop.events.enums import (
     ActivityKind,

@@ -17,7 +17,8 @@ from ocop.criteria.domain.excel import export_sheet_xlsx
 from ocop.criteria.models import Sheet
 from ocop.evaluation.domain.documents import results_workbook
 from ocop.events.domain.history import subjects_without_training, untrained_xlsx
-from ocop.events.domain.report import build_report, report_xlsx
+from ocop.events.domain.report import build_report
+from ocop.events.domain.report_xlsx import report_xlsx
 from ocop.events.domain.support import record_support
 from ocop.events.enums import ActivityKind, ActivityState, SupportKind
 from ocop.producers.models import Subject

@@ -17,6 +17,7 @@ from ocop.producers.domain.queries import subjects_visible_to
 from . import rules
 from .domain import history, report, support
 from .domain.queries import distribution_totals, distributions_visible_to, supports_visible_to
+from .domain.report_xlsx import report_xlsx
 from .forms_reports import (
     DistributionFilterForm,
     DistributionForm,
@@ -223,7 +224,7 @@ def report_page(request):
         if request.GET.get("format") == "xlsx":
             code = unit.code if unit is not None else "toan-quoc"
             name = f"bao-cao-ocop-{code}-{result.date_from:%Y%m%d}-{result.date_to:%Y%m%d}.xlsx"
-            return bytes_response(report.report_xlsx(result), filename=name, content_type=XLSX)
+            return bytes_response(report_xlsx(result), filename=name, content_type=XLSX)
     return render(
         request,
         "events/report.html",
