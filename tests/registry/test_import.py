@@ -24,7 +24,7 @@ from ocop.geo.models import AdminUnit
 from ocop.producers.enums import LegalForm
 from ocop.producers.models import Subject
 from ocop.products.enums import OcopStatus
-from ocop.products.models import ImportBatch, Product
+from ocop.products.models import Product
 from ocop.registry.domain.cells import (
     header_field,
     parse_date,
@@ -36,6 +36,7 @@ from ocop.registry.domain.cells import (
 )
 from ocop.registry.domain.problems import BadValue
 from ocop.registry.domain.service import apply_batch, check_batch, create_batch, run_import
+from ocop.registry.models import ImportBatch
 from tests.factories.accounts import user_with_role
 from tests.factories.geo import province
 from tests.factories.registry import ProductFactory, SubjectFactory

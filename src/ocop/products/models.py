@@ -153,38 +153,7 @@ class ProductImage(models.Model):
 
 
 def import_file_path(instance, filename):
+    """Kept for migration 0002 (the import records moved to ``registry``)."""
     import uuid  # noqa: PLC0415 -- leaf
 
     return f"imports/{uuid.uuid4().hex}.xlsx"
-
-
-class ImportBatch(models.Model):
-    """An uploaded Excel list of products, checked (preview) before it is applied."""
-
-    class Status(models.TextChoices):
-        UPLOADED = "uploaded", _("uploaded")
-        CHECKED = "checked", _("checked")
-        APPLIED = "applied", _("applied")
-
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    province = models.ForeignKey(
-        "geo.AdminUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    original_name = models.CharField(max_length=255)
-    file = models.FileField(upload_to=import_file_path)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.UPLOADED)
-    mapping = models.JSONField(default=dict, blank=True)
-    summary = models.JSONField(default=dict, blank=True)
-    problems = models.JSONField(default=list, blank=True)
-    applied_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("product import")
-        verbose_name_plural = _("product imports")
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return self.original_name

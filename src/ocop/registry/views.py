@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ocop.core.idempotency import once
-from ocop.products.models import ImportBatch
 from ocop.registry.domain.fields import FIELDS
 from ocop.registry.domain.queries import import_batches_visible_to
 from ocop.registry.domain.service import (
@@ -24,6 +23,7 @@ from ocop.registry.domain.service import (
     stored_problems,
 )
 from ocop.registry.forms import ApplyForm, MappingForm, UploadForm
+from ocop.registry.models import ImportBatch
 from ocop.registry.rules import can_import
 
 PREVIEW_PROBLEMS = 50

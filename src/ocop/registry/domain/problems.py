@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from openpyxl.utils import get_column_letter
 
 from ocop.core.xlsx import cell_text
-from ocop.products.models import ImportBatch
+from ocop.registry.models import ImportBatch
 
 from .fields import MAX_STORED_PROBLEMS
 

@@ -3,7 +3,7 @@ the imports they may see."""
 
 from ocop.accounts.rules import scope_for
 from ocop.geo.domain.queries import current_provinces
-from ocop.products.models import ImportBatch
+from ocop.registry.models import ImportBatch
 from ocop.registry.rules import IMPORT_ROLES
 
 

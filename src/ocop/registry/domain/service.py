@@ -24,7 +24,7 @@ from ocop.core.domain.activity import log_action
 from ocop.core.uploads import XLSX, check_upload
 from ocop.core.xlsx import check_archive, open_workbook
 from ocop.geo.domain.resolve import AddressResolver
-from ocop.products.models import ImportBatch
+from ocop.registry.models import ImportBatch
 from ocop.registry.rules import check_import_permission
 
 from .parse import Reference, Row, RowParser
