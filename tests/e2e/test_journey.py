@@ -405,7 +405,9 @@ def test_a_product_from_idea_to_a_consumers_complaint(
     if left > 0:
         consumer.wait_for_timeout(left * 1000)
     consumer.get_by_role("button", name=vi("Send the report")).click()
-    expect(consumer).to_have_url(f"{base}/report-fake/sent/")
+    expect(consumer).to_have_url(re.compile(re.escape(f"{base}/report-fake/sent/?code=s%2F")))
+    # The "report sent" page leads back to the product's page.
+    expect(consumer.locator("#back-to-product")).to_have_attribute("href", re.compile(r"^/s/"))
     complaint = Complaint.objects.get()
     assert (complaint.product, complaint.stamp, complaint.message) == (product, stamp, message)
 
