@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.core.domain.activity import log_action
+from ocop.criteria import engine
 from ocop.criteria.models import Sheet
 from ocop.criteria.rules import can_confirm_sheet_flags
 
@@ -53,3 +54,24 @@ def scoring_refusal(sheet: Sheet) -> str | None:
             "confirmed a correction yet."
         ) % {"code": sheet.code, "where": ", ".join(f["at"] for f in sheet.flags)}
     return None
+
+
+def with_case_choice(*, spec, current: dict | None, requested: dict) -> dict:
+    """The cases chosen after ``requested`` (section code → case code; an
+    empty value keeps the current choice) is applied to ``current``. An unknown
+    section or case is refused, naming it."""
+    valid = {
+        s.code: {b.code for b in engine.branches_of(spec, s.code)}
+        for s in engine.branching_sections(spec)
+    }
+    chosen = dict(current or {})
+    for section, branch in requested.items():
+        if not branch:
+            continue
+        if branch not in valid.get(section, ()):
+            raise ValidationError(
+                _("Section %(section)s has no case “%(branch)s”.")
+                % {"section": section, "branch": branch}
+            )
+        chosen[section] = branch
+    return chosen

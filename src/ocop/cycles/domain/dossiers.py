@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ocop.core.domain.activity import changed_fields, log_action
 from ocop.criteria import engine
 from ocop.criteria.domain.queries import compiled_sheet, recognition_rule, sheets_for_product_set
+from ocop.criteria.domain.sheets import with_case_choice
 from ocop.criteria.enums import EvaluationLevel
 from ocop.cycles import rules
 from ocop.cycles.enums import DossierKind, DossierPath, DossierState
@@ -236,20 +237,7 @@ def choose_dossier_branches(*, dossier: Dossier, by, branches: dict) -> Dossier:
     if dossier.sheet_id is None:
         raise ValidationError(_("No criteria sheet is in force for this product set."))
     spec = compiled_sheet(dossier.sheet_id).spec
-    valid = {
-        s.code: {b.code for b in engine.branches_of(spec, s.code)}
-        for s in engine.branching_sections(spec)
-    }
-    chosen = dict(dossier.branches or {})
-    for section, branch in branches.items():
-        if not branch:
-            continue
-        if branch not in valid.get(section, ()):
-            raise ValidationError(
-                _("Section %(section)s has no case “%(branch)s”.")
-                % {"section": section, "branch": branch}
-            )
-        chosen[section] = branch
+    chosen = with_case_choice(spec=spec, current=dossier.branches, requested=branches)
     if chosen != dossier.branches:
         previous, dossier.branches = dossier.branches, chosen
         dossier.save(update_fields=["branches"])

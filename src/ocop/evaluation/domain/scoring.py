@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from ocop.core.domain.activity import log_action
 from ocop.criteria import engine
 from ocop.criteria.domain.queries import answers_by_code, bands_for, compiled_sheet, level_rule
+from ocop.criteria.domain.sheets import with_case_choice
 
 from ..enums import ItemStatus, SessionState, SheetLock, SheetStatus
 from ..models import AgendaItem, CriterionScore, Reopening, RoundResult, Scoresheet
@@ -403,22 +404,9 @@ def choose_branches(*, item: AgendaItem, by, branches: dict) -> AgendaItem:
     ):
         raise ValidationError(_("The case can no longer change for this product."))
     spec = _spec_for(item)
-    valid = {
-        s.code: {b.code for b in engine.branches_of(spec, s.code)}
-        for s in engine.branching_sections(spec)
-    }
-    if not valid:
+    if not engine.branching_sections(spec):
         raise ValidationError(_("This criteria sheet has no alternative cases."))
-    chosen = dict(item.branches or {})
-    for section, branch in branches.items():
-        if not branch:
-            continue
-        if branch not in valid.get(section, ()):
-            raise ValidationError(
-                _("Section %(section)s has no case “%(branch)s”.")
-                % {"section": section, "branch": branch}
-            )
-        chosen[section] = branch
+    chosen = with_case_choice(spec=spec, current=item.branches, requested=branches)
     if chosen == item.branches:
         return item
     if Scoresheet.objects.filter(
