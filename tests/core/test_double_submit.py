@@ -95,3 +95,36 @@ def test_a_refusal_shown_as_a_message_is_not_repeated_as_a_result(client, provin
         assert response.status_code in (200, 302)
         assert SubmittedForm.objects.count() == 0
     assert not Council.objects.filter(decision_number="97/QĐ-UBND").exists()
+
+
+@pytest.mark.django_db
+def test_run_periodic_forgets_submissions_older_than_a_day():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ocop.core.periodic import REGISTRY, run_due_jobs
+
+    assert "ocop.core.periodic.prune_submitted_forms" in REGISTRY
+    SubmittedForm.objects.create(key="old", created_at=timezone.now() - timedelta(days=2))
+    SubmittedForm.objects.create(key="new")
+    run_due_jobs(force=True, only=["prune_submitted_forms"])
+    assert list(SubmittedForm.objects.values_list("key", flat=True)) == ["new"]
+
+
+@pytest.mark.django_db
+def test_a_leftover_row_from_an_older_submission_does_not_block_a_new_one(
+    client, certified_x, producer_x
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client.force_login(producer_x)
+    url = f"/stamps/request/{certified_x.pk}/"
+    first = client.post(url, {"quantity": "30"})
+    key = SubmittedForm.objects.get().key
+    SubmittedForm.objects.filter(key=key).update(created_at=timezone.now() - timedelta(hours=1))
+    second = client.post(url, {"quantity": "30"})
+    assert first.status_code == second.status_code == 302
+    assert StampBatch.objects.count() == 2  # an hour later it is a new request

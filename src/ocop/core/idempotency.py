@@ -59,19 +59,20 @@ def submission_key(request) -> str:
     return digest.hexdigest()
 
 
-def _claim(key: str, window: timedelta) -> SubmittedForm | None:
+def _claim(key: str, window: timedelta, *, attempts: int = 3) -> SubmittedForm | None:
     """Claim ``key`` for this request: None when claimed, else the row of the
-    earlier identical submission still inside the window."""
+    earlier identical submission still inside the window. A row left from an
+    older submission is dropped and the claim tried again (a few times)."""
     now = timezone.now()
     try:
         with transaction.atomic():
             SubmittedForm.objects.create(key=key, created_at=now)
     except IntegrityError:
         earlier = SubmittedForm.objects.filter(key=key).first()
-        if earlier is None or earlier.created_at < now - window:
-            SubmittedForm.objects.filter(key=key, created_at__lt=now - window).delete()
-            return _claim(key, window) if earlier is not None else None
-        return earlier
+        if earlier is not None and earlier.created_at >= now - window:
+            return earlier
+        SubmittedForm.objects.filter(key=key, created_at__lt=now - window).delete()
+        return _claim(key, window, attempts=attempts - 1) if attempts > 1 else earlier
     return None
 
 

@@ -19,6 +19,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from .idempotency import prune as prune_submissions
 from .models import PeriodicRun
 
 logger = logging.getLogger(__name__)
@@ -121,3 +122,10 @@ def run_due_jobs(
         if _claim(job, now, force):
             results[job.name] = run_job(job, now=now)
     return results
+
+
+@periodic_job(minimum_interval=timedelta(hours=6))
+def prune_submitted_forms():
+    """Forget the submissions of create forms older than a day (``@once``
+    only needs the last few minutes)."""
+    return prune_submissions()
