@@ -343,3 +343,24 @@ def first_rows(rows, count: int):
 def _chain(head, rest):
     yield from head
     yield from rest
+
+
+def table_sheet(workbook, *, title: str, headers: list[str], widths: list[int]):
+    """A new sheet of a write-only workbook laid out as a table: column widths,
+    the header row in bold and frozen. The caller appends the rows."""
+    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415 -- slow import
+    from openpyxl.styles import Font  # noqa: PLC0415 -- slow import
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415 -- slow import
+
+    sheet = workbook.create_sheet(title)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for text in headers:
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    return sheet

@@ -21,11 +21,10 @@ from django.db.models import Count, Prefetch, Sum
 from django.utils import timezone, translation
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from ocop.core.pdf import render_pdf
 from ocop.core.scores import score_floor
-from ocop.core.xlsx import escape_cell
+from ocop.core.xlsx import escape_cell, table_sheet
 from ocop.criteria.domain.queries import sheet_with_tree
 from ocop.criteria.models import Criterion, Part
 
@@ -363,17 +362,7 @@ def _criterion_rows(session, items):
 
 
 def _write_sheet(workbook, title, headers, widths, rows, score_columns) -> None:
-    sheet = workbook.create_sheet(title)
-    for index, width in enumerate(widths):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for text in headers:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
+    sheet = table_sheet(workbook, title=title, headers=headers, widths=widths)
     for row in rows:
         cells = []
         for index, value in enumerate(row):

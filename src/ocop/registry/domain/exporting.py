@@ -20,10 +20,9 @@ from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from ocop.certification.models import Certificate
-from ocop.core.xlsx import escape_cell
+from ocop.core.xlsx import escape_cell, table_sheet
 from ocop.products.enums import OcopStatus
 from ocop.registry.domain.fields import LEGAL_FORM_NAMES_VI
 
@@ -133,17 +132,7 @@ def subject_rows(queryset):
 
 def _xlsx(title: str, headers: list[str], widths: list[int], rows) -> bytes:
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
-    for index, width in enumerate(widths):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for text in headers:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
+    sheet = table_sheet(workbook, title=title, headers=headers, widths=widths)
     for row in rows:
         cells = []
         for value in row:
