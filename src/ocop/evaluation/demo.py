@@ -37,6 +37,9 @@ SESSION = {
     "place": "Văn phòng Điều phối nông thôn mới tỉnh Thanh Hóa",
 }
 AGENDA = ["Mắm tép Đồng Tâm", "Chả tôm Sầm Sơn"]
+# The demo's products have no dossier in the platform: the officer records
+# the exception (printed in the minutes), as for a record kept on paper.
+AGENDA_EXCEPTION = "Đánh giá lại sản phẩm có hồ sơ lưu trên giấy (dữ liệu demo)"
 
 
 def load(*, ctx) -> None:
@@ -75,7 +78,9 @@ def _council(province) -> Session | None:
         return None
     session = sessions.create_session(council=council, by=officer, **SESSION)
     for product in products:
-        sessions.add_item(session=session, product=product, by=officer)
+        sessions.add_item(
+            session=session, product=product, by=officer, exception_reason=AGENDA_EXCEPTION
+        )
     sessions.set_attendance(
         session=session,
         present_member_ids=council.members.filter(body=Body.COUNCIL).values_list("pk", flat=True),
