@@ -75,9 +75,13 @@ def test_the_office_drafts_from_a_closed_session_then_completes_and_issues(
     assert response.status_code == 302
     decision.refresh_from_db()
     assert (decision.number, decision.date) == ("321/QĐ-UBND", date(2025, 9, 30))
-    response = client.post(
-        reverse("certification:decision_state", args=[decision.pk]), {"action": "issue"}
-    )
+    url = reverse("certification:decision_state", args=[decision.pk])
+    asked = texts(client.post(url, {"action": "issue"}))
+    assert 'id="confirm-action"' in asked
+    assert "0001/2025/OCOP-38" not in asked
+    decision.refresh_from_db()
+    assert decision.state == DecisionState.DRAFT
+    response = client.post(url, {"action": "issue", "confirm": "1"})
     assert response.status_code == 302
     decision.refresh_from_db()
     assert decision.state == DecisionState.ISSUED
@@ -95,7 +99,7 @@ def test_a_refused_issue_shows_its_reason_and_changes_nothing(
     decision = Decision.objects.get()
     response = client.post(
         reverse("certification:decision_state", args=[decision.pk]),
-        {"action": "issue"},
+        {"action": "issue", "confirm": "1"},
         follow=True,
     )
     body = texts(response)
@@ -301,6 +305,19 @@ def test_revoking_through_the_page(client, issued, product_x, province_officer):
             "details": "Chủ thể báo ngừng sản xuất.",
         },
     )
+    assert 'id="confirm-action"' in texts(response)
+    certificate.refresh_from_db()
+    assert certificate.status == CertificateStatus.VALID
+    response = client.post(
+        url,
+        {
+            "ground": ground.pk,
+            "decision_number": "45/QĐ-UBND",
+            "decision_date": "02/03/2026",
+            "details": "Chủ thể báo ngừng sản xuất.",
+            "confirm": "1",
+        },
+    )
     assert response.status_code == 302
     certificate.refresh_from_db()
     assert certificate.status == CertificateStatus.REVOKED
@@ -319,7 +336,12 @@ def test_the_wrong_authority_sees_no_form_and_is_refused(
         assert 'id="revoke"' not in texts(page(client, user, "certificate", certificate.pk))
         response = client.post(
             reverse("certification:certificate_revoke", args=[certificate.pk]),
-            {"ground": ground.pk, "decision_number": "1/QĐ", "decision_date": "02/03/2026"},
+            {
+                "ground": ground.pk,
+                "decision_number": "1/QĐ",
+                "decision_date": "02/03/2026",
+                "confirm": "1",
+            },
         )
         assert response.status_code == 403
     certificate.refresh_from_db()

@@ -111,6 +111,7 @@ def score(page, base_url, item, overrides) -> Decimal:
             assert saved.value.ok
         expect(total).to_have_text(points(running))
     page.locator("#submit-sheet").click()
+    page.locator("#confirm-action").click()  # the summary, then confirm
     expect(page).to_have_url(re.compile(rf"/evaluation/items/{item.pk}/$"))
     return running
 
@@ -127,6 +128,7 @@ def test_three_members_score_blind_the_chair_closes_and_the_minutes_hold_the_res
     log_in(page, base, "tinh.canbo")
     page.goto(f"{base}/evaluation/sessions/{session.pk}/")
     page.locator("#open-scoring").click()
+    page.locator("#confirm-action").click()  # the summary, then confirm
     expect(page.locator("#open-scoring")).to_have_count(0)
     session.refresh_from_db()
     assert session.state == "open"

@@ -277,6 +277,7 @@ def test_a_product_from_idea_to_a_consumers_complaint(
 
     province.goto(session_url)
     province.locator("#open-scoring").click()
+    province.locator("#confirm-action").click()  # the summary, then confirm
     expect(province.locator("#open-scoring")).to_have_count(0)
 
     # 7. Three members score blind, each on their own device (the third on a phone).
@@ -333,6 +334,7 @@ def test_a_product_from_idea_to_a_consumers_complaint(
     province.locator("#id_signer_name").fill("Nguyễn Văn Minh")
     province.locator("#decision-form").get_by_role("button").click()
     province.locator("#action-issue").click()
+    province.locator("#confirm-action").click()  # the summary, then confirm
     expect(province.locator("#decision-state")).to_have_text(vi(DecisionState.ISSUED.label))
     certificate = Certificate.objects.get(product=product)
     assert (certificate.star, certificate.score, certificate.decision_number) == (
@@ -370,6 +372,7 @@ def test_a_product_from_idea_to_a_consumers_complaint(
     )
     province.goto(batch_url)
     province.locator("#action-approve").click()
+    province.locator("#confirm-action").click()  # the summary, then confirm
     expect(province.locator("#serial-range")).to_be_visible()
     stamps = list(Stamp.objects.filter(batch=batch).order_by("serial"))
     assert len(stamps) == STAMPS

@@ -61,6 +61,7 @@ def test_producer_requests_officer_approves_labels_print_and_a_phone_checks_the_
     log_in(officer, base, "tinh.canbo")
     officer.goto(batch_url)
     officer.locator("#action-approve").click()
+    officer.locator("#confirm-action").click()  # the summary, then confirm
     expect(officer.locator("#serial-range")).to_be_visible()
     expect(officer.locator("#action-approve")).to_have_count(0)
     batch.refresh_from_db()
@@ -110,6 +111,7 @@ def test_producer_requests_officer_approves_labels_print_and_a_phone_checks_the_
     officer.locator("#id_serials").fill(stamp.serial)
     officer.locator("#id_reason").fill("Nhãn in hỏng, đã hủy")
     officer.locator("#void-stamps").click()
+    officer.locator("#confirm-action").click()  # the summary, then confirm
     expect(officer.locator("#voided-list")).to_contain_text(stamp.serial)
     stamp.refresh_from_db()
     assert stamp.state == StampState.VOIDED

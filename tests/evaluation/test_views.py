@@ -65,14 +65,21 @@ def test_officer_sets_up_a_council_plans_a_session_and_opens_scoring(
     )
     assert session.items.count() == 1
     response = client.post(
-        reverse("evaluation:session_state", args=[session.pk]), {"action": "open"}, follow=True
+        reverse("evaluation:session_state", args=[session.pk]),
+        {"action": "open", "confirm": "1"},
+        follow=True,
     )
     assert "không đủ" in response.content.decode().lower() or "quorum" in response.content.decode()
     client.post(
         reverse("evaluation:attendance", args=[session.pk]),
         {"present": [m.pk for m in council.members.all()]},
     )
-    client.post(reverse("evaluation:session_state", args=[session.pk]), {"action": "open"})
+    url = reverse("evaluation:session_state", args=[session.pk])
+    asked = client.post(url, {"action": "open"})
+    assert 'id="confirm-action"' in asked.content.decode()
+    session.refresh_from_db()
+    assert session.state == SessionState.PLANNED
+    client.post(url, {"action": "open", "confirm": "1"})
     session.refresh_from_db()
     assert session.state == SessionState.OPEN
     assert Scoresheet.objects.filter(item__session=session).count() == 3
@@ -99,7 +106,7 @@ def test_member_scores_with_autosave_and_submits(client, item, members):
     response = client.post(reverse("evaluation:submit", args=[sheet.pk]), follow=True)
     assert "1.2" in response.content.decode()
     fill(sheet, submit=False)
-    response = client.post(reverse("evaluation:submit", args=[sheet.pk]))
+    response = client.post(reverse("evaluation:submit", args=[sheet.pk]), {"confirm": "1"})
     assert response.url == reverse("evaluation:item", args=[item.pk])
     sheet.refresh_from_db()
     assert sheet.status == SheetStatus.SUBMITTED

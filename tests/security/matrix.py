@@ -207,6 +207,7 @@ RULES: dict[str, Rule] = {
     # A member's own sheet, not submitted: no one else reads it.
     "evaluation:scoresheet": rule(roles(CM), args={"pk": "scoresheet"}),
     "evaluation:answer": rule(roles(CM), args={"pk": "scoresheet"}),
+    "evaluation:comment": rule(roles(CM), args={"pk": "scoresheet"}),
     "evaluation:submit": rule(roles(CM), args={"pk": "scoresheet"}),
     "evaluation:reopen": rule(COUNCIL_VIEWERS, args={"pk": "scoresheet"}, note=DOMAIN),
     "evaluation:scoresheet_pdf": rule(roles(CM), args={"pk": "scoresheet"}),

@@ -89,7 +89,10 @@ def test_the_officer_approves_from_the_batch_page(client, requested, province_of
     client.force_login(province_officer)
     page = client.get(f"/stamps/{requested.pk}/")
     assert [t.action for t in page.context["actions"]] == ["approve", "reject"]
-    response = client.post(f"/stamps/{requested.pk}/act/", {"action": "approve"})
+    asked = client.post(f"/stamps/{requested.pk}/act/", {"action": "approve"})
+    assert 'id="confirm-action"' in asked.content.decode()
+    assert Stamp.objects.count() == 0
+    response = client.post(f"/stamps/{requested.pk}/act/", {"action": "approve", "confirm": "1"})
     assert response["Location"] == f"/stamps/{requested.pk}/"
     assert _messages(response) == ["The request is now “approved — stamps issued”."]
     page = client.get(f"/stamps/{requested.pk}/").content.decode()
@@ -106,7 +109,7 @@ def test_a_refused_action_is_shown_and_changes_nothing(client, requested, provin
 
 def test_the_producer_cannot_approve_its_own_request(client, requested, producer_x):
     client.force_login(producer_x)
-    response = client.post(f"/stamps/{requested.pk}/act/", {"action": "approve"})
+    response = client.post(f"/stamps/{requested.pk}/act/", {"action": "approve", "confirm": "1"})
     assert _messages(response) == ["You cannot do this on this stamp request."]
     assert Stamp.objects.count() == 0
 
@@ -225,6 +228,12 @@ def test_voiding_from_the_batch_page(client, issued, producer_x):
     response = client.post(
         f"/stamps/{issued.pk}/void/",
         {"which": "listed", "serials": serial.lower(), "reason": "Tem rách"},
+    )
+    assert serial in response.content.decode()  # the confirmation names the stamp
+    assert Stamp.objects.filter(state="voided").count() == 0
+    response = client.post(
+        f"/stamps/{issued.pk}/void/",
+        {"which": "listed", "serials": serial.lower(), "reason": "Tem rách", "confirm": "1"},
     )
     assert response["Location"] == f"/stamps/{issued.pk}/"
     assert _messages(response) == ["1 stamp voided."]

@@ -5,10 +5,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from ocop.core import confirm
 from ocop.core.domain.activity import history_for
 from ocop.evaluation.domain.queries import sessions_visible_to
 
@@ -135,6 +139,8 @@ def decision_item_remove(request, pk: int, item_pk: int):
 def decision_state(request, pk: int):
     decision = get_object_or_404(queries.decisions_visible_to(request.user), pk=pk)
     action = request.POST.get("action", "")
+    if action == "issue" and not confirm.confirmed(request):
+        return _confirm_issue(request, decision)
     try:
         decision = decision_domain.set_decision_state(
             decision=decision, action=action, by=request.user, reason=request.POST.get("note", "")
@@ -149,6 +155,42 @@ def decision_state(request, pk: int):
         else:
             messages.success(request, _("The draft has been discarded."))
     return redirect("certification:decision", decision.pk)
+
+
+def _confirm_issue(request, decision):
+    """What issuing the decision does, before it is done."""
+    items = list(decision.items.select_related("product").order_by("order", "pk"))
+    summary = [
+        _("Decision %(number)s of %(date)s: %(title)s.")
+        % {
+            "number": decision.number or "—",
+            "date": date_format(decision.date, "SHORT_DATE_FORMAT") if decision.date else "—",
+            "title": decision.title,
+        },
+        ngettext(
+            "%(n)s certificate is created:",
+            "%(n)s certificates are created:",
+            len(items),
+        )
+        % {"n": len(items)},
+        *[
+            _("%(product)s — %(star)s stars") % {"product": i.product.name, "star": i.star}
+            for i in items
+        ],
+        _(
+            "The products become certified, the certificates' QR codes and the public "
+            "register show them, and the producers are told."
+        ),
+    ]
+    return confirm.ask(
+        request,
+        title=_("Issue the decision?"),
+        summary=summary,
+        button=_("Yes, issue the decision"),
+        back=reverse("certification:decision", args=[decision.pk]),
+        warning=_("An issued decision cannot be changed or withdrawn here."),
+        danger=False,
+    )
 
 
 # Certificates --------------------------------------------------------------------
@@ -214,6 +256,32 @@ def certificate_revoke(request, pk: int):
     if not can_revoke(request.user, certificate):
         raise PermissionDenied
     form = RevocationForm(request.POST)
+    if form.is_valid() and not confirm.confirmed(request):
+        data = form.cleaned_data
+        return confirm.ask(
+            request,
+            title=_("Revoke the certificate?"),
+            summary=[
+                _("Certificate %(number)s: %(product)s, %(star)s stars.")
+                % {
+                    "number": certificate.number or "—",
+                    "product": certificate.product.name,
+                    "star": certificate.star,
+                },
+                _("Ground: %(ground)s.") % {"ground": data["ground"]},
+                _("Revocation decision %(number)s of %(date)s.")
+                % {
+                    "number": data["decision_number"],
+                    "date": date_format(data["decision_date"], "SHORT_DATE_FORMAT"),
+                },
+                _(
+                    "The certificate stops being valid: its QR code and the public register "
+                    "say so, and the product loses the star unless another certificate stands."
+                ),
+            ],
+            button=_("Yes, revoke the certificate"),
+            back=reverse("certification:certificate", args=[certificate.pk]),
+        )
     if form.is_valid():
         data = form.cleaned_data
         try:

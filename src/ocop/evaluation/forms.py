@@ -29,6 +29,7 @@ class CouncilForm(BootstrapMixin, forms.ModelForm):
             "quorum_percent",
             "quorum_requires_chair",
             "max_spread",
+            "max_criterion_spread",
         ]
         widgets = {"decision_date": DATE_WIDGET}
 
@@ -48,6 +49,10 @@ class CouncilForm(BootstrapMixin, forms.ModelForm):
         self.fields["max_spread"].help_text = _(
             "If members' totals differ by more, the product is discussed and re-scored "
             "(10 points in most provincial regulations)."
+        )
+        self.fields["max_criterion_spread"].help_text = _(
+            "Not set by the decisions on OCOP: the council's own rule. After submission, "
+            "criteria on which members' points differ by more are highlighted for discussion."
         )
 
 

@@ -59,6 +59,14 @@ class Council(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         **POINTS,
     )
+    # Not set by the decisions: the council's own rule for the discussion
+    # view (criteria whose members' answers differ by more are highlighted).
+    max_criterion_spread = models.DecimalField(
+        _("largest allowed spread between members' points on one criterion"),
+        default=Decimal(2),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        **POINTS,
+    )
     active = models.BooleanField(_("active"), default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_scoring
 
 app_name = "evaluation"
 urlpatterns = [
@@ -25,9 +25,10 @@ urlpatterns = [
     path("items/<int:pk>/new-round/", views.new_round, name="new_round"),
     path("items/<int:pk>/cases/", views.item_cases, name="item_cases"),
     path("items/<int:pk>/documents/<int:doc>/", views.document_download, name="document"),
-    path("scoresheets/<int:pk>/", views.scoresheet, name="scoresheet"),
-    path("scoresheets/<int:pk>/answer/", views.answer, name="answer"),
-    path("scoresheets/<int:pk>/submit/", views.submit, name="submit"),
-    path("scoresheets/<int:pk>/reopen/", views.reopen, name="reopen"),
+    path("scoresheets/<int:pk>/", views_scoring.scoresheet, name="scoresheet"),
+    path("scoresheets/<int:pk>/answer/", views_scoring.answer, name="answer"),
+    path("scoresheets/<int:pk>/comment/", views_scoring.comment, name="comment"),
+    path("scoresheets/<int:pk>/submit/", views_scoring.submit, name="submit"),
+    path("scoresheets/<int:pk>/reopen/", views_scoring.reopen, name="reopen"),
     path("scoresheets/<int:pk>/sheet.pdf", views.scoresheet_pdf, name="scoresheet_pdf"),
 ]

@@ -2,39 +2,38 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Q
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from ocop.core import confirm
 from ocop.core.domain.activity import history_for
 from ocop.core.downloads import bytes_response, file_response
 from ocop.core.idempotency import once
 from ocop.core.search import search
 from ocop.criteria.domain.queries import case_choices, compiled_sheet, sheet_with_tree
-from ocop.criteria.stars import mandatory_levels
 from ocop.products.models import Product
 
-from . import hooks
 from .domain import councils as council_domain
 from .domain import queries, scoring
 from .domain import sessions as session_domain
 from .domain.documents import render_minutes, render_scoresheet, results_workbook
-from .domain.evidence import evidence_for
-from .domain.presentation import sheet_rows
 from .enums import Body, ItemStatus, SessionState, SheetStatus
 from .forms import CloseForm, ConflictForm, CouncilForm, MemberForm, ReasonForm, SessionForm
 from .models import Conflict, CouncilMember, Scoresheet
 from .rules import (
     can_create_council,
-    can_edit_scoresheet,
     can_manage_council,
     can_manage_session,
     is_chair,
     member_of,
 )
+from .views_scoring import _my_sheet
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -291,6 +290,8 @@ def session_state(request, pk: int):
     action = request.POST.get("action", "")
     if action not in session_domain.WORKFLOW.by_action:
         raise Http404
+    if action == "open" and not confirm.confirmed(request):
+        return _confirm_open(request, session)
     try:
         session = session_domain.set_session_state(
             session=session, action=action, by=request.user, reason=request.POST.get("note", "")
@@ -305,6 +306,36 @@ def session_state(request, pk: int):
             else _("The session is closed."),
         )
     return redirect("evaluation:session", session.pk)
+
+
+def _confirm_open(request, session):
+    """What opening scoring does, before it is done."""
+    items = list(queries.agenda(session))
+    q = queries.quorum(session)
+    summary = [
+        _("Session: %(title)s, %(date)s.")
+        % {"title": session.title, "date": date_format(session.date, "SHORT_DATE_FORMAT")},
+        ngettext(
+            "%(n)s product is scored: %(products)s.",
+            "%(n)s products are scored: %(products)s.",
+            len(items),
+        )
+        % {"n": len(items), "products": "; ".join(i.product.name for i in items) or "—"},
+        _("%(present)s of %(members)s council members present (%(needed)s needed).") % q,
+        _(
+            "Each member present gets a scoring sheet for each product (except the products "
+            "they are recused from); the agenda and the attendance can no longer change."
+        ),
+    ]
+    return confirm.ask(
+        request,
+        title=_("Open scoring?"),
+        summary=summary,
+        button=_("Yes, open scoring"),
+        back=reverse("evaluation:session", args=[session.pk]),
+        warning=_("Once scoring is open, the agenda and the attendance are fixed."),
+        danger=False,
+    )
 
 
 @require_POST
@@ -437,7 +468,14 @@ def item_detail(request, pk: int):
     if visible:
         sheets = list(queries.round_sheets(item))
         submitted = [s for s in sheets if s.status == SheetStatus.SUBMITTED]
-        means = queries.criterion_means(item)
+        allowed = item.session.council.max_criterion_spread
+        counted = scoring.counted_codes(compiled_sheet(item.sheet_id).spec, item)
+        disagreement = queries.criterion_disagreement(
+            item,
+            sheets,
+            [c for c in sheet.criteria.all() if c.code in counted],
+            allowed=allowed,
+        )
         result = item.round_results.filter(round=item.round).first()
         furthest = set()
         if submitted:
@@ -450,7 +488,10 @@ def item_detail(request, pk: int):
                 "sheets": sheets,
                 "furthest": furthest,
                 "result": result,
-                "criterion_rows": [(c, means.get(c.pk)) for c in sheet.criteria.all()],
+                "submitted": submitted,
+                "disagreement": disagreement,
+                "over_count": sum(1 for row in disagreement if row["over"]),
+                "allowed_spread": allowed,
             }
         )
     else:
@@ -494,148 +535,6 @@ def document_download(request, pk: int, doc: int):
     return file_response(
         document.file, filename=document.original_name or document.file.name.rsplit("/", 1)[-1]
     )
-
-
-# Scoring -----------------------------------------------------------------------
-
-
-def _my_sheet(request, pk: int):
-    """The member's own sheet, or a submitted sheet whose scores the reader may see."""
-    sheet = get_object_or_404(
-        Scoresheet.objects.select_related(
-            "item__session__council", "item__product__subject__commune", "member__user"
-        ),
-        pk=pk,
-    )
-    if not queries.can_read_scoresheet(request.user, sheet):
-        raise Http404
-    return sheet
-
-
-def scoresheet(request, pk: int):
-    sheet = _my_sheet(request, pk)
-    item = sheet.item
-    tree = sheet_with_tree(item.sheet_id)
-    answers = {a.criterion_id: a for a in sheet.answers.all()}
-    documents = list(
-        item.product.subject.documents.filter(
-            Q(product__isnull=True) | Q(product=item.product)
-        ).order_by("doc_type")
-    )
-    today = timezone.localdate()
-    # What apps above evaluation know about the item (the cycles app: its
-    # evaluation dossier), through the scoring-page hook.
-    blocks = hooks.evidence_for_item(item, tree=tree)
-
-    def evidence(criterion):
-        lines = [line for block in blocks for line in block.lines_for(criterion)]
-        if criterion.prefill:
-            lines += evidence_for(
-                key=criterion.prefill, product=item.product, documents=documents, today=today
-            )
-        return lines
-
-    rows = sheet_rows(tree, answers, evidence, item.branches)
-    mandatory = mandatory_levels(compiled_sheet(item.sheet_id).spec)
-    for row in rows:
-        if row["kind"] == "criterion":
-            row["mandatory"] = mandatory.get(row["obj"].code, ())
-    return render(
-        request,
-        "evaluation/scoresheet.html",
-        {
-            "scoresheet": sheet,
-            "item": item,
-            "product": item.product,
-            "tree": tree,
-            "rows": rows,
-            "parts": tree.parts.all(),
-            "editable": can_edit_scoresheet(request.user, sheet),
-            "documents": documents,
-            "evidence_blocks": blocks,
-            "nav_active": "evaluation",
-        },
-    )
-
-
-@require_POST
-def answer(request, pk: int):
-    """Autosave one criterion (htmx) or every criterion of the form (no JS)."""
-    sheet = _my_sheet(request, pk)
-    spec = compiled_sheet(sheet.item.sheet_id).spec
-    if "criterion" in request.POST:
-        code = request.POST["criterion"]
-        criterion = spec.criterion(code)
-        targets = [(code, criterion.kind if criterion else "single")]
-    else:
-        counted = scoring.counted_codes(spec, sheet.item)
-        targets = [
-            (c.code, c.kind)
-            for c in spec.criteria
-            if c.code in counted and (f"c-{c.code}" in request.POST or c.kind == "multi")
-        ]
-    error = None
-    for code, kind in targets:
-        field = f"c-{code}"
-        try:
-            scoring.save_answer(
-                scoresheet=sheet,
-                criterion_code=code,
-                by=request.user,
-                options=request.POST.getlist(field) if kind != "number" else (),
-                value=request.POST.get(field) if kind == "number" else None,
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            error = exc
-            if not request.htmx:
-                _errors(request, exc)
-    sheet.refresh_from_db()
-    if request.htmx:
-        return render(
-            request,
-            "evaluation/_totals.html",
-            {"scoresheet": sheet, "parts": spec.parts, "error": error},
-        )
-    if error is None:
-        messages.success(request, _("Saved."))
-    return redirect("evaluation:scoresheet", sheet.pk)
-
-
-@require_POST
-def submit(request, pk: int):
-    sheet = _my_sheet(request, pk)
-    try:
-        scoring.submit_scoresheet(
-            scoresheet=sheet, by=request.user, comment=request.POST.get("comment", "")
-        )
-    except (ValidationError, PermissionDenied) as error:
-        _errors(request, error)
-        return redirect("evaluation:scoresheet", sheet.pk)
-    messages.success(
-        request, _("Your sheet is submitted. You can now see the other members' scores.")
-    )
-    return redirect("evaluation:item", sheet.item_id)
-
-
-@require_POST
-def reopen(request, pk: int):
-    sheet = get_object_or_404(
-        Scoresheet.objects.filter(item__in=queries.items_visible_to(request.user)), pk=pk
-    )
-    form = ReasonForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Give the reason for reopening the sheet."))
-        scoring.reopen_scoresheet(
-            scoresheet=sheet, by=request.user, reason=form.cleaned_data["reason"]
-        )
-    except (ValidationError, PermissionDenied) as error:
-        _errors(request, error)
-    else:
-        messages.success(
-            request, _("The sheet is reopened; the member can change it and submit again.")
-        )
-    return redirect("evaluation:item", sheet.item_id)
 
 
 # Documents ---------------------------------------------------------------------

@@ -6,12 +6,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ocop.accounts.rules import has_role
+from ocop.core import confirm
 from ocop.core.domain.activity import history_for
 from ocop.core.downloads import bytes_response, file_response
 from ocop.core.idempotency import once
@@ -146,6 +148,29 @@ def _serial(batch, number):
 @require_POST
 def batch_act(request, pk: int):
     batch = _batch(request, pk)
+    if request.POST.get("action") == "approve" and not confirm.confirmed(request):
+        return confirm.ask(
+            request,
+            title=_("Approve the stamp request?"),
+            summary=[
+                ngettext(
+                    "%(count)s stamp for “%(product)s” is issued, each with its own serial "
+                    "and QR code.",
+                    "%(count)s stamps for “%(product)s” are issued, each with its own serial "
+                    "and QR code.",
+                    batch.quantity,
+                )
+                % {"count": batch.quantity, "product": batch.product.name},
+                _(
+                    "The producer can then print the label sheets; a consumer who scans a "
+                    "stamp sees the product as certified."
+                ),
+            ],
+            button=_("Yes, approve and issue the stamps"),
+            back=reverse("stamps:batch", args=[batch.pk]),
+            warning=_("Issued serials are never reused: a stamp can later only be voided."),
+            danger=False,
+        )
     try:
         batch = batch_domain.set_batch_state(
             batch=batch,
@@ -207,6 +232,35 @@ def batch_void(request, pk: int):
     if not rules.can_void(request.user, batch):
         raise PermissionDenied
     form = VoidForm(request.POST)
+    if form.is_valid() and not confirm.confirmed(request):
+        data = form.cleaned_data
+        whole = data["which"] == VoidForm.WHOLE
+        try:
+            count, serials = batch_domain.void_preview(
+                batch=batch, serials=None if whole else data["serials"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return batch_detail(request, pk, void_form=form)
+        return confirm.ask(
+            request,
+            title=_("Void these stamps?"),
+            summary=[
+                ngettext(
+                    "%(count)s stamp of “%(product)s” is voided.",
+                    "%(count)s stamps of “%(product)s” are voided.",
+                    count,
+                )
+                % {"count": count, "product": batch.product.name},
+                _("Every active stamp of this batch.")
+                if whole
+                else _("Serials: %(serials)s.") % {"serials": ", ".join(serials[:50])},
+                _("Reason: %(reason)s") % {"reason": data["reason"]},
+                _("A consumer who scans a voided stamp is warned that it is not valid."),
+            ],
+            button=_("Yes, void the stamps"),
+            back=reverse("stamps:batch", args=[batch.pk]),
+        )
     if form.is_valid():
         data = form.cleaned_data
         try:

@@ -22,6 +22,7 @@ COUNCIL_FIELDS = (
     "quorum_percent",
     "quorum_requires_chair",
     "max_spread",
+    "max_criterion_spread",
 )
 
 

@@ -1,5 +1,5 @@
 """The criteria sheet laid out in reading order, shared by the scoring page
-(``views.scoresheet``) and the member's sheet PDF (``documents``)."""
+(``views_scoring.scoresheet``) and the member's sheet PDF (``documents``)."""
 
 from collections.abc import Callable
 
@@ -63,6 +63,8 @@ def _criterion_row(criterion, answers, evidence):
         "kind": "criterion",
         "obj": criterion,
         "chosen": set(answer.options) if answer else set(),
+        # A tick-box criterion answered "none of the options is met" (0 points).
+        "none_met": answer is not None and criterion.kind == "multi" and not answer.options,
         "value": answer.value if answer else None,
         "points": answer.points if answer else None,
         "options": list(criterion.options.all()),

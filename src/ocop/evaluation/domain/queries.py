@@ -152,19 +152,43 @@ def round_sheets(item, round_no=None):
     )
 
 
-def criterion_means(item, round_no=None) -> dict[int, Fraction]:
-    """Mean points per criterion id over the submitted sheets of a round."""
-    sums: dict[int, Decimal] = defaultdict(Decimal)
-    counts: dict[int, int] = defaultdict(int)
-    rows = CriterionScore.objects.filter(
-        scoresheet__item=item,
-        scoresheet__round=item.round if round_no is None else round_no,
-        scoresheet__status=SheetStatus.SUBMITTED,
-    ).values_list("criterion_id", "points")
-    for criterion_id, points in rows:
-        sums[criterion_id] += points
-        counts[criterion_id] += 1
-    return {cid: Fraction(sums[cid]) / counts[cid] for cid in sums}
+def criterion_disagreement(item, sheets, criteria, *, allowed) -> list[dict]:
+    """The discussion view: per criterion, each submitted member's answer and
+    points (in the order of ``sheets``), the mean and the spread (max − min),
+    ``over`` when the spread exceeds ``allowed`` (the council's limit for one
+    criterion). One query for every sheet's answers."""
+    submitted = [s for s in sheets if s.status == SheetStatus.SUBMITTED]
+    answers = {
+        (row.scoresheet_id, row.criterion_id): row
+        for row in CriterionScore.objects.filter(scoresheet__in=[s.pk for s in submitted]).only(
+            "scoresheet_id", "criterion_id", "options", "value", "points"
+        )
+    }
+    rows = []
+    for criterion in criteria:
+        cells = []
+        for sheet in submitted:
+            answer = answers.get((sheet.pk, criterion.pk))
+            if answer is None:
+                cells.append({"sheet": sheet, "answer": None, "points": None})
+                continue
+            if answer.value is not None:
+                text = f"{answer.value.normalize():f}"
+            else:
+                text = ", ".join(answer.options) or "0"
+            cells.append({"sheet": sheet, "answer": text, "points": answer.points})
+        points = [c["points"] for c in cells if c["points"] is not None]
+        spread = (max(points) - min(points)) if points else None
+        rows.append(
+            {
+                "criterion": criterion,
+                "cells": cells,
+                "mean": Fraction(sum(points, Decimal(0))) / len(points) if points else None,
+                "spread": spread,
+                "over": spread is not None and spread > allowed,
+            }
+        )
+    return rows
 
 
 def calibration(council) -> list[dict]:

@@ -26,6 +26,11 @@ from ..rules import can_manage_session, is_chair, scoresheet_lock
 from ..signals import result_decided
 from . import queries
 
+# The explicit choice of a tick-box criterion "none of the options is met"
+# (0 points): recorded as an answer with no option.
+NONE_MET = "__none__"
+COMMENT_MAX = 5000
+
 
 def _spec_for(item) -> engine.SheetSpec:
     return compiled_sheet(item.sheet_id).spec
@@ -90,7 +95,22 @@ def save_answer(
             _("Criterion %(code)s belongs to a case the council has not chosen for this product.")
             % {"code": criterion_code}
         )
-    answer = engine.Answer(options=frozenset(o for o in options if o), value=parse_value(value))
+    chosen = [o for o in options if o]
+    if NONE_MET in chosen:
+        if criterion.kind != engine.MULTI:
+            raise ValidationError(
+                _("Criterion %(code)s has one answer: choose an option.") % {"code": criterion_code}
+            )
+        if len(chosen) > 1:
+            raise ValidationError(
+                _(
+                    "Criterion %(code)s: tick the options that are met, or “None of the "
+                    "options is met”, not both."
+                )
+                % {"code": criterion_code}
+            )
+        chosen = []
+    answer = engine.Answer(options=frozenset(chosen), value=parse_value(value))
     try:
         points = engine.criterion_points(criterion, answer)
     except engine.AnswerError as error:
@@ -101,6 +121,25 @@ def save_answer(
         defaults={"options": sorted(answer.options), "value": answer.value, "points": points},
     )
     _retotal(scoresheet, spec)
+    return scoresheet
+
+
+@transaction.atomic
+def save_comment(*, scoresheet: Scoresheet, by, comment: str) -> Scoresheet:
+    """Autosave the member's comment on their own draft sheet (kept when a
+    submission is refused)."""
+    scoresheet = (
+        Scoresheet.objects.select_for_update().select_related("item__session").get(pk=scoresheet.pk)
+    )
+    _check_own_draft(scoresheet, by)
+    comment = (comment or "").strip()
+    if len(comment) > COMMENT_MAX:
+        raise ValidationError(
+            _("The comment is too long: at most %(n)s characters.") % {"n": COMMENT_MAX}
+        )
+    if comment != scoresheet.comment:
+        scoresheet.comment = comment
+        scoresheet.save(update_fields=["comment", "updated_at"])
     return scoresheet
 
 

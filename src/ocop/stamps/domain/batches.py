@@ -311,6 +311,32 @@ def _notify_requester(batch: StampBatch, *, reason: str) -> None:
 
 
 @transaction.atomic
+def _void_target(batch: StampBatch, serials):
+    """The active stamps ``serials`` names (all when None) and the parsed
+    serials; refuses a malformed, foreign or already voided serial."""
+    active = Stamp.objects.filter(batch=batch, state=StampState.ACTIVE)
+    if serials is None:
+        return active, []
+    listed = _parse_serials(serials)
+    found = set(active.filter(serial__in=listed).values_list("serial", flat=True))
+    missing = [s for s in listed if s not in found]
+    if missing:
+        raise ValidationError(
+            _("Not an active stamp of this batch: %(serials)s.")
+            % {"serials": ", ".join(missing[:20]) + (" …" if len(missing) > 20 else "")}
+        )
+    return active.filter(serial__in=listed), listed
+
+
+def void_preview(*, batch: StampBatch, serials=None) -> tuple[int, list[str]]:
+    """What ``void_stamps`` would void (for its confirmation step): how many
+    stamps and the serials listed; refuses as it would, changing nothing."""
+    if batch.state != RequestState.APPROVED:
+        raise ValidationError(_("Only stamps of an approved batch can be voided."))
+    target, listed = _void_target(batch, serials)
+    return target.count(), listed
+
+
 def void_stamps(*, batch: StampBatch, serials=None, reason: str, by) -> int:
     """Void active stamps of an approved batch: the ``serials`` listed (as
     typed: any case, spaces or dashes), or the whole batch when ``serials``
@@ -329,20 +355,7 @@ def void_stamps(*, batch: StampBatch, serials=None, reason: str, by) -> int:
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Say why the stamps are voided."))
-    active = Stamp.objects.filter(batch=batch, state=StampState.ACTIVE)
-    if serials is None:
-        target = active
-        listed: list[str] = []
-    else:
-        listed = _parse_serials(serials)
-        found = set(active.filter(serial__in=listed).values_list("serial", flat=True))
-        missing = [s for s in listed if s not in found]
-        if missing:
-            raise ValidationError(
-                _("Not an active stamp of this batch: %(serials)s.")
-                % {"serials": ", ".join(missing[:20]) + (" …" if len(missing) > 20 else "")}
-            )
-        target = active.filter(serial__in=listed)
+    target, listed = _void_target(batch, serials)
     now = timezone.now()
     count = target.update(state=StampState.VOIDED, voided_at=now, voided_by=by, void_reason=reason)
     if count == 0:

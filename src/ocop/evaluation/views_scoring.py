@@ -1,0 +1,239 @@
+"""Thin views of the member's scoring sheet: the page, the autosave of the
+answers and the comment, the submission (with its confirmation step) and the
+chair's reopening."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ocop.core import confirm
+from ocop.criteria.domain.queries import compiled_sheet, sheet_with_tree
+from ocop.criteria.stars import mandatory_levels
+
+from . import hooks
+from .domain import queries, scoring
+from .domain.evidence import evidence_for
+from .domain.presentation import sheet_rows
+from .forms import ReasonForm
+from .models import Scoresheet
+from .rules import can_edit_scoresheet
+
+
+def _errors(request, error: ValidationError | PermissionDenied) -> None:
+    if isinstance(error, ValidationError):
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.error(request, str(error) or _("You are not allowed to do this."))
+
+
+def _my_sheet(request, pk: int):
+    """The member's own sheet, or a submitted sheet whose scores the reader may see."""
+    sheet = get_object_or_404(
+        Scoresheet.objects.select_related(
+            "item__session__council", "item__product__subject__commune", "member__user"
+        ),
+        pk=pk,
+    )
+    if not queries.can_read_scoresheet(request.user, sheet):
+        raise Http404
+    return sheet
+
+
+def scoresheet(request, pk: int):
+    sheet = _my_sheet(request, pk)
+    item = sheet.item
+    tree = sheet_with_tree(item.sheet_id)
+    answers = {a.criterion_id: a for a in sheet.answers.all()}
+    documents = list(
+        item.product.subject.documents.filter(
+            Q(product__isnull=True) | Q(product=item.product)
+        ).order_by("doc_type")
+    )
+    today = timezone.localdate()
+    # What apps above evaluation know about the item (the cycles app: its
+    # evaluation dossier), through the scoring-page hook.
+    blocks = hooks.evidence_for_item(item, tree=tree)
+
+    def evidence(criterion):
+        lines = [line for block in blocks for line in block.lines_for(criterion)]
+        if criterion.prefill:
+            lines += evidence_for(
+                key=criterion.prefill, product=item.product, documents=documents, today=today
+            )
+        return lines
+
+    rows = sheet_rows(tree, answers, evidence, item.branches)
+    # The evidence documents with their validity, shown as on the dossier page
+    # (an expired one in red).
+    document_rows = [(d, d.validity(today)) for d in documents]
+    mandatory = mandatory_levels(compiled_sheet(item.sheet_id).spec)
+    for row in rows:
+        if row["kind"] == "criterion":
+            row["mandatory"] = mandatory.get(row["obj"].code, ())
+    return render(
+        request,
+        "evaluation/scoresheet.html",
+        {
+            "scoresheet": sheet,
+            "item": item,
+            "product": item.product,
+            "tree": tree,
+            "rows": rows,
+            "parts": tree.parts.all(),
+            "editable": can_edit_scoresheet(request.user, sheet),
+            "documents": document_rows,
+            "evidence_blocks": blocks,
+            # "Saved automatically" only once something was saved.
+            "saved": bool(answers) or bool(sheet.comment),
+            "none_met": scoring.NONE_MET,
+            "nav_active": "evaluation",
+        },
+    )
+
+
+@require_POST
+def answer(request, pk: int):
+    """Autosave one criterion (htmx) or every criterion of the form (no JS)."""
+    sheet = _my_sheet(request, pk)
+    spec = compiled_sheet(sheet.item.sheet_id).spec
+    if "criterion" in request.POST:
+        code = request.POST["criterion"]
+        criterion = spec.criterion(code)
+        targets = [(code, criterion.kind if criterion else "single")]
+    else:
+        counted = scoring.counted_codes(spec, sheet.item)
+        targets = [
+            (c.code, c.kind)
+            for c in spec.criteria
+            if c.code in counted and (f"c-{c.code}" in request.POST or c.kind == "multi")
+        ]
+    error = None
+    for code, kind in targets:
+        field = f"c-{code}"
+        try:
+            scoring.save_answer(
+                scoresheet=sheet,
+                criterion_code=code,
+                by=request.user,
+                options=request.POST.getlist(field) if kind != "number" else (),
+                value=request.POST.get(field) if kind == "number" else None,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            error = exc
+            if not request.htmx:
+                _errors(request, exc)
+    sheet.refresh_from_db()
+    if request.htmx:
+        return render(
+            request,
+            "evaluation/_totals.html",
+            {
+                "scoresheet": sheet,
+                "parts": spec.parts,
+                "error": error,
+                "saved": error is None or sheet.answers.exists(),
+            },
+        )
+    if error is None:
+        messages.success(request, _("Saved."))
+    return redirect("evaluation:scoresheet", sheet.pk)
+
+
+@require_POST
+def comment(request, pk: int):
+    """Autosave the member's comment (htmx), like the answers."""
+    sheet = _my_sheet(request, pk)
+    error = None
+    try:
+        sheet = scoring.save_comment(
+            scoresheet=sheet, by=request.user, comment=request.POST.get("comment", "")
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        error = exc
+        if not request.htmx:
+            _errors(request, exc)
+    if not request.htmx:
+        return redirect("evaluation:scoresheet", sheet.pk)
+    sheet.refresh_from_db()
+    return render(
+        request,
+        "evaluation/_totals.html",
+        {
+            "scoresheet": sheet,
+            "parts": compiled_sheet(sheet.item.sheet_id).spec.parts,
+            "error": error,
+            "saved": error is None,
+        },
+    )
+
+
+@require_POST
+def submit(request, pk: int):
+    sheet = _my_sheet(request, pk)
+    # The comment is kept even if the submission is refused (e.g. a criterion
+    # not scored yet): the member finds it again on the sheet.
+    if "comment" in request.POST and can_edit_scoresheet(request.user, sheet):
+        try:
+            scoring.save_comment(
+                scoresheet=sheet, by=request.user, comment=request.POST.get("comment", "")
+            )
+        except ValidationError as error:
+            _errors(request, error)
+            return redirect("evaluation:scoresheet", sheet.pk)
+    if not confirm.confirmed(request) and not scoring.unanswered(sheet):
+        return confirm.ask(
+            request,
+            title=_("Submit your scores?"),
+            summary=[
+                _("Product: %(product)s (round %(round)s).")
+                % {"product": sheet.item.product.name, "round": sheet.round},
+                _("Your total: %(total)s / 100 points.") % {"total": sheet.total},
+                _(
+                    "After submitting you cannot change your scores (only the chair can "
+                    "reopen your sheet), and you will see the other members' scores."
+                ),
+            ],
+            button=_("Yes, submit my scores"),
+            back=reverse("evaluation:scoresheet", args=[sheet.pk]),
+            warning=_("A submitted sheet is locked."),
+            danger=False,
+        )
+    try:
+        scoring.submit_scoresheet(
+            scoresheet=sheet, by=request.user, comment=request.POST.get("comment", "")
+        )
+    except (ValidationError, PermissionDenied) as error:
+        _errors(request, error)
+        return redirect("evaluation:scoresheet", sheet.pk)
+    messages.success(
+        request, _("Your sheet is submitted. You can now see the other members' scores.")
+    )
+    return redirect("evaluation:item", sheet.item_id)
+
+
+@require_POST
+def reopen(request, pk: int):
+    sheet = get_object_or_404(
+        Scoresheet.objects.filter(item__in=queries.items_visible_to(request.user)), pk=pk
+    )
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Give the reason for reopening the sheet."))
+        scoring.reopen_scoresheet(
+            scoresheet=sheet, by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except (ValidationError, PermissionDenied) as error:
+        _errors(request, error)
+    else:
+        messages.success(
+            request, _("The sheet is reopened; the member can change it and submit again.")
+        )
+    return redirect("evaluation:item", sheet.item_id)
