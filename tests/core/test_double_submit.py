@@ -88,6 +88,7 @@ def test_a_refusal_shown_as_a_message_is_not_repeated_as_a_result(client, provin
         "decision_date": "2025-08-01",
         "quorum_percent": 75,
         "max_spread": "10",
+        "max_criterion_spread": "2",
     }
     url = reverse("evaluation:council_create")
     for _ in range(2):

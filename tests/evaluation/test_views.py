@@ -30,6 +30,7 @@ def test_officer_sets_up_a_council_plans_a_session_and_opens_scoring(
             "quorum_percent": 75,
             "quorum_requires_chair": "on",
             "max_spread": "10",
+            "max_criterion_spread": "2",
         },
     )
     council = Council.objects.get(decision_number="99/QĐ-UBND")
@@ -264,6 +265,7 @@ def test_a_council_with_a_spread_or_quorum_out_of_range_is_a_form_error(
         "quorum_percent": 75,
         "quorum_requires_chair": "on",
         "max_spread": "10",
+        "max_criterion_spread": "2",
         field: value,
     }
     response = client.post(reverse("evaluation:council_create"), data)

@@ -2,7 +2,6 @@
 
 from django import forms
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from ocop.core.forms import BootstrapMixin
@@ -32,13 +31,12 @@ class DossierForm(BootstrapMixin, forms.ModelForm):
 
 
 def _round_label(round_) -> str:
-    label = _("%(round)s (submit by %(date)s)") % {
-        "round": round_.title,
-        "date": date_format(round_.submission_deadline, "SHORT_DATE_FORMAT"),
-    }
+    """The round's title; a round past its deadline (offered only when the
+    cycle accepts late dossiers) says the dossier will be marked late."""
     if round_.submission_deadline < timezone.localdate():
-        label += " — " + str(_("deadline passed: the dossier will be marked late"))
-    return label
+        late = _("deadline passed: the dossier will be marked late")
+        return f"{round_.title} — {late}"
+    return round_.title
 
 
 class DossierCreateForm(BootstrapMixin, forms.Form):
