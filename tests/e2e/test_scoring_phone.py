@@ -12,9 +12,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from ocop.accounts.models import User
+from ocop.criteria.models import Sheet
 from ocop.evaluation.demo import session_title
 from ocop.evaluation.domain import sessions
 from ocop.evaluation.models import CriterionScore, Scoresheet, Session
+from ocop.products.models import Product
 from tests.e2e.helpers import PHONE, log_in, new_page, vi
 
 pytestmark = pytest.mark.e2e
@@ -24,12 +26,26 @@ COMMENT = "Bao bì đẹp; cần bổ sung truy xuất nguồn gốc."
 
 @pytest.fixture
 def open_demo_session(demo_data):
+    """The demo session, with one more product scored on the 1048 sheet (the
+    transcribed 148 sheets have no tick-box criterion), opened."""
     call_command("load_criteria", "--shipped", verbosity=0)
     call_command("load_demo", verbosity=0)
     session = Session.objects.get(title=session_title(timezone.localdate().year))
-    return sessions.set_session_state(
-        session=session, action="open", by=User.objects.get(username="tinh.canbo")
+    officer = User.objects.get(username="tinh.canbo")
+    product = (
+        Product.objects.filter(province=session.council.unit)
+        .exclude(agenda_items__session=session)
+        .order_by("pk")
+        .first()
     )
+    sessions.add_item(
+        session=session,
+        product=product,
+        by=officer,
+        sheet=Sheet.objects.get(code="1048-I-rau-cu-qua-tuoi", superseded_by__isnull=True),
+        exception_reason="Kiểm thử phiếu có tiêu chí nhiều phương án",
+    )
+    return sessions.set_session_state(session=session, action="open", by=officer)
 
 
 def test_a_member_on_a_phone_answers_none_and_the_comment_autosaves(
@@ -37,9 +53,11 @@ def test_a_member_on_a_phone_answers_none_and_the_comment_autosaves(
 ):
     base = live_server.url
     errors: list[str] = []
-    sheet = Scoresheet.objects.select_related("item__sheet").filter(
-        item__session=open_demo_session, member__user__username="hoidong.3"
-    )[0]
+    sheet = Scoresheet.objects.select_related("item__sheet").get(
+        item__session=open_demo_session,
+        item__sheet__code="1048-I-rau-cu-qua-tuoi",
+        member__user__username="hoidong.3",
+    )
     multi = sheet.item.sheet.criteria.filter(kind="multi").order_by("order").first()
     assert multi is not None, "the demo sheet has a tick-box criterion"
     first_option = multi.options.order_by("order", "code").first()
@@ -50,8 +68,8 @@ def test_a_member_on_a_phone_answers_none_and_the_comment_autosaves(
     expect(phone.locator("#save-status")).not_to_contain_text(vi("Saved automatically"))
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
-    none = phone.locator(f"#c-{multi.code}-none")
-    option = phone.locator(f"#c-{multi.code}-{first_option.code}")
+    none = phone.locator(f"[id='c-{multi.code}-none']")
+    option = phone.locator(f"[id='c-{multi.code}-{first_option.code}']")
     # "None of the options": a recorded answer of 0 points.
     with phone.expect_response(re.compile(r"/answer/$")) as saved:
         phone.locator(f"label[for='c-{multi.code}-none']").click()
@@ -82,6 +100,6 @@ def test_a_member_on_a_phone_answers_none_and_the_comment_autosaves(
     assert sheet.comment == COMMENT
     phone.reload()
     expect(phone.locator("#comment")).to_have_value(COMMENT)
-    expect(phone.locator(f"#c-{multi.code}-none")).to_be_checked()
+    expect(phone.locator(f"[id='c-{multi.code}-none']")).to_be_checked()
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert errors == []
