@@ -23,7 +23,7 @@ from ocop.evaluation.domain.documents import render_minutes
 from ocop.evaluation.enums import SessionState
 from ocop.evaluation.models import Scoresheet, Session
 from tests.factories.certification import issued_decision
-from tests.factories.evaluation import fill, sheet_1048
+from tests.factories.evaluation import PAPER, fill, sheet_1048
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,13 @@ def planned(province_officer, council, members, product_x):
         start_time=time(8, 0),
         place="Hội trường UBND tỉnh",
     )
-    sessions.add_item(session=session, product=product_x, by=province_officer, sheet=sheet_1048())
+    sessions.add_item(
+        session=session,
+        product=product_x,
+        by=province_officer,
+        sheet=sheet_1048(),
+        exception_reason=PAPER,
+    )
     sessions.set_attendance(
         session=session, present_member_ids=[m.pk for m in members], by=province_officer
     )

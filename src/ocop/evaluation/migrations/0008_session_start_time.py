@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("evaluation", "0006_item_chosen_branches"),
+        ("evaluation", "0007_item_admission_exception"),
     ]
 
     operations = [
