@@ -29,6 +29,8 @@ urlpatterns = [
     path("", include("ocop.stamps.urls_public")),
     # The public "report a suspected fake" form (linked from the verification pages).
     path("", include("ocop.inspections.urls_public")),
+    # The public catalogue: /san-pham/…, /chu-the/…, /du-lieu-mo/…, sitemap.xml, robots.txt.
+    path("", include("ocop.portal.urls")),
 ]
 
 handler400 = "ocop.core.views.error_400"

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "django_htmx",
     "django_tasks_db",
     "ocop.core",
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
     "ocop.events",
     "ocop.registry",
     "ocop.api",
+    "ocop.portal",
     "ocop.site",
 ]
 
