@@ -77,7 +77,9 @@ def home(request):
                 p for p in queries.provinces_with_counts(counts.by_province) if p.product_count
             ],
             "groups": [
-                (g, counts.by_group[g.code]) for g in queries.groups() if counts.by_group.get(g.code)
+                (group, counts.by_group[group.code])
+                for group in queries.groups()
+                if counts.by_group.get(group.code)
             ],
             "stars": [(s, counts.by_star.get(s, 0)) for s in (5, 4, 3)],
             "newest": queries.newest(today=today),
