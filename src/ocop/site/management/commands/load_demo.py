@@ -5,7 +5,8 @@ sheets are loaded: ``manage.py load_criteria --shipped``); the 2026 cycle;
 the certified products' recognition decisions and certificates (once the
 certification rules are loaded: ``manage.py load_certification_rules``), a
 production batch with its traceability steps and OCOP stamps for one of them;
-training, publicity and support activities.
+training, publicity and support activities; points of sale, online listings,
+export markets and a buyer's inquiry.
 
 Each app owns its part in ``ocop/<app>/demo.py``: a ``load(*, ctx)`` that
 reads what the apps before it put on ``ctx`` (the province, communes,
@@ -31,6 +32,7 @@ from ocop.producers import demo as producers_demo
 from ocop.products import demo as products_demo
 from ocop.stamps import demo as stamps_demo
 from ocop.traceability import demo as traceability_demo
+from ocop.trade import demo as trade_demo
 
 # Lowest first: each reads only what the ones before it made.
 LOADERS = (
@@ -44,6 +46,7 @@ LOADERS = (
     traceability_demo,  # ctx.lot
     stamps_demo,  # ctx.stamp
     events_demo,
+    trade_demo,  # points of sale, listings, export markets, an inquiry
 )
 
 
