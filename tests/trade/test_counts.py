@@ -55,7 +55,8 @@ def test_ecommerce_sentence_counts_distinct_products_and_subjects(
 def test_producer_sees_their_products_on_the_overview(client, producer_x, product_x):
     client.force_login(producer_x)
     page = client.get(reverse("trade:overview"))
-    assert page.status_code == 200 and product_x.name in page.content.decode()
+    assert page.status_code == 200
+    assert product_x.name in page.content.decode()
 
 
 def test_public_trade_of_a_product_in_two_queries(

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 def test_the_country_list_is_iso_3166_with_both_names():
     table = countries()
     assert len(table) == 249
-    assert table["JP"].name_vi == "Nhật Bản" and table["JP"].name_en == "Japan"
+    assert table["JP"].name_vi == "Nhật Bản"
+    assert table["JP"].name_en == "Japan"
     assert all(len(code) == 2 and code.isupper() for code in table)
     assert country_name("KR") == "Hàn Quốc"
     with translation.override("en"):
@@ -63,9 +64,11 @@ def test_export_form_on_the_product_page(client, producer_x, product_x):
     url = reverse("trade:export_add", args=[product_x.pk])
     year = timezone.localdate().year
     response = client.post(url, {"country": "VN", "year": year})
-    assert response.status_code == 400 and "không phải Việt Nam" in response.content.decode()
+    assert response.status_code == 400
+    assert "không phải Việt Nam" in response.content.decode()
     assert (
         client.post(url, {"country": "JP", "year": year, "note": "Lô đầu tiên"}).status_code == 302
     )
     page = client.get(reverse("trade:product", args=[product_x.pk])).content.decode()
-    assert "Nhật Bản (JP)" in page and "Lô đầu tiên" in page
+    assert "Nhật Bản (JP)" in page
+    assert "Lô đầu tiên" in page

@@ -53,12 +53,15 @@ def test_a_buyer_sends_an_inquiry_to_the_producer_and_the_province(
     data = {**GOOD, "started": form_token(now=time.time() - 10)}
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, data)
-    assert response.status_code == 302 and response["Location"] == reverse("inquiry:sent")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("inquiry:sent")
     sent = client.get(response["Location"]).content.decode()
     assert "bi-mat@htx-x.vn" not in sent
     inquiry = Inquiry.objects.get()
-    assert inquiry.subject == certified_x.subject and inquiry.product == certified_x
-    assert inquiry.province == certified_x.province and inquiry.state == InquiryState.NEW
+    assert inquiry.subject == certified_x.subject
+    assert inquiry.product == certified_x
+    assert inquiry.province == certified_x.province
+    assert inquiry.state == InquiryState.NEW
     told = set(Notification.objects.values_list("user__username", flat=True))
     assert told == {producer_x.username, province_officer.username}
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
@@ -73,7 +76,8 @@ def test_a_buyer_sends_an_inquiry_to_the_producer_and_the_province(
 def test_robots_are_refused_and_the_input_kept(client, certified_x):
     url = reverse("inquiry:product", args=[certified_x.pk])
     too_fast = _post(client, url, started=time.time() - MIN_SECONDS + 2)
-    assert too_fast.status_code == 400 and "Nguyễn Văn Mua" in too_fast.content.decode()
+    assert too_fast.status_code == 400
+    assert "Nguyễn Văn Mua" in too_fast.content.decode()
     assert _post(client, url, website="http://spam.example").status_code == 400
     assert _post(client, url, started="forged").status_code == 400
     assert _post(client, url, started=time.time() - 2 * 86400).status_code == 400
@@ -118,11 +122,13 @@ def test_states_move_through_the_workflow_and_are_logged(
     inquiry = set_inquiry_state(
         inquiry=inquiry, action="answer", by=producer_x, reason="Đã gọi điện báo giá."
     )
-    assert inquiry.state == InquiryState.ANSWERED and inquiry.answered_at is not None
+    assert inquiry.state == InquiryState.ANSWERED
+    assert inquiry.answered_at is not None
     with pytest.raises(ValidationError):
         set_inquiry_state(inquiry=inquiry, action="answer", by=producer_x)
     inquiry = set_inquiry_state(inquiry=inquiry, action="close", by=province_officer)
-    assert inquiry.state == InquiryState.CLOSED and inquiry.note == "Đã gọi điện báo giá."
+    assert inquiry.state == InquiryState.CLOSED
+    assert inquiry.note == "Đã gọi điện báo giá."
     log = ActivityLog.objects.filter(action__in=["ocop.inquiry.answered", "ocop.inquiry.closed"])
     assert [(e.data["from"], e.data["to"]) for e in log.order_by("pk")] == [
         ("new", "answered"),

@@ -109,15 +109,18 @@ def test_check_url_reads_real_answers(server):
     assert check_url(f"{server}/robots-refused").ok
     assert check_url(f"{server}/get-only").detail == "HTTP 200"
     gone = check_url(f"{server}/gone")
-    assert not gone.ok and gone.detail == "HTTP 404"
+    assert not gone.ok
+    assert gone.detail == "HTTP 404"
     refused = check_url(_closed_port_url())
-    assert not refused.ok and "URLError" in refused.detail
+    assert not refused.ok
+    assert "URLError" in refused.detail
 
 
 def test_private_addresses_are_not_opened_by_default(settings, server):
     settings.OCOP_LINK_CHECK_ALLOW_PRIVATE = False
     result = check_url(f"{server}/ok")
-    assert not result.ok and result.detail == "private address"
+    assert not result.ok
+    assert result.detail == "private address"
 
 
 def test_a_link_failing_twice_is_marked_dead_and_the_producer_told(
@@ -131,18 +134,22 @@ def test_a_link_failing_twice_is_marked_dead_and_the_producer_told(
     counts = check_due_listings(now=now)
     assert counts == {"checked": 3, "live": 1, "failed": 2, "dead": 0}
     gone.refresh_from_db()
-    assert gone.link_state == LinkState.UNCHECKED and gone.failures == 1
+    assert gone.link_state == LinkState.UNCHECKED
+    assert gone.failures == 1
     assert check_due_listings(now=now)["checked"] == 0  # checked today: not due
     later = now + timedelta(days=settings.OCOP_LINK_CHECK_EVERY_DAYS + 1)
     assert check_due_listings(now=later)["dead"] == 2
     live.refresh_from_db()
     gone.refresh_from_db()
     down.refresh_from_db()
-    assert live.link_state == LinkState.LIVE and live.check_result == "HTTP 200"
-    assert gone.link_state == LinkState.DEAD and down.link_state == LinkState.DEAD
+    assert live.link_state == LinkState.LIVE
+    assert live.check_result == "HTTP 200"
+    assert gone.link_state == LinkState.DEAD
+    assert down.link_state == LinkState.DEAD
     assert ActivityLog.objects.filter(action="ocop.listing.dead").count() == 2
     told = Notification.objects.filter(user=producer_x)
-    assert told.count() == 2 and "không còn mở được" in told.first().text
+    assert told.count() == 2
+    assert "không còn mở được" in told.first().text
 
 
 def test_run_periodic_hands_the_check_to_the_task_queue(
@@ -152,7 +159,8 @@ def test_run_periodic_hands_the_check_to_the_task_queue(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("run_periodic", "--force", "--only", "check_listing_links_due")
     listing.refresh_from_db()
-    assert listing.link_state == LinkState.LIVE and listing.checked_at is not None
+    assert listing.link_state == LinkState.LIVE
+    assert listing.checked_at is not None
 
 
 def test_product_page_adds_and_removes_listings(client, producer_x, product_x, product_y):
@@ -162,7 +170,8 @@ def test_product_page_adds_and_removes_listings(client, producer_x, product_x, p
     add = reverse("trade:listing_add", args=[product_x.pk])
     data = {"platform": "tiki", "url": "https://shopee.vn/x", "since": "2026-01-05"}
     response = client.post(add, data)
-    assert response.status_code == 400 and "tiki.vn" in response.content.decode()
+    assert response.status_code == 400
+    assert "tiki.vn" in response.content.decode()
     data["url"] = "https://tiki.vn/nuoc-mam-x"
     assert client.post(add, data).status_code == 302
     listing = Listing.objects.get()

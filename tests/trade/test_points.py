@@ -58,7 +58,8 @@ def test_province_officer_covers_every_commune_of_the_province_only(
 def test_coordinates_and_dates_are_checked_with_clear_messages(province_officer, commune_x):
     with pytest.raises(ValidationError) as error:
         _point(province_officer, commune_x, latitude=Decimal("105.78"), longitude=Decimal("19.8"))
-    assert "latitude" in error.value.message_dict and "longitude" in error.value.message_dict
+    assert "latitude" in error.value.message_dict
+    assert "longitude" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
         _point(province_officer, commune_x, longitude=None)
     assert "longitude" in error.value.message_dict
@@ -86,7 +87,8 @@ def test_edit_and_remove_are_logged_and_scoped(province_officer, officer_x, comm
         point=point, by=province_officer, **_values(point, commune=commune_x, name="Đổi tên")
     )
     point.refresh_from_db()
-    assert point.name == "Đổi tên" and point.commune == commune_x
+    assert point.name == "Đổi tên"
+    assert point.commune == commune_x
     changed = ActivityLog.objects.get(action="ocop.point_of_sale.changed")
     assert changed.data["before"]["name"] == "Điểm bán OCOP chợ X"
     assert changed.data["after"]["commune"] == commune_x.pk
@@ -159,9 +161,12 @@ def test_public_list_shows_open_points_and_certified_products_only(
         response = client.get(url)
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Điểm bán OCOP chợ X" in html and "Điểm đã đóng cửa" not in html
-    assert certified_x.name in html and product_y.name not in html
-    assert 'id="pos-map"' in html and "leaflet.js" in html
+    assert "Điểm bán OCOP chợ X" in html
+    assert "Điểm đã đóng cửa" not in html
+    assert certified_x.name in html
+    assert product_y.name not in html
+    assert 'id="pos-map"' in html
+    assert "leaflet.js" in html
     markers = client.get(reverse("points:markers", args=[commune_x.province.code])).json()
     assert len(markers["points"]) == 6
     assert markers["points"][0]["lat"] == pytest.approx(19.8)
