@@ -46,6 +46,9 @@ SESSION = {
     "place": "Văn phòng Điều phối nông thôn mới tỉnh Thanh Hóa",
 }
 AGENDA = ["Mắm tép Đồng Tâm", "Chả tôm Sầm Sơn"]
+# The demo's products have no dossier in the platform: the officer records
+# the exception (printed in the minutes), as for a record kept on paper.
+AGENDA_EXCEPTION = "Đánh giá lại sản phẩm có hồ sơ lưu trên giấy (dữ liệu demo)"
 
 
 def session_title(year: int) -> str:
@@ -96,7 +99,9 @@ def _council(province, *, today) -> Session | None:
         council=council, by=officer, title=session_title(today.year), date=today, **SESSION
     )
     for product in products:
-        sessions.add_item(session=session, product=product, by=officer)
+        sessions.add_item(
+            session=session, product=product, by=officer, exception_reason=AGENDA_EXCEPTION
+        )
     sessions.set_attendance(
         session=session,
         present_member_ids=council.members.filter(body=Body.COUNCIL).values_list("pk", flat=True),
