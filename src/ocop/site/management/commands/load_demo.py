@@ -6,7 +6,8 @@ year's cycle with a closed and an open round;
 the certified products' recognition decisions and certificates (once the
 certification rules are loaded: ``manage.py load_certification_rules``), a
 production batch with its traceability steps and OCOP stamps for one of them;
-training, publicity and support activities; a subject's public page.
+training, publicity and support activities; points of sale, online listings,
+export markets and a buyer's inquiry; a subject's public page.
 
 Each app owns its part in ``ocop/<app>/demo.py``: a ``load(*, ctx)`` that
 reads what the apps before it put on ``ctx`` (the province, communes,
@@ -36,6 +37,7 @@ from ocop.producers import demo as producers_demo
 from ocop.products import demo as products_demo
 from ocop.stamps import demo as stamps_demo
 from ocop.traceability import demo as traceability_demo
+from ocop.trade import demo as trade_demo
 
 # Lowest first: each reads only what the ones before it made.
 LOADERS = (
@@ -49,6 +51,7 @@ LOADERS = (
     traceability_demo,  # ctx.lot
     stamps_demo,  # ctx.stamp
     events_demo,
+    trade_demo,  # points of sale, listings, export markets, an inquiry
     portal_demo,  # the public page of a subject (consent to publish)
 )
 
