@@ -5,7 +5,9 @@ sheets are loaded: ``manage.py load_criteria --shipped``); the 2026 cycle;
 the certified products' recognition decisions and certificates (once the
 certification rules are loaded: ``manage.py load_certification_rules``), a
 production batch with its traceability steps and OCOP stamps for one of them;
-training, publicity and support activities.
+training, publicity and support activities; the inspection plan of the
+year with a visit assigned to the inspector (once ``manage.py
+load_inspection_data`` has run).
 
 Each app owns its part in ``ocop/<app>/demo.py``: a ``load(*, ctx)`` that
 reads what the apps before it put on ``ctx`` (the province, communes,
@@ -27,6 +29,7 @@ from ocop.cycles import demo as cycles_demo
 from ocop.evaluation import demo as evaluation_demo
 from ocop.events import demo as events_demo
 from ocop.geo import demo as geo_demo
+from ocop.inspections import demo as inspections_demo
 from ocop.producers import demo as producers_demo
 from ocop.products import demo as products_demo
 from ocop.stamps import demo as stamps_demo
@@ -44,6 +47,7 @@ LOADERS = (
     traceability_demo,  # ctx.lot
     stamps_demo,  # ctx.stamp
     events_demo,
+    inspections_demo,  # ctx.visit
 )
 
 
