@@ -119,6 +119,8 @@ RULES: dict[str, Rule] = {
     # site ----------------------------------------------------------------------
     "site:home": rule(EVERYONE),
     "site:dashboard": rule(SIGNED_IN),
+    "site:guides": rule(EVERYONE),
+    "site:guide": rule(EVERYONE, out=SAME, args={"slug": "=chu-the"}),
     # core ----------------------------------------------------------------------
     "core:healthz": rule(EVERYONE),
     "core:inbox": rule(SIGNED_IN),
@@ -158,6 +160,8 @@ RULES: dict[str, Rule] = {
     "products_import:upload": rule(REGISTRY_KEEPERS),
     "products_import:preview": rule(REGISTRY_KEEPERS, args={"pk": "import"}),
     "products_import:apply": rule(REGISTRY_KEEPERS, args={"pk": "import"}),
+    "products_import:progress": rule(REGISTRY_KEEPERS, args={"pk": "import"}),
+    "products_import:status": rule(REGISTRY_KEEPERS, args={"pk": "import"}),
     "products_import:result": rule(REGISTRY_KEEPERS, args={"pk": "import"}),
     # products --------------------------------------------------------------------
     "products:list": rule(SIGNED_IN),
@@ -311,6 +315,8 @@ RULES: dict[str, Rule] = {
     "stamps:labels_prepare": rule(STAMP_VIEWERS, args={"pk": "stamp_batch"}, note=DOMAIN),
     "stamps:labels_status": rule(LABEL_PRINTERS, args={"pk": "stamp_batch"}),
     "stamps:void": rule(LABEL_PRINTERS, args={"pk": "stamp_batch"}),
+    "stamps:making_status": rule(STAMP_VIEWERS, args={"pk": "stamp_batch"}),
+    "stamps:making_resume": rule(STAMP_VIEWERS, args={"pk": "stamp_batch"}, note=DOMAIN),
     # events: the in-scope activity is an internal class of Thanh Hóa (not on the
     # public calendar) that the producer is registered for ------------------------------
     "events:list": rule(EVENT_READERS),

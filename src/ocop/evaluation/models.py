@@ -190,6 +190,16 @@ class AgendaItem(models.Model):
     # Why the chair took the product off the session (status "withdrawn");
     # printed in the minutes.
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    # Products come onto an agenda through an evaluation dossier that passed
+    # the advisory pre-check (cycles.domain.dossiers.schedule); an officer may
+    # add one without, giving the reason (e.g. re-evaluating a paper record).
+    # Logged and printed in the minutes.
+    admission_exception = models.TextField(
+        _("reason for adding without a pre-checked dossier"), blank=True
+    )
+    exception_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # Result (set when the round's result is computed; see domain.results).
     score_sum = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
     score_count = models.PositiveSmallIntegerField(null=True, blank=True)

@@ -327,7 +327,12 @@ def item_add(request, pk: int):
     session = _session(request, pk)
     product = get_object_or_404(Product, pk=request.POST.get("product"))
     try:
-        session_domain.add_item(session=session, product=product, by=request.user)
+        session_domain.add_item(
+            session=session,
+            product=product,
+            by=request.user,
+            exception_reason=request.POST.get("exception_reason", ""),
+        )
     except (ValidationError, PermissionDenied) as error:
         _errors(request, error)
     else:

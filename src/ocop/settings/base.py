@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 SRC_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = SRC_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("OCOP_VAR_DIR", BASE_DIR / "var"))
+# The Vietnamese user guides, shown as pages under /huong-dan/.
+GUIDES_DIR = Path(os.environ.get("OCOP_GUIDES_DIR", BASE_DIR / "docs" / "huong-dan"))
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -324,3 +326,15 @@ OCOP_CLIENT_IP_HEADER = os.environ.get("OCOP_CLIENT_IP_HEADER", "")
 # prepared by a background task, about 1.3 s per 1,000 stamps).
 OCOP_STAMPS_MAX_PER_REQUEST = int(os.environ.get("OCOP_STAMPS_MAX_PER_REQUEST", "100000"))
 OCOP_STAMPS_LABELS_DIRECT_MAX = int(os.environ.get("OCOP_STAMPS_LABELS_DIRECT_MAX", "2000"))
+# Approving more stamps than this creates them in a background task, in
+# chunks of OCOP_STAMPS_CHUNK per transaction, with progress on the batch page.
+OCOP_STAMPS_BACKGROUND_MIN = int(os.environ.get("OCOP_STAMPS_BACKGROUND_MIN", "10000"))
+OCOP_STAMPS_CHUNK = int(os.environ.get("OCOP_STAMPS_CHUNK", "5000"))
+# Applying an import list runs in a background task that commits this many
+# rows per transaction (resumable after a crash).
+OCOP_IMPORT_CHUNK_ROWS = int(os.environ.get("OCOP_IMPORT_CHUNK_ROWS", "500"))
+# Background work: after this many seconds without a worker taking a queued
+# task, the page says so; after OCOP_TASK_STALLED_SECONDS without progress a
+# started task is taken to have died and may be resumed.
+OCOP_TASK_WORKER_WAIT_SECONDS = int(os.environ.get("OCOP_TASK_WORKER_WAIT_SECONDS", "30"))
+OCOP_TASK_STALLED_SECONDS = int(os.environ.get("OCOP_TASK_STALLED_SECONDS", "300"))

@@ -58,4 +58,5 @@ def navigation_for(user) -> list[NavItem]:
         items.append(NavItem(_("Criteria sheets"), reverse("criteria:list"), "criteria"))
     if can_manage_accounts(user):
         items.append(NavItem(_("Accounts"), reverse("accounts:list"), "accounts"))
+    items.append(NavItem(_("Guides"), reverse("site:guides"), "guides"))
     return items

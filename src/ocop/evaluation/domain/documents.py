@@ -78,7 +78,9 @@ def _items(session):
     for the round results."""
     return list(
         queries.agenda(session)
-        .select_related("product__commune", "product__province", "sheet__legal_basis")
+        .select_related(
+            "product__commune", "product__province", "sheet__legal_basis", "exception_by"
+        )
         .prefetch_related(Prefetch("round_results", queryset=RoundResult.objects.order_by("round")))
     )
 
@@ -167,6 +169,7 @@ def minutes_context(session) -> dict:
         "quorum": queries.quorum(session),
         "conflicts": conflicts,
         "withdrawn": withdrawn,
+        "exceptions": [item for item in items if item.admission_exception],
         "rescored": rescored,
         "reopenings": list(
             Reopening.objects.filter(scoresheet__item__session=session)

@@ -51,12 +51,31 @@ def _require_planned(session, message=None):
 
 
 @transaction.atomic
-def add_item(*, session: Session, product, by, sheet=None) -> AgendaItem:
+def add_item(
+    *, session: Session, product, by, sheet=None, dossier=None, exception_reason: str = ""
+) -> AgendaItem:
     """Put a product on the agenda, scored on ``sheet`` (by default the current
-    sheet of its product set in force on the session date)."""
+    sheet of its product set in force on the session date).
+
+    A product comes onto an agenda through its evaluation ``dossier`` once the
+    advisory team has pre-checked it (the cycles app schedules it and passes
+    the dossier), or by an exception an officer records with its reason (e.g.
+    re-evaluating a record kept on paper): logged and printed in the minutes."""
     if not can_manage_session(by, session):
         raise PermissionDenied(_("You cannot change this session's agenda."))
     _require_planned(session)
+    exception_reason = (exception_reason or "").strip()
+    if dossier is None and not exception_reason:
+        raise ValidationError(
+            _(
+                "“%(product)s” has no dossier pre-checked by the advisory team for this "
+                "session. Put it on the agenda from its dossier page, or record the reason "
+                "for an exception (e.g. re-evaluation of a record kept on paper)."
+            )
+            % {"product": product}
+        )
+    if dossier is not None and getattr(dossier, "product_id", None) != product.pk:
+        raise ValidationError(_("The dossier is about another product."))
     if session.items.filter(product=product).exists():
         raise ValidationError(_("This product is already on the agenda."))
     if sheet is None:
@@ -71,14 +90,26 @@ def add_item(*, session: Session, product, by, sheet=None) -> AgendaItem:
                 % {"set": product.category, "date": date_format(session.date, "SHORT_DATE_FORMAT")}
             )
     order = (session.items.aggregate(m=Max("order"))["m"] or 0) + 1
-    item = AgendaItem.objects.create(session=session, product=product, sheet=sheet, order=order)
+    item = AgendaItem.objects.create(
+        session=session,
+        product=product,
+        sheet=sheet,
+        order=order,
+        admission_exception="" if dossier is not None else exception_reason,
+        exception_by=None if dossier is not None else by,
+    )
     detect_conflicts(item=item)
+    data = {"product": str(product), "sheet": str(sheet)}
+    if dossier is not None:
+        data["dossier"] = dossier.pk
+    else:
+        data["exception"] = exception_reason
     log_action(
-        action="ocop.session.item_added",
+        action="ocop.session.item_added" if dossier is not None else "ocop.session.item_exception",
         by=by,
         obj=session,
         unit=session.council.unit,
-        data={"product": str(product), "sheet": str(sheet)},
+        data=data,
     )
     return item
 
