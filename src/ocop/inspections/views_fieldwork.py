@@ -59,9 +59,13 @@ def _preparable_provinces(user):
 @require_safe
 def plan_list(request, form=None, status=200):
     _require_viewer(request)
-    rows = fieldwork.plans_visible_to(request.user).annotate(
-        n_candidates=Count("candidates", distinct=True), n_visits=Count("visits", distinct=True)
-    ).order_by("-year", "province__name", "pk")
+    rows = (
+        fieldwork.plans_visible_to(request.user)
+        .annotate(
+            n_candidates=Count("candidates", distinct=True), n_visits=Count("visits", distinct=True)
+        )
+        .order_by("-year", "province__name", "pk")
+    )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     provinces = _preparable_provinces(request.user)
     if form is None and provinces:
