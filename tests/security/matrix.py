@@ -78,6 +78,9 @@ TOPIC_MANAGERS = roles(PA, CEO, CEA)
 # The managers of a provincial activity: provincial officers and administrators
 # of the province, the central office (a commune officer runs only their commune's).
 ACTIVITY_MANAGERS = roles(PO, PA, CEO, CEA)
+TRADE_READERS = OFFICERS  # trade.rules.READER_ROLES
+POINT_MANAGERS = roles(CO, PO, PA, CEO, CEA)  # trade.rules.POINT_MANAGER_ROLES
+INQUIRY_HANDLERS = roles(P, C, PO, PA, CEO, CEA)  # trade.rules.INQUIRY_ROLES
 # Who opens the in-scope internal activity: its readers, and the producer who
 # is registered for it.
 ACTIVITY_VIEWERS = EVENT_READERS | {P}
@@ -372,4 +375,25 @@ RULES: dict[str, Rule] = {
     "ocop.stamps.views_public.verify_page": rule(NOBODY, path="/s/abc/def/ghi"),
     "complaints:report": rule(EVERYONE),
     "complaints:report_sent": rule(EVERYONE),
+    # trade: the back office (the in-scope objects are in commune X / of subject X) …
+    "trade:overview": rule(TRADE_READERS | {P, C}),
+    "trade:points": rule(TRADE_READERS),
+    "trade:point_new": rule(POINT_MANAGERS),
+    "trade:point_edit": rule(POINT_MANAGERS, args={"pk": "point_of_sale"}),
+    "trade:point_delete": rule(POINT_MANAGERS, args={"pk": "point_of_sale"}),
+    "trade:product": rule(REGISTRY, args={"pk": "product"}),
+    "trade:listing_add": rule(REGISTRY, args={"pk": "product"}, note=DOMAIN),
+    "trade:listing_delete": rule(EDITORS, args={"pk": "listing"}),
+    "trade:export_add": rule(REGISTRY, args={"pk": "product"}, note=DOMAIN),
+    "trade:export_delete": rule(EDITORS, args={"pk": "export_market"}),
+    "trade:inquiries": rule(INQUIRY_HANDLERS),
+    "trade:inquiry": rule(INQUIRY_HANDLERS, args={"pk": "inquiry"}),
+    "trade:inquiry_state": rule(INQUIRY_HANDLERS, args={"pk": "inquiry"}, note=DOMAIN),
+    # … and the public pages: points of sale by province, the inquiry form.
+    "points:provinces": rule(EVERYONE),
+    "points:province": rule(EVERYONE, out=SAME, args={"code": "province_unit.code"}),
+    "points:markers": rule(EVERYONE, out=SAME, args={"code": "province_unit.code"}),
+    "inquiry:product": rule(EVERYONE, out=SAME, args={"product_id": "stamp_product"}),
+    "inquiry:subject": rule(EVERYONE, out=SAME, args={"subject_id": "subject"}),
+    "inquiry:sent": rule(EVERYONE),
 }

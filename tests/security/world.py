@@ -32,6 +32,10 @@ from ocop.inspections.domain.complaints import file_complaint
 from ocop.producers.models import EvidenceDocument
 from ocop.products.models import ProductImage
 from ocop.registry.domain.service import check_batch, create_batch
+from ocop.trade.domain import exports as trade_exports
+from ocop.trade.domain import inquiries as trade_inquiries
+from ocop.trade.domain import listings as trade_listings
+from ocop.trade.domain import points as trade_points
 from tests.factories.accounts import user_with_role
 from tests.factories.certification import THREE_STARS, closed_session, issued_decision
 from tests.factories.cycles import ready_dossier
@@ -239,8 +243,40 @@ def _side(province_code: str, tag: str, *, gtin: str) -> dict:
         provider="Sở Nông nghiệp",
         created_by=officer,
     )
+    # Trade promotion: a point of sale in the commune carrying the certified
+    # product, a listing and an export market of the product, an inquiry.
+    point_of_sale = trade_points.create_point(
+        by=officer,
+        name=f"Điểm bán OCOP {tag}",
+        kind="shop",
+        commune=commune,
+        since=timezone.localdate() - timedelta(days=30),
+        products=[stamped],
+    )
+    listing = trade_listings.add_listing(
+        by=producer,
+        product=product,
+        platform="own_site",
+        url=f"https://{tag}.example.vn/",
+        since=timezone.localdate(),
+    )
+    export_market = trade_exports.add_export_market(
+        by=producer, product=product, country_code="JP", year=timezone.localdate().year
+    )
+    inquiry = trade_inquiries.file_inquiry(
+        subject=subject,
+        product=stamped,
+        name="Người mua",
+        contact="0912345678",
+        message="Xin báo giá sỉ sản phẩm.",
+    )
     return {
         "people": people,
+        "province_unit": unit,
+        "point_of_sale": point_of_sale,
+        "listing": listing,
+        "export_market": export_market,
+        "inquiry": inquiry,
         "account": people[Role.COMMUNE_OFFICER],
         "subject": subject,
         "product": product,
