@@ -134,7 +134,8 @@ def test_the_fish_sauce_has_a_traced_batch_with_40_stamps_and_a_waiting_request(
 
 def test_the_printed_stamp_url_opens_a_valid_page_with_the_batch(client, settings):
     out = load_demo()
-    url = out.strip().splitlines()[-1].split(": ", 1)[1]
+    line = next(line for line in out.splitlines() if line.startswith("Demo stamp "))
+    url = line.split(": ", 1)[1]
     assert url.startswith(settings.SITE_URL + "/s/")
     response = client.get(url.removeprefix(settings.SITE_URL))
     page = response.content.decode()
