@@ -21,6 +21,7 @@ PRODUCER = "sx.dongtam"
 FISH_SAUCE = "Nước mắm cá cơm Đồng Tâm"
 DRIED_SQUID = "Mực khô Hậu Lộc"
 NEM_CHUA = "Nem chua Thanh Hóa Cô Hoa"
+HONEY = "Mật ong hoa nhãn Đồng Tâm"
 POINTS = [
     {
         "name": "Trung tâm giới thiệu và bán sản phẩm OCOP tỉnh Thanh Hóa",
@@ -59,13 +60,14 @@ POINTS = [
         "operator": "UBND xã Hoằng Hóa (dữ liệu demo)",
         "phone": "",
         "years_open": 2,
-        "products": [FISH_SAUCE],
+        "products": [FISH_SAUCE, HONEY],
     },
 ]
 LISTINGS = [
     (FISH_SAUCE, "postmart", "https://postmart.vn/nuoc-mam-ca-com-dong-tam-demo", 400),
     (FISH_SAUCE, "shopee", "https://shopee.vn/nuoc-mam-ca-com-dong-tam-demo", 200),
     (DRIED_SQUID, "voso", "https://voso.vn/muc-kho-hau-loc-demo", 300),
+    (HONEY, "postmart", "https://postmart.vn/mat-ong-hoa-nhan-dong-tam-demo", 20),
 ]
 EXPORTS = [
     # (product, country, years before this one)
