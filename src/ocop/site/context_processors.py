@@ -1,8 +1,8 @@
-from ocop.site.navigation import navigation_for
+from ocop.site.navigation import menu_for
 
 
 def navigation(request):
-    """The main navigation for the user's roles (none for anonymous visitors,
-    at no query)."""
+    """The main navigation for the user's roles, grouped into dropdowns (none
+    for anonymous visitors, at no query)."""
     user = getattr(request, "user", None)
-    return {"nav_items": navigation_for(user) if user is not None else []}
+    return {"nav_items": menu_for(user) if user is not None else []}
