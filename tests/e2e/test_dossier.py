@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from ocop.cycles.enums import DossierState
 from ocop.cycles.models import Dossier
+from ocop.evaluation.demo import session_title
 from ocop.evaluation.models import Session
 from ocop.producers.models import EvidenceDocument, Subject
 from ocop.products.models import Product
@@ -24,7 +25,6 @@ pytestmark = pytest.mark.e2e
 
 PRODUCT = "Nước mắm cá cơm Đồng Tâm"  # "Mắm tép Đồng Tâm" is already on the session
 SUBJECT = "Hợp tác xã Nông nghiệp Đồng Tâm"
-SESSION = "Phiên đánh giá đợt 2 năm 2026"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -46,7 +46,7 @@ def demo(demo_data):
         issued_on=today - timedelta(days=10),
         expires_on=today + timedelta(days=1000),
     )
-    return Session.objects.get(title=SESSION)
+    return Session.objects.get(title=session_title(today.year))
 
 
 @pytest.fixture
@@ -181,7 +181,7 @@ def test_submit_return_supplement_forward_precheck_and_schedule(
     province.goto(dossier_url)
     province.locator("#id_session").select_option(str(demo.pk))
     province.locator("#action-schedule").click()
-    expect(province.locator("#agenda-link")).to_contain_text(SESSION)
+    expect(province.locator("#agenda-link")).to_contain_text(demo.title)
     assert state_of(dossier) == DossierState.SCHEDULED
     assert dossier.agenda_item.session == demo
 

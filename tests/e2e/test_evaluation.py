@@ -10,10 +10,12 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from ocop.criteria.models import Criterion
+from ocop.evaluation.demo import session_title
 from ocop.evaluation.models import AgendaItem, Scoresheet, Session
 from tests.factories.evaluation import fill
 
@@ -49,7 +51,7 @@ def demo_session(demo_data):
     first, then the demo again, which now adds the council's session)."""
     call_command("load_criteria", "--shipped", verbosity=0)
     call_command("load_demo", verbosity=0)
-    return Session.objects.get(title="Phiên đánh giá đợt 2 năm 2026")
+    return Session.objects.get(title=session_title(timezone.localdate().year))
 
 
 def log_in(page, base_url, username):

@@ -11,7 +11,7 @@ approves → a consumer scans a label on a phone, sees the product "valid"
 and reports a suspected fake → the province sees the complaint.
 
 Everything goes through the pages. The demo already holds what the journey
-needs beyond them (the province's 2026 cycle and rounds, the council and its
+needs beyond them (the province's cycle of the year with its rounds, the council and its
 members, the subject's business registration): nothing is set up outside
 the pages. The demo cycle's phase dates do not gate any step.
 """
@@ -29,6 +29,7 @@ from playwright.sync_api import expect
 from ocop.certification.enums import DecisionState
 from ocop.certification.models import Certificate
 from ocop.criteria.models import Criterion
+from ocop.cycles.demo import cycle_title, round_title
 from ocop.cycles.enums import DossierState, IdeaState
 from ocop.cycles.models import Dossier, Idea
 from ocop.evaluation.models import AgendaItem, Council, Session
@@ -49,8 +50,6 @@ pytestmark = pytest.mark.e2e
 PRODUCT = "Mắm tôm chua Đồng Tâm"
 SUBJECT = "Hợp tác xã Nông nghiệp Đồng Tâm"
 PRODUCT_SET = "I.4.a Tương, nước mắm, gia vị dạng lỏng khác"
-CYCLE = "Chu trình OCOP thường niên năm 2026 tỉnh Thanh Hóa"
-ROUND = "Đợt 2 năm 2026"
 COUNCIL = "Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Thanh Hóa"
 SESSION = "Phiên đánh giá sản phẩm mới tháng này"
 DECISION_NUMBER = "2468/QĐ-UBND"
@@ -121,7 +120,7 @@ def test_a_product_from_idea_to_a_consumers_complaint(
     log_in(producer, base, "sx.dongtam")
     producer.goto(f"{base}/cycle/ideas/")
     producer.get_by_role("link", name=vi("Register a product idea")).click()
-    producer.locator("#id_cycle").select_option(label=CYCLE)
+    producer.locator("#id_cycle").select_option(label=cycle_title(today.year))
     producer.locator("#id_subject").select_option(label=SUBJECT)
     producer.locator("#id_product_name").fill(PRODUCT)
     producer.locator("#id_category").select_option(label=PRODUCT_SET)
@@ -179,8 +178,8 @@ def test_a_product_from_idea_to_a_consumers_complaint(
     producer.goto(f"{base}/cycle/dossiers/")
     producer.locator("#prepare-dossier").click()
     producer.locator("#id_product").select_option(str(product.pk))
-    producer.locator("#id_cycle").select_option(label=CYCLE)
-    producer.locator("#id_round").select_option(label=ROUND)
+    producer.locator("#id_cycle").select_option(label=cycle_title(today.year))
+    producer.locator("#id_round").select_option(label=round_title(2, today.year))
     producer.locator("#create-dossier").click()
     expect(producer).to_have_url(re.compile(r"/cycle/dossiers/\d+/$"))
     dossier = Dossier.objects.get(pk=path_pk(producer))

@@ -119,6 +119,8 @@ RULES: dict[str, Rule] = {
     # site ----------------------------------------------------------------------
     "site:home": rule(EVERYONE),
     "site:dashboard": rule(SIGNED_IN),
+    "site:guides": rule(EVERYONE),
+    "site:guide": rule(EVERYONE, out=SAME, args={"slug": "=chu-the"}),
     # core ----------------------------------------------------------------------
     "core:healthz": rule(EVERYONE),
     "core:inbox": rule(SIGNED_IN),

@@ -89,13 +89,32 @@ class CommuneCheckForm(BootstrapMixin, forms.Form):
         label=_("samples received by"), max_length=200, required=False
     )
     samples_quantity = forms.IntegerField(
-        label=_("samples received"), min_value=0, max_value=999, required=False
+        label=_("samples received"),
+        min_value=0,
+        max_value=999,
+        required=False,
+        help_text=_(
+            "Rule: the subject hands in 05 product samples with the dossier. The dossier "
+            "cannot be forwarded to the province until the date of receipt and at least "
+            "05 samples are recorded here."
+        ),
     )
-    site_visit_on = forms.DateField(label=_("site visit on"), required=False, widget=DATE_WIDGET)
+    site_visit_on = forms.DateField(
+        label=_("site visit on"),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=_(
+            "Rule: for a tourism service the site visit replaces the samples; its date "
+            "must be recorded before the dossier is forwarded."
+        ),
+    )
     commune_report = forms.CharField(
         label=_("commune evaluation report"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Required before forwarding, with the commune's assessment of its local criteria."
+        ),
     )
 
     def __init__(self, *args, tourism=False, **kwargs):

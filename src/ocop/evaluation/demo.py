@@ -3,9 +3,16 @@
 with every council member present, ready for "Open scoring" — once the
 criteria sheets are loaded (``manage.py load_criteria --shipped``). Made
 through the evaluation domain; each is created only if missing. Reads
-``ctx.province``; sets ``ctx.session`` (None without criteria sheets)."""
+``ctx.province``; sets ``ctx.session`` (None without criteria sheets).
 
-from datetime import date
+Dates are relative to ``ctx.today`` of the first run: the council was set up
+some ten months ago, and the session is planned for today (the first round's
+deadline has passed, see the cycles demo), so that scoring can open, the
+session close and the recognition decision be dated and issued on the day
+the demo is tried, whatever that day is. A second run finds the session by
+the start of its title, whatever its year, and changes nothing."""
+
+from datetime import timedelta
 
 from ocop.accounts.models import User
 from ocop.criteria.domain.queries import sheets_for_product_set
@@ -21,7 +28,7 @@ COUNCIL = {
     "name": "Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Thanh Hóa",
     "level": EvaluationLevel.PROVINCE,
     "decision_number": "01/QĐ-UBND (demo)",
-    "decision_date": date(2026, 1, 15),
+    # "decision_date": COUNCIL_SET_UP_DAYS before today.
     "decision_issuer": "UBND tỉnh Thanh Hóa (dữ liệu demo)",
 }
 COUNCIL_MEMBERS = [
@@ -31,16 +38,23 @@ COUNCIL_MEMBERS = [
     ("hoidong.3", Body.COUNCIL, MemberRole.MEMBER, "Ủy viên"),
     ("totuvan", Body.ADVISORY, MemberRole.MEMBER, "Thành viên Tổ tư vấn"),
 ]
+COUNCIL_SET_UP_DAYS = 300
+SESSION_TITLE = "Phiên đánh giá đợt 1 năm {year}"
+SESSION_TITLE_START = "Phiên đánh giá đợt 1 năm "
 SESSION = {
-    "title": "Phiên đánh giá đợt 2 năm 2026",
-    "date": date(2026, 12, 10),
+    # "title": SESSION_TITLE of today's year; "date": today.
     "place": "Văn phòng Điều phối nông thôn mới tỉnh Thanh Hóa",
 }
 AGENDA = ["Mắm tép Đồng Tâm", "Chả tôm Sầm Sơn"]
 
 
+def session_title(year: int) -> str:
+    """The demo session's title in ``year`` (the year of the first run)."""
+    return SESSION_TITLE.format(year=year)
+
+
 def load(*, ctx) -> None:
-    ctx.session = _council(ctx.province)
+    ctx.session = _council(ctx.province, today=ctx.today)
     if ctx.session is None:
         ctx.notes.append(
             "No demo council session: run `manage.py load_criteria --shipped`, "
@@ -48,11 +62,16 @@ def load(*, ctx) -> None:
         )
 
 
-def _council(province) -> Session | None:
+def _council(province, *, today) -> Session | None:
     officer = User.objects.get(username=COUNCIL_OFFICER)
     council = Council.objects.filter(name=COUNCIL["name"], unit=province).first()
     if council is None:
-        council = councils.create_council(by=officer, unit=province, **COUNCIL)
+        council = councils.create_council(
+            by=officer,
+            unit=province,
+            decision_date=today - timedelta(days=COUNCIL_SET_UP_DAYS),
+            **COUNCIL,
+        )
     for username, body, role, position in COUNCIL_MEMBERS:
         user = User.objects.get(username=username)
         if not council.members.filter(user=user, body=body).exists():
@@ -64,16 +83,18 @@ def _council(province) -> Session | None:
                 role=role,
                 position=position,
             )
-    session = Session.objects.filter(council=council, title=SESSION["title"]).first()
+    session = Session.objects.filter(council=council, title__startswith=SESSION_TITLE_START).first()
     if session is not None:
         return session
     products = [
         Product.objects.select_related("category").get(name=name, province=province)
         for name in AGENDA
     ]
-    if not all(sheets_for_product_set(p.category, on=SESSION["date"]).exists() for p in products):
+    if not all(sheets_for_product_set(p.category, on=today).exists() for p in products):
         return None
-    session = sessions.create_session(council=council, by=officer, **SESSION)
+    session = sessions.create_session(
+        council=council, by=officer, title=session_title(today.year), date=today, **SESSION
+    )
     for product in products:
         sessions.add_item(session=session, product=product, by=officer)
     sessions.set_attendance(

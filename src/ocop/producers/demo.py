@@ -1,9 +1,12 @@
 """Demo data (``manage.py load_demo``): a handful of (fictional) subjects in
 Thanh Hóa, their evidence documents, and the accounts that act for them.
 Reads ``ctx.communes`` and ``ctx.subject_roles`` (from the accounts' demo);
-sets ``ctx.subjects`` (by registration number)."""
+sets ``ctx.subjects`` (by registration number). The documents' dates are
+relative to ``ctx.today`` of the first run (one expires in a few days, one
+has expired); a document is created only if its subject has none of its
+type."""
 
-from datetime import date
+from datetime import timedelta
 
 from ocop.accounts.models import RoleAssignment
 from ocop.producers.enums import LegalForm
@@ -35,37 +38,40 @@ SUBJECTS = [
     ),
 ]
 DOCUMENTS = [
-    # (subject registration number, type, number, issuer, issued, expires)
+    # (subject registration number, type, number ("{year}": the year issued), issuer,
+    #  issued and expiry in days from today (None: no expiry))
     (
         "2801234567",
         "business_registration",
         "2801234567",
         "Sở Tài chính tỉnh Thanh Hóa",
-        date(2018, 3, 12),
+        -8 * 365 - 270,
         None,
     ),
+    # A food-safety certificate that expires in a few days (flagged as expiring soon).
     (
         "2801234567",
         "food_safety",
-        "215/2023/ATTP-CNĐK",
+        "215/{year}/ATTP-CNĐK",
         "Chi cục An toàn vệ sinh thực phẩm",
-        date(2023, 12, 10),
-        date(2026, 12, 10),
+        -3 * 365 + 5,
+        5,
     ),
+    # A test report whose year of validity is over (flagged as expired).
     (
         "2801234567",
         "test_report",
-        "KN-2025/0412",
+        "KN-{year}/0412",
         "Trung tâm Kiểm nghiệm Thanh Hóa",
-        date(2025, 4, 12),
-        date(2026, 4, 12),
+        -600,
+        -235,
     ),
     (
         "2809876543",
         "quality_declaration",
-        "03/HSHL/2024",
+        "03/HSHL/{year}",
         "Công ty TNHH Hải sản Hậu Lộc",
-        date(2024, 5, 2),
+        -2 * 365 - 220,
         None,
     ),
 ]
@@ -84,12 +90,18 @@ def load(*, ctx) -> None:
             },
         )
         subjects[reg] = subject
-    for reg, doc_type, number, issuer, issued, expires in DOCUMENTS:
-        EvidenceDocument.objects.get_or_create(
+    today = ctx.today
+    for reg, doc_type, number, issuer, issued_days, expires_days in DOCUMENTS:
+        if EvidenceDocument.objects.filter(subject=subjects[reg], doc_type=doc_type).exists():
+            continue
+        issued = today + timedelta(days=issued_days)
+        EvidenceDocument.objects.create(
             subject=subjects[reg],
             doc_type=doc_type,
-            number=number,
-            defaults={"issuer": issuer, "issued_on": issued, "expires_on": expires},
+            number=number.format(year=issued.year),
+            issuer=issuer,
+            issued_on=issued,
+            expires_on=today + timedelta(days=expires_days) if expires_days is not None else None,
         )
     for user, role, reg in ctx.subject_roles:
         RoleAssignment.objects.get_or_create(user=user, role=role, unit=None, subject=subjects[reg])

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 SRC_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = SRC_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("OCOP_VAR_DIR", BASE_DIR / "var"))
+# The Vietnamese user guides, shown as pages under /huong-dan/.
+GUIDES_DIR = Path(os.environ.get("OCOP_GUIDES_DIR", BASE_DIR / "docs" / "huong-dan"))
 
 
 def env_bool(name: str, default: bool = False) -> bool:

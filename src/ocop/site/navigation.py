@@ -43,15 +43,26 @@ class NavGroup:
 # shows as that item.
 GROUPS = (
     ("registry", _("Subjects and products"), ("subjects", "products", "certification")),
-    ("cycle", _("OCOP cycle"), ("cycles", "dossiers", "evaluation", "criteria")),
+    ("cycle", _("OCOP cycle"), ("cycles", "dossiers", "evaluation")),
     ("stamps", _("Stamps and inspections"), ("stamps", "inspections")),
+    ("reference", _("Reference"), ("criteria", "guides")),
 )
 
 
-def menu_for(user) -> list[NavItem | NavGroup]:
-    """The items of ``navigation_for`` with the groups of ``GROUPS`` folded
-    into dropdowns (placed where their first item was)."""
+# Items shown in the person's own menu (beside their name), not in the bar.
+USER_MENU = ("accounts",)
+
+
+def menus_for(user) -> tuple[list[NavItem | NavGroup], list[NavItem]]:
+    """The bar and the person's own menu: the items of ``navigation_for``
+    with the groups of ``GROUPS`` folded into dropdowns (placed where their
+    first item was), and the ``USER_MENU`` items apart."""
     items = navigation_for(user)
+    bar = grouped([item for item in items if item.key not in USER_MENU])
+    return bar, [item for item in items if item.key in USER_MENU]
+
+
+def grouped(items: list[NavItem]) -> list[NavItem | NavGroup]:
     group_of = {key: group for group in GROUPS for key in group[2]}
     members: dict[str, list[NavItem]] = {}
     for item in items:
@@ -106,4 +117,5 @@ def navigation_for(user) -> list[NavItem]:
         items.append(NavItem(_("Criteria sheets"), reverse("criteria:list"), "criteria"))
     if can_manage_accounts(user):
         items.append(NavItem(_("Accounts"), reverse("accounts:list"), "accounts"))
+    items.append(NavItem(_("Guides"), reverse("site:guides"), "guides"))
     return items

@@ -6,4 +6,6 @@ app_name = "site"
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("huong-dan/", views.guides, name="guides"),
+    path("huong-dan/<slug:slug>/", views.guide, name="guide"),
 ]

@@ -1,14 +1,18 @@
 """The home page and the signed-in person's overview."""
 
 from django.contrib.auth.decorators import login_not_required
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from ocop.accounts.domain.queries import active_assignments
+from ocop.accounts.rules import scope_for
 from ocop.producers.domain.queries import subjects_visible_to
 from ocop.products.domain.queries import count_by_status, products_visible_to
 from ocop.products.enums import OcopStatus
+from ocop.site.guides import GUIDE_BY_SLUG, GUIDES, guides_for_roles, render_guide
 
 
 @require_safe
@@ -36,3 +40,27 @@ def dashboard(request):
         ],
     }
     return render(request, "site/dashboard.html", context)
+
+
+@require_safe
+@login_not_required
+def guides(request):
+    """The list of user guides, the signed-in person's own first."""
+    roles = scope_for(request.user).roles if request.user.is_authenticated else set()
+    mine = guides_for_roles(roles)
+    context = {"mine": mine, "others": [g for g in GUIDES if g not in mine]}
+    return render(request, "site/guides.html", context)
+
+
+@require_safe
+@login_not_required
+def guide(request, slug):
+    """One user guide rendered from its Markdown file (public: the guides
+    describe the platform, they hold no data)."""
+    rendered = render_guide(slug)
+    if rendered is None:
+        raise Http404
+    # core.markdown escapes every text of the file before adding its markup.
+    body = mark_safe(rendered.html)
+    context = {"guide": GUIDE_BY_SLUG[slug], "rendered": rendered, "body": body}
+    return render(request, "site/guide.html", context)

@@ -1,6 +1,8 @@
 """Forms of the stamp pages; they read input, ``stamps.domain`` decides."""
 
 from django import forms
+from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from ocop.core.forms import BootstrapMixin
@@ -11,7 +13,6 @@ from .enums import RequestState
 class StampRequestForm(BootstrapMixin, forms.Form):
     quantity = forms.IntegerField(
         label=_("Number of stamps"),
-        help_text=_("One stamp for each package that will carry the OCOP mark."),
     )
     production_batch = forms.ModelChoiceField(
         label=_("Production batch (optional)"),
@@ -28,6 +29,12 @@ class StampRequestForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, product, **kwargs):
         super().__init__(*args, **kwargs)
+        # The rules the request is checked against, stated before it refuses.
+        self.fields["quantity"].help_text = _(
+            "One stamp for each package that will carry the OCOP mark. From 1 to %(max)s "
+            "stamps per request; stamps are issued only while the product's OCOP "
+            "certificate is in force."
+        ) % {"max": number_format(settings.OCOP_STAMPS_MAX_PER_REQUEST, force_grouping=True)}
         field = self.fields["production_batch"]
         field.queryset = product.production_batches.order_by("-production_date", "-id")
         field.empty_label = _("(none)")

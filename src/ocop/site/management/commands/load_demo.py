@@ -1,7 +1,8 @@
 """Demo data: Thanh Hóa province, its coordination office, a few communes,
 one account of each role and a handful of (fictional) subjects and products;
-the provincial evaluation council with a planned session (once the criteria
-sheets are loaded: ``manage.py load_criteria --shipped``); the 2026 cycle;
+the provincial evaluation council with a session planned for today (once the
+criteria sheets are loaded: ``manage.py load_criteria --shipped``); this
+year's cycle with a closed and an open round;
 the certified products' recognition decisions and certificates (once the
 certification rules are loaded: ``manage.py load_certification_rules``), a
 production batch with its traceability steps and OCOP stamps for one of them;
@@ -11,9 +12,12 @@ Each app owns its part in ``ocop/<app>/demo.py``: a ``load(*, ctx)`` that
 reads what the apps before it put on ``ctx`` (the province, communes,
 subjects, users...) and adds its own; this command only calls them in
 dependency order, in one transaction. Idempotent: a second run changes
-nothing. Dates are relative to the day of the first run, so that the demo
-shows a valid certificate and one that expires soon. Logins: README or
-``manage.py demo_logins``."""
+nothing. Every date is relative to the day of the first run (``ctx.today``,
+``timezone.localdate()``), so that the README's scenario works on any day:
+the session can open and close today and its decision be issued today, and
+the demo shows a valid certificate, one that expires soon, an evidence
+document about to expire and one expired. No loader writes a fixed date.
+Logins: README or ``manage.py demo_logins``."""
 
 from types import SimpleNamespace
 
