@@ -53,9 +53,7 @@ def load_rules(*, path: Path = SHIPPED) -> dict[str, int]:
             )
         CertificationRule.objects.update_or_create(
             code=entry["code"],
-            defaults={
-                f: entry.get(f, "" if f in TEXT_FIELDS else None) for f in RULE_FIELDS
-            },
+            defaults={f: entry.get(f, "" if f in TEXT_FIELDS else None) for f in RULE_FIELDS},
         )
         counts["rules"] += 1
     for order, entry in enumerate(data.get("revocation_grounds", [])):

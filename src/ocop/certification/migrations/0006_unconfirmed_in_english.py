@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('certification', '0005_numbers_and_discarded_drafts'),
+        ("certification", "0005_numbers_and_discarded_drafts"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='certificationrule',
-            name='unconfirmed_en',
-            field=models.TextField(blank=True, verbose_name='what is not confirmed (English)'),
+            model_name="certificationrule",
+            name="unconfirmed_en",
+            field=models.TextField(blank=True, verbose_name="what is not confirmed (English)"),
         ),
         migrations.AddField(
-            model_name='revocationground',
-            name='unconfirmed_en',
-            field=models.TextField(blank=True, verbose_name='what is not confirmed (English)'),
+            model_name="revocationground",
+            name="unconfirmed_en",
+            field=models.TextField(blank=True, verbose_name="what is not confirmed (English)"),
         ),
     ]
