@@ -18,6 +18,7 @@ from ocop.evaluation.enums import ConflictKind
 from ocop.evaluation.models import Scoresheet
 from tests.factories.accounts import user_with_role
 from tests.factories.evaluation import (
+    PAPER,
     council_with_members,
     fill,
     open_session,
@@ -155,7 +156,13 @@ def test_minutes_record_rescoring_reopening_withdrawal_and_conflicts(
         council=council, by=province_officer, title="Phiên đánh giá", date=date(2025, 9, 15)
     )
     for product in products:
-        sessions.add_item(session=session, product=product, by=province_officer, sheet=sheet_1048())
+        sessions.add_item(
+            session=session,
+            product=product,
+            by=province_officer,
+            sheet=sheet_1048(),
+            exception_reason=PAPER,
+        )
     sessions.set_attendance(
         session=session, present_member_ids=[m.pk for m in members], by=province_officer
     )

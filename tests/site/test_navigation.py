@@ -28,8 +28,8 @@ def test_a_provincial_officer_sees_seven_entries_with_three_dropdowns_and_no_ite
         "tasks",
         ("registry", ["subjects", "products", "certification"]),
         ("cycle", ["cycles", "dossiers", "evaluation"]),
-        ("stamps", ["stamps", "inspections"]),
-        "events",
+        ("stamps", ["stamps", "inspections", "inspection_plans"]),
+        ("support", ["events", "trade"]),
         ("reference", ["criteria", "guides"]),
     ]
     assert own == []

@@ -13,8 +13,9 @@ from ocop.criteria.rules import can_view_criteria
 from ocop.cycles.rules import COMMUNE_ROLES, PRODUCER_ROLES, PROVINCE_ROLES
 from ocop.evaluation.rules import VIEWER_ROLES as EVALUATION_ROLES
 from ocop.events.rules import is_reader as is_events_reader
-from ocop.inspections.rules import can_view_inspections
+from ocop.inspections.rules import can_view_inspections, can_view_plans
 from ocop.stamps.rules import is_stamp_user
+from ocop.trade import rules as trade_rules
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,8 @@ class NavGroup:
 GROUPS = (
     ("registry", _("Subjects and products"), ("subjects", "products", "certification")),
     ("cycle", _("OCOP cycle"), ("cycles", "dossiers", "evaluation")),
-    ("stamps", _("Stamps and inspections"), ("stamps", "inspections")),
+    ("stamps", _("Stamps and inspections"), ("stamps", "inspections", "inspection_plans")),
+    ("support", _("Training and promotion"), ("events", "trade")),
     ("reference", _("Reference"), ("criteria", "guides")),
 )
 
@@ -109,10 +111,14 @@ def navigation_for(user) -> list[NavItem]:
         items.append(
             NavItem(_("Complaints and flagged stamps"), reverse("inspections:list"), "inspections")
         )
+    if can_view_plans(user):
+        items.append(NavItem(_("Inspections"), reverse("inspections:visits"), "inspection_plans"))
     if is_events_reader(user):
         items.append(NavItem(_("Training and events"), reverse("events:list"), "events"))
     else:
         items.append(NavItem(_("Events"), reverse("events:mine"), "events"))
+    if trade_rules.is_reader(user) or scope.roles & set(trade_rules.SUBJECT_SIDE):
+        items.append(NavItem(_("Trade promotion"), reverse("trade:overview"), "trade"))
     if can_view_criteria(user):
         items.append(NavItem(_("Criteria sheets"), reverse("criteria:list"), "criteria"))
     if can_manage_accounts(user):

@@ -227,6 +227,10 @@ def request_label_sheet(*, batch: StampBatch, by) -> LabelSheet:
         raise PermissionDenied(_("You cannot print the labels of this batch."))
     if batch.state != RequestState.APPROVED:
         raise ValidationError(_("Labels exist only for an approved batch."))
+    if batch.stamps_left:
+        raise ValidationError(
+            _("The stamps of this batch are still being created; the labels follow.")
+        )
     sheet = LabelSheet.objects.filter(batch=batch).first()
     if sheet is not None and sheet.state != LabelState.FAILED:
         return sheet
