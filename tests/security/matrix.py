@@ -192,6 +192,9 @@ RULES: dict[str, Rule] = {
     "evaluation:session_create": rule(COUNCIL_MANAGERS, args={"pk": "council"}),
     "evaluation:member_remove": rule(COUNCIL_VIEWERS, args={"pk": "member"}, note=DOMAIN),
     "evaluation:session": rule(COUNCIL_VIEWERS, args={"pk": "session"}),
+    # Editing a session: its managers (the office; the chair and the secretary,
+    # who are not the matrix's council member); the open session sends them back.
+    "evaluation:session_edit": rule(COUNCIL_MANAGERS, args={"pk": "session"}),
     "evaluation:session_state": rule(
         COUNCIL_VIEWERS, args={"pk": "session"}, data={"action": "=close"}, note=DOMAIN
     ),
