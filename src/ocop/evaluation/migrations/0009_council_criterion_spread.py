@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("evaluation", "0007_item_admission_exception"),
+        ("evaluation", "0008_session_start_time"),
     ]
 
     operations = [
