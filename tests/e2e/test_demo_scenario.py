@@ -79,6 +79,7 @@ def test_the_readme_demo_scenario_ends_in_an_issued_decision_a_year_ahead(
     expect(officer.locator("#session-date")).to_contain_text(f"{today:%d/%m/%Y}")
     expect(officer.locator("#date-differs")).to_have_count(0)
     officer.locator("#open-scoring").click()
+    officer.locator("#confirm-action").click()  # the summary, then confirm
     expect(officer.locator("#open-scoring")).to_have_count(0)
     session.refresh_from_db()
     assert (session.state, session.date) == ("open", today)
@@ -126,6 +127,7 @@ def test_the_readme_demo_scenario_ends_in_an_issued_decision_a_year_ahead(
     officer.locator("#id_signer_name").fill("Nguyễn Văn Minh")
     officer.locator("#decision-form").get_by_role("button").click()
     officer.locator("#action-issue").click()
+    officer.locator("#confirm-action").click()  # the summary, then confirm
     expect(officer.locator("#decision-state")).to_have_text(vi(DecisionState.ISSUED.label))
     decision = Decision.objects.get(number=DECISION_NUMBER)
     assert (decision.state, decision.date, decision.session_id) == (
@@ -154,6 +156,7 @@ def test_the_readme_demo_scenario_ends_in_an_issued_decision_a_year_ahead(
     batch = StampBatch.objects.get(pk=path_pk(producer))
     officer.goto(producer.url)
     officer.locator("#action-approve").click()
+    officer.locator("#confirm-action").click()  # the summary, then confirm
     expect(officer.locator("#serial-range")).to_be_visible()
     stamps = list(Stamp.objects.filter(batch=batch).order_by("serial"))
     assert len(stamps) == STAMPS

@@ -174,10 +174,14 @@ def test_opening_scoring_on_another_day_records_the_day_the_council_met(
     client.force_login(province_officer)
     page = client.get(reverse("evaluation:session", args=[planned.pk]))
     assert 'id="date-differs"' in page.content.decode()
-    response = client.post(
-        reverse("evaluation:session_state", args=[planned.pk]),
-        {"action": "open", "note": "Lãnh đạo tỉnh đi công tác ngày dự kiến"},
-    )
+    url = reverse("evaluation:session_state", args=[planned.pk])
+    data = {"action": "open", "note": "Lãnh đạo tỉnh đi công tác ngày dự kiến"}
+    # The confirmation step says which date will be recorded (and opens nothing).
+    asked = client.post(url, data).content.decode()
+    assert f"Ngày họp được ghi là hôm nay, {today:%d/%m/%Y}" in asked
+    planned.refresh_from_db()
+    assert planned.state == SessionState.PLANNED
+    response = client.post(url, {**data, "confirm": "1"})
     assert response.status_code == 302
     planned.refresh_from_db()
     assert (planned.state, planned.date) == (SessionState.OPEN, today)
