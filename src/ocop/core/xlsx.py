@@ -21,9 +21,12 @@ criteria sheets) and every writer of an export goes through this module:
 
 import re
 import zipfile
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from decimal import InvalidOperation
+from xml.etree.ElementTree import ParseError
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -292,7 +295,7 @@ def sheet_rows(
     filling: dict[int, tuple[object, int]] = {}
     cells = 0
     sheet.reset_dimensions()  # some writers store wrong dimensions
-    for number, raw in enumerate(sheet.iter_rows(values_only=True), start=1):
+    for number, raw in enumerate(_read_rows(sheet), start=1):
         if number > limits.rows and not filling and all(v in (None, "") for v in raw):
             continue  # past the limit only empty rows may follow: not yielded
         values = [clean(v) for v in raw] if clean else list(raw)
@@ -327,6 +330,45 @@ def sheet_rows(
                     "too_many_cells",
                 )
         yield number, values
+
+
+# What openpyxl raises, while reading a sheet lazily, on a damaged or crafted
+# file: a cut or malformed part, a missing one, nesting beyond the stack, a
+# number it cannot convert.
+READ_ERRORS = (
+    ParseError,
+    SyntaxError,
+    KeyError,
+    IndexError,
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    RecursionError,
+    InvalidOperation,
+    ValueError,
+    TypeError,
+)
+
+
+def _read_rows(sheet):
+    """The sheet's raw rows; a damaged part is a ValidationError (never a
+    traceback), whichever reader (products, participants, criteria) reads it."""
+    rows = sheet.iter_rows(values_only=True)
+    while True:
+        try:
+            raw = next(rows)
+        except StopIteration:
+            return
+        except READ_ERRORS as exc:
+            raise _refuse(
+                _(
+                    "The Excel file is damaged and could not be read to the end. Open it in "
+                    "Excel or LibreOffice, save it again as .xlsx and retry."
+                ),
+                "bad_file",
+            ) from exc
+        yield raw
 
 
 def first_rows(rows, count: int):
