@@ -263,6 +263,41 @@ def merged_ranges(workbook, sheet, *, limits: Limits = DEFAULT_LIMITS):
     return sorted(result)
 
 
+# A cell holding a formula and no (or an empty) cached value: written by a
+# program that does not calculate (a script, some exporters), never opened in
+# a spreadsheet. Read with ``data_only`` it looks empty.
+_UNCACHED_FORMULA = re.compile(
+    rb'<c\s+r="([A-Z]+)(\d+)"[^>]*>\s*<f\b(?:[^>]*/>|[^>]*>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
+)
+MAX_FORMULAS_LISTED = 10_000
+
+
+def uncached_formulas(workbook, sheet) -> set[tuple[int, int]]:
+    """(row, 0-based column) of the formula cells of a read-only sheet that
+    have no calculated value, from a scan of its XML (only parts that hold a
+    formula at all are matched)."""
+    archive = getattr(workbook, "_archive", None)
+    path = getattr(sheet, "_worksheet_path", None)
+    if archive is None or path is None:
+        return set()
+    found: set[tuple[int, int]] = set()
+    tail = b""
+    with archive.open(path) as source:
+        while block := source.read(1 << 20):
+            data = tail + block
+            end = data.rfind(b"</c>")
+            complete, tail = (data[: end + 4], data[end + 4 :]) if end >= 0 else (b"", data)
+            if len(tail) > (1 << 20):
+                tail = b""  # no cell is that long: a damaged part, read by the rows later
+            if b"<f" not in complete:
+                continue
+            for column, row in _UNCACHED_FORMULA.findall(complete):
+                found.add((int(row), _column_index(column)))
+                if len(found) >= MAX_FORMULAS_LISTED:
+                    return found
+    return found
+
+
 def _too_many_rows(limits: Limits) -> ValidationError:
     return _refuse(
         _("The sheet has more than %(limit)s rows; split it into smaller files.")
