@@ -48,7 +48,7 @@ def test_a_text_longer_than_its_column_is_a_row_error(tmp_path, thanh_hoa, field
 
 
 def test_a_decision_number_longer_than_its_column_is_a_row_error(tmp_path, thanh_hoa):
-    values = row(star=3) + [None, "12/QĐ-" + "X" * 120, "12/05/2022"]
+    values = [*row(star=3), None, "12/QĐ-" + "X" * 120, "12/05/2022"]
     result = run_import(simple_list(tmp_path, [values]), province=thanh_hoa, dry_run=True)
     message = problems(result)[(2, "Số quyết định", "too_long")]
     assert "126" in message
