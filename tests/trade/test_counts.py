@@ -4,6 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -94,3 +95,26 @@ def test_public_trade_of_a_product_in_two_queries(
         ("Hàn Quốc", (today.year - 2,)),
     ]
     assert trade.inquiry_url == reverse("inquiry:product", args=[certified_x.pk])
+
+
+def test_the_portal_block_shows_where_to_buy_a_product_in_force_only(
+    province_officer, certified_x, product_y, commune_x
+):
+    points.create_point(
+        by=province_officer,
+        name="Quầy OCOP chợ Hàm Rồng",
+        kind="shop",
+        commune=commune_x,
+        since=timezone.localdate(),
+        products=[certified_x, product_y],
+    )
+    _list(province_officer, certified_x, "shopee", "https://shopee.vn/a")
+    html = render_to_string("trade/_product_trade.html", {"product": certified_x})
+    assert "Quầy OCOP chợ Hàm Rồng" in html
+    assert 'href="https://shopee.vn/a"' in html
+    assert reverse("inquiry:product", args=[certified_x.pk]) in html
+    assert render_to_string("trade/_product_trade.html", {"product": product_y}).strip() == ""
+    by_subject = render_to_string("trade/_product_trade.html", {"subject": certified_x.subject})
+    assert reverse("inquiry:subject", args=[certified_x.subject_id]) in by_subject
+    nothing = render_to_string("trade/_product_trade.html", {"subject": product_y.subject})
+    assert nothing.strip() == ""
