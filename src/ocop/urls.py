@@ -32,6 +32,8 @@ urlpatterns = [
     path("", include("ocop.inspections.urls_public")),
     # Points of sale by province and the buyers' inquiry form (no login).
     path("", include("ocop.trade.urls_public")),
+    # The public catalogue: /san-pham/…, /chu-the/…, /du-lieu-mo/…, sitemap.xml, robots.txt.
+    path("", include("ocop.portal.urls")),
 ]
 
 handler400 = "ocop.core.views.error_400"

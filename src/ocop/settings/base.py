@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "django_htmx",
     "django_tasks_db",
     "ocop.core",
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
     "ocop.trade",
     "ocop.registry",
     "ocop.api",
+    "ocop.portal",
     "ocop.site",
 ]
 

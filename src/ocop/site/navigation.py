@@ -11,7 +11,7 @@ from ocop.criteria.rules import can_view_criteria
 from ocop.cycles.rules import COMMUNE_ROLES, PRODUCER_ROLES, PROVINCE_ROLES
 from ocop.evaluation.rules import VIEWER_ROLES as EVALUATION_ROLES
 from ocop.events.rules import is_reader as is_events_reader
-from ocop.inspections.rules import can_view_inspections
+from ocop.inspections.rules import can_view_inspections, can_view_plans
 from ocop.stamps.rules import is_stamp_user
 from ocop.trade import rules as trade_rules
 
@@ -49,6 +49,8 @@ def navigation_for(user) -> list[NavItem]:
         items.append(
             NavItem(_("Complaints and flagged stamps"), reverse("inspections:list"), "inspections")
         )
+    if can_view_plans(user):
+        items.append(NavItem(_("Inspections"), reverse("inspections:visits"), "inspection_plans"))
     if is_events_reader(user):
         items.append(NavItem(_("Training and events"), reverse("events:list"), "events"))
     else:
