@@ -21,6 +21,7 @@ PRODUCER = "sx.dongtam"
 FISH_SAUCE = "Nước mắm cá cơm Đồng Tâm"
 DRIED_SQUID = "Mực khô Hậu Lộc"
 NEM_CHUA = "Nem chua Thanh Hóa Cô Hoa"
+HONEY = "Mật ong hoa nhãn Đồng Tâm"
 POINTS = [
     {
         "name": "Trung tâm giới thiệu và bán sản phẩm OCOP tỉnh Thanh Hóa",
@@ -33,7 +34,7 @@ POINTS = [
         "operator": "Trung tâm Xúc tiến Đầu tư, Thương mại và Du lịch tỉnh (dữ liệu demo)",
         "phone": "0237 3850 000",
         "years_open": 3,
-        "products": [FISH_SAUCE, DRIED_SQUID, NEM_CHUA],
+        "products": [FISH_SAUCE, DRIED_SQUID, NEM_CHUA, HONEY],
     },
     {
         "name": "Điểm bán sản phẩm OCOP Sầm Sơn",
@@ -46,7 +47,7 @@ POINTS = [
         "operator": "Hộ kinh doanh Lê Thị Hạnh (dữ liệu demo)",
         "phone": "0912 000 111",
         "years_open": 1,
-        "products": [FISH_SAUCE, NEM_CHUA],
+        "products": [FISH_SAUCE, NEM_CHUA, HONEY],
     },
     {
         "name": "Điểm giới thiệu sản phẩm OCOP xã Hoằng Hóa",
@@ -66,12 +67,14 @@ LISTINGS = [
     (FISH_SAUCE, "postmart", "https://postmart.vn/nuoc-mam-ca-com-dong-tam-demo", 400),
     (FISH_SAUCE, "shopee", "https://shopee.vn/nuoc-mam-ca-com-dong-tam-demo", 200),
     (DRIED_SQUID, "voso", "https://voso.vn/muc-kho-hau-loc-demo", 300),
+    (HONEY, "postmart", "https://postmart.vn/mat-ong-hoa-nhan-dong-tam-demo", 150),
 ]
 EXPORTS = [
     # (product, country, years before this one)
     (FISH_SAUCE, "JP", 1),
     (FISH_SAUCE, "KR", 0),
     (DRIED_SQUID, "CN", 1),
+    (HONEY, "JP", 0),
 ]
 INQUIRY = {
     "name": "Trần Thu Hà",
