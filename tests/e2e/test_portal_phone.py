@@ -1,6 +1,6 @@
 """The public catalogue on a 360×740 phone, signed out: search "mat ong",
-filter 4★ and a province, open the product (its QR code, under 300 KB,
-no serious accessibility violation); the province revokes the certificate in
+filter 4★ and a province, open the product (its QR code, where to buy it,
+under 300 KB, no serious accessibility violation); the province revokes the certificate in
 the back office, and on the next request the product has left the listing
 and its page says "đã bị thu hồi"."""
 
@@ -68,6 +68,11 @@ def test_phone_search_filter_product_and_revocation(
     phone.wait_for_load_state("networkidle")
     assert sum(received) < BUDGET, f"{sum(received)} bytes"
     expect(phone.locator("#certificate-status")).to_contain_text(vi("valid"))
+    # Where to buy (the trade app's demo): a point of sale and an online listing.
+    expect(phone.locator("#trade-points")).to_contain_text(
+        "Điểm giới thiệu sản phẩm OCOP xã Hoằng Hóa"
+    )
+    expect(phone.locator("#trade-listings")).to_contain_text("Postmart")
     path = phone.evaluate("location.pathname")
     qr = decode_qr(phone.locator(".qr-box img").screenshot())
     assert qr == [f"{settings.SITE_URL}{path}"]

@@ -1,6 +1,7 @@
 """What makes the cached public pages stale (``cache.bump``).
 
-Domain writes that go through ``save()``/``delete()`` send Django's model
+Domain writes (the registry, certification and trade: points of sale, online
+listings, export markets) that go through ``save()``/``delete()`` send Django's model
 signals; the workflows that write with ``QuerySet.update()`` or
 ``bulk_create`` (issuing a decision, revoking a certificate) also save the
 decision, the certificate or the revocation itself, which is caught here.
@@ -24,8 +25,7 @@ WATCHED = (
     Decision,
     Revocation,
     PublicProfile,
-    # Where to buy (the trade app): a point of sale, a listing (also when the
-    # link check marks it broken) or an export market shows on product pages.
+    # Where to buy (the product page's trade block).
     PointOfSale,
     Listing,
     ExportMarket,

@@ -24,6 +24,7 @@ from ocop.core.language import chosen_language, remember_language
 from ocop.core.pagination import CappedPaginator
 from ocop.core.qr import qr_svg_data_uri
 from ocop.producers.domain.queries import subjects_visible_to
+from ocop.trade.selectors import inquiry_url_for_subject, public_trade_for_product
 
 from . import seo
 from .cache import cached
@@ -162,6 +163,8 @@ def product(request, pk: int, slug: str = ""):
             "qr": qr_svg_data_uri(url),
             "producer_path": seo.producer_path(page.product.subject),
             "stars": "★" * (page.certificate.star if page.certificate else 0),
+            "trade": public_trade_for_product(page.product),
+            "inquiry_url": reverse("inquiry:product", args=[page.product.pk]),
         }
         head = {
             "canonical": url,
@@ -223,7 +226,13 @@ def producer(request, pk: int, slug: str = ""):
         page = queries.producer_page(pk, today=timezone.localdate())
         path = seo.producer_path(page.subject)
         url = seo.absolute(path)
-        context = {"p": page, "subject": page.subject, "profile": page.profile, "url": url}
+        context = {
+            "p": page,
+            "subject": page.subject,
+            "profile": page.profile,
+            "url": url,
+            "inquiry_url": inquiry_url_for_subject(page.subject),  # "" with none in force
+        }
         return {
             "path": path,
             "title": page.subject.name,

@@ -340,6 +340,11 @@ OCOP_CLIENT_IP_HEADER = os.environ.get("OCOP_CLIENT_IP_HEADER", "")
 # prepared by a background task, about 1.3 s per 1,000 stamps).
 OCOP_STAMPS_MAX_PER_REQUEST = int(os.environ.get("OCOP_STAMPS_MAX_PER_REQUEST", "100000"))
 OCOP_STAMPS_LABELS_DIRECT_MAX = int(os.environ.get("OCOP_STAMPS_LABELS_DIRECT_MAX", "2000"))
+# The serials on label sheets are printed in this font, embedded in the PDF
+# (a monospaced TrueType font; Debian's fonts-liberation2 by default).
+OCOP_LABEL_SERIAL_FONT = os.environ.get(
+    "OCOP_LABEL_SERIAL_FONT", "/usr/share/fonts/truetype/liberation2/LiberationMono-Bold.ttf"
+)
 # Approving more stamps than this creates them in a background task, in
 # chunks of OCOP_STAMPS_CHUNK per transaction, with progress on the batch page.
 OCOP_STAMPS_BACKGROUND_MIN = int(os.environ.get("OCOP_STAMPS_BACKGROUND_MIN", "10000"))

@@ -60,14 +60,14 @@ POINTS = [
         "operator": "UBND xã Hoằng Hóa (dữ liệu demo)",
         "phone": "",
         "years_open": 2,
-        "products": [FISH_SAUCE],
+        "products": [FISH_SAUCE, HONEY],
     },
 ]
 LISTINGS = [
     (FISH_SAUCE, "postmart", "https://postmart.vn/nuoc-mam-ca-com-dong-tam-demo", 400),
     (FISH_SAUCE, "shopee", "https://shopee.vn/nuoc-mam-ca-com-dong-tam-demo", 200),
     (DRIED_SQUID, "voso", "https://voso.vn/muc-kho-hau-loc-demo", 300),
-    (HONEY, "postmart", "https://postmart.vn/mat-ong-hoa-nhan-dong-tam-demo", 150),
+    (HONEY, "postmart", "https://postmart.vn/mat-ong-hoa-nhan-dong-tam-demo", 20),
 ]
 EXPORTS = [
     # (product, country, years before this one)
