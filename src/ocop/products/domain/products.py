@@ -23,6 +23,7 @@ PRODUCT_FIELDS = [
     "raw_material_origin",
     "packaging",
     "gtin",
+    "annual_capacity",
     "commune",
 ]
 THUMBNAIL_SIZE = (400, 400)
