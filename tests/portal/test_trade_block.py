@@ -62,4 +62,5 @@ def test_a_product_or_producer_not_in_force_offers_nowhere_to_buy(client, fish_s
     assert 'id="trade-block"' not in page
     assert "/lien-he-mua/" not in page
     producer = client.get(producer_path(fish_sauce.subject))
+    assert producer.status_code == 200
     assert "/lien-he-mua/" not in producer.content.decode()

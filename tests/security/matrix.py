@@ -380,6 +380,21 @@ RULES: dict[str, Rule] = {
     "ocop.stamps.views_public.verify_page": rule(NOBODY, path="/s/abc/def/ghi"),
     "complaints:report": rule(EVERYONE),
     "complaints:report_sent": rule(EVERYONE),
+    # portal: the public catalogue (the in-scope product with a public page is the
+    # certified ``stamp_product``; a wrong slug or a bare id redirects to the canonical URL).
+    "verify:serial": rule(EVERYONE),
+    "portal:catalogue": rule(EVERYONE),
+    "portal:product_by_id": rule(EVERYONE, out=SAME, args={"pk": "stamp_product"}),
+    "portal:product": rule(EVERYONE, out=SAME, args={"slug": "=x", "pk": "stamp_product"}),
+    "portal:image": rule(EVERYONE, out=SAME, args={"image_pk": "public_image"}),
+    "portal:image_thumb": rule(EVERYONE, out=SAME, args={"image_pk": "public_image"}),
+    "portal:producer": rule(EVERYONE, out=SAME, args={"slug": "=x", "pk": "subject"}),
+    "portal:profile_edit": rule(EDITORS, args={"pk": "subject"}),  # portal.can_edit_profile
+    "portal:feed_json": rule(EVERYONE),
+    "portal:feed_csv": rule(EVERYONE),
+    "portal:robots": rule(EVERYONE),
+    "portal:sitemap": rule(EVERYONE),
+    "portal:sitemap_section": rule(EVERYONE, out=SAME, args={"section": "=products"}),
     # trade: the back office (the in-scope objects are in commune X / of subject X) …
     "trade:overview": rule(TRADE_READERS | {P, C}),
     "trade:points": rule(TRADE_READERS),

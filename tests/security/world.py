@@ -112,7 +112,7 @@ def _side(province_code: str, tag: str, *, gtin: str) -> dict:
         upload = SimpleUploadedFile("ds.xlsx", thanh_hoa_list(Path(folder)).read_bytes())
     # The product certified by the decision has an image too (the public
     # verification page shows it).
-    ProductImage.objects.create(
+    public_image = ProductImage.objects.create(
         product=evaluated,
         image=ContentFile(PNG, name="anh.png"),
         thumbnail=ContentFile(PNG, name="anh-thumb.png"),
@@ -273,6 +273,7 @@ def _side(province_code: str, tag: str, *, gtin: str) -> dict:
     return {
         "people": people,
         "province_unit": unit,
+        "public_image": public_image,
         "point_of_sale": point_of_sale,
         "listing": listing,
         "export_market": export_market,
