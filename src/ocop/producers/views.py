@@ -17,6 +17,7 @@ from ocop.producers.domain.queries import (
     document_flags,
     documents_visible_to,
     filter_subjects,
+    home_commune,
     subjects_visible_to,
 )
 from ocop.producers.domain.subjects import (
@@ -34,7 +35,7 @@ def subject_list(request):
     if request.GET.get("export") in ("xlsx", "csv"):
         # The export belongs to the registry import/export (same filters).
         return redirect(f"{reverse('registry_export:subjects')}?{request.GET.urlencode()}")
-    form = SubjectFilterForm(request.GET or None)
+    form = SubjectFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     subjects = filter_subjects(subjects_visible_to(request.user), filters=filters)
     page = CappedPaginator(subjects, 50).get_page(request.GET.get("page"))
@@ -97,7 +98,8 @@ def _save_subject(request, form, subject=None):
 def subject_create(request):
     if not can_create_subject(request.user):
         raise PermissionDenied(_("Only commune and provincial officers register subjects."))
-    form = SubjectForm(request.POST or None)
+    # A commune officer registers subjects of their commune: it is filled in.
+    form = SubjectForm(request.POST or None, initial={"commune": home_commune(request.user)})
     if request.method == "POST" and form.is_valid():
         subject = _save_subject(request, form)
         if subject is not None:

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0003_distribution_place_label'),
+        ("events", "0003_distribution_place_label"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='activity',
-            name='start_time',
-            field=models.TimeField(blank=True, help_text='When the first day begins (e.g. 08:00); shown with the date.', null=True, verbose_name='starting time'),
+            model_name="activity",
+            name="start_time",
+            field=models.TimeField(
+                blank=True,
+                help_text="When the first day begins (e.g. 08:00); shown with the date.",
+                null=True,
+                verbose_name="starting time",
+            ),
         ),
     ]
