@@ -27,6 +27,7 @@ from tests.factories.evaluation import (
 )
 from tests.factories.geo import province
 from tests.factories.registry import ProductFactory
+from tests.pdffonts import not_embedded, pdf_fonts
 
 pytestmark = pytest.mark.django_db
 
@@ -325,3 +326,9 @@ def test_others_read_a_submitted_sheet_only_after_the_blind(client, item, member
     assert get(client, members[0].user, "scoresheet_pdf", sheet.pk).status_code == 404
     fill(sheet_of(item, members[0]))
     assert get(client, members[0].user, "scoresheet_pdf", sheet.pk).status_code == 200
+
+
+def test_the_minutes_embed_every_font_in_liberation_serif(closed):
+    pdf = render_minutes(session=closed)
+    assert not_embedded(pdf) == []
+    assert "LiberationSerif" in {font["plain"] for font in pdf_fonts(pdf)}

@@ -45,7 +45,8 @@ def council_with_members(*, officer, members: int = 3, code: str = "38", **field
 
 
 def open_session(*, officer, council, products, sheet=None, present=None, day=date(2025, 9, 15)):
-    """A session with ``products`` on its agenda, attendance recorded, open."""
+    """A session with ``products`` on its agenda, attendance recorded, open
+    (the council meeting on ``day``, the session's date)."""
     session = sessions.create_session(council=council, by=officer, title="Phiên đánh giá", date=day)
     sheet = sheet or sheet_1048()
     for product in products:
@@ -54,7 +55,7 @@ def open_session(*, officer, council, products, sheet=None, present=None, day=da
         )
     members = present if present is not None else list(council.members.filter(body="council"))
     sessions.set_attendance(session=session, present_member_ids=[m.pk for m in members], by=officer)
-    return sessions.set_session_state(session=session, action="open", by=officer)
+    return sessions.set_session_state(session=session, action="open", by=officer, today=day)
 
 
 def pick_best(criterion):

@@ -192,6 +192,9 @@ RULES: dict[str, Rule] = {
     "evaluation:session_create": rule(COUNCIL_MANAGERS, args={"pk": "council"}),
     "evaluation:member_remove": rule(COUNCIL_VIEWERS, args={"pk": "member"}, note=DOMAIN),
     "evaluation:session": rule(COUNCIL_VIEWERS, args={"pk": "session"}),
+    # Editing a session: its managers (the office; the chair and the secretary,
+    # who are not the matrix's council member); the open session sends them back.
+    "evaluation:session_edit": rule(COUNCIL_MANAGERS, args={"pk": "session"}),
     "evaluation:session_state": rule(
         COUNCIL_VIEWERS, args={"pk": "session"}, data={"action": "=close"}, note=DOMAIN
     ),
@@ -280,6 +283,8 @@ RULES: dict[str, Rule] = {
     "inspections:visit_pdf": rule(HANDLERS, args={"pk": "visit"}),
     "inspections:proposal_act": rule(HANDLERS, args={"pk": "proposing_visit"}, note=DOMAIN),
     "inspections:figures": rule(HANDLERS),
+    "inspections:sw": rule(EVERYONE),  # the service worker script, public like a static file
+    "inspections:visit_sync": rule(HANDLERS, args={"pk": "visit"}, note=DOMAIN),
     # traceability --------------------------------------------------------------------
     "traceability:batch_list": rule(REGISTRY, args={"product_pk": "stamp_product"}),
     "traceability:batch_create": rule(PRODUCER_SIDE, args={"product_pk": "stamp_product"}),

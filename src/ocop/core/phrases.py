@@ -18,6 +18,7 @@ ACTION_LABELS = {
     "ocop.council.member_changed": _("council member changed"),
     "ocop.council.member_removed": _("member left the council"),
     "ocop.session.created": _("session planned"),
+    "ocop.session.rescheduled": _("session edited or rescheduled"),
     "ocop.session.item_added": _("product put on the agenda"),
     "ocop.session.item_exception": _("product put on the agenda without a pre-checked dossier"),
     "ocop.session.item_removed": _("product taken off the agenda"),

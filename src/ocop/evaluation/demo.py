@@ -12,7 +12,7 @@ session close and the recognition decision be dated and issued on the day
 the demo is tried, whatever that day is. A second run finds the session by
 the start of its title, whatever its year, and changes nothing."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 from ocop.accounts.models import User
 from ocop.criteria.domain.queries import sheets_for_product_set
@@ -43,6 +43,7 @@ SESSION_TITLE = "Phiên đánh giá đợt 1 năm {year}"
 SESSION_TITLE_START = "Phiên đánh giá đợt 1 năm "
 SESSION = {
     # "title": SESSION_TITLE of today's year; "date": today.
+    "start_time": time(8, 0),
     "place": "Văn phòng Điều phối nông thôn mới tỉnh Thanh Hóa",
 }
 AGENDA = ["Mắm tép Đồng Tâm", "Chả tôm Sầm Sơn"]

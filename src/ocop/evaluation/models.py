@@ -128,13 +128,19 @@ class CouncilMember(models.Model):
 
 
 class Session(models.Model):
-    """A council meeting (phiên họp) with its agenda of products."""
+    """A council meeting (phiên họp) with its agenda of products.
+
+    ``date`` is the meeting's date: the planned one while the session is
+    planned (changed only by ``update_session``, logged), then the day scoring
+    actually opened (``set_session_state`` records the planned date in the log
+    when they differ). ``start_time`` is the planned start."""
 
     council = models.ForeignKey(
         Council, verbose_name=_("council"), on_delete=models.PROTECT, related_name="sessions"
     )
     title = models.CharField(_("title"), max_length=300)
     date = models.DateField(_("date"))
+    start_time = models.TimeField(_("start time"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=300, blank=True)
     state = models.CharField(
         _("state"), max_length=10, choices=SessionState.choices, default=SessionState.PLANNED

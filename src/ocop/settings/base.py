@@ -340,12 +340,20 @@ OCOP_CLIENT_IP_HEADER = os.environ.get("OCOP_CLIENT_IP_HEADER", "")
 # prepared by a background task, about 1.3 s per 1,000 stamps).
 OCOP_STAMPS_MAX_PER_REQUEST = int(os.environ.get("OCOP_STAMPS_MAX_PER_REQUEST", "100000"))
 OCOP_STAMPS_LABELS_DIRECT_MAX = int(os.environ.get("OCOP_STAMPS_LABELS_DIRECT_MAX", "2000"))
+# The serials on label sheets are printed in this font, embedded in the PDF
+# (a monospaced TrueType font; Debian's fonts-liberation2 by default).
+OCOP_LABEL_SERIAL_FONT = os.environ.get(
+    "OCOP_LABEL_SERIAL_FONT", "/usr/share/fonts/truetype/liberation2/LiberationMono-Bold.ttf"
+)
 # Approving more stamps than this creates them in a background task, in
 # chunks of OCOP_STAMPS_CHUNK per transaction, with progress on the batch page.
 OCOP_STAMPS_BACKGROUND_MIN = int(os.environ.get("OCOP_STAMPS_BACKGROUND_MIN", "10000"))
 OCOP_STAMPS_CHUNK = int(os.environ.get("OCOP_STAMPS_CHUNK", "5000"))
 # Applying an import list runs in a background task that commits this many
 # rows per transaction (resumable after a crash).
+# Criteria sheet files (manage.py load_criteria) larger than this are refused
+# before they are parsed; a sheet takes a few dozen KB.
+OCOP_CRITERIA_FILE_MAX_BYTES = int(os.environ.get("OCOP_CRITERIA_FILE_MAX_KB", "2048")) * 1024
 OCOP_IMPORT_CHUNK_ROWS = int(os.environ.get("OCOP_IMPORT_CHUNK_ROWS", "500"))
 # Background work: after this many seconds without a worker taking a queued
 # task, the page says so; after OCOP_TASK_STALLED_SECONDS without progress a

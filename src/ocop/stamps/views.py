@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -251,7 +252,7 @@ def batch_void(request, pk: int):
             messages.success(
                 request,
                 ngettext("%(count)s stamp voided.", "%(count)s stamps voided.", count)
-                % {"count": count},
+                % {"count": number_format(count, force_grouping=True)},
             )
             return redirect("stamps:batch", batch.pk)
     return batch_detail(request, pk, void_form=form)

@@ -25,7 +25,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.html import escape
 from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control, never_cache
@@ -120,7 +120,7 @@ def _request_values(request, result, where: str) -> dict[str, str]:
             )
         values["scans"] = ngettext(
             "%(n)s scan, including this one", "%(n)s scans, including this one", stamp.scan_count
-        ) % {"n": stamp.scan_count}
+        ) % {"n": number_format(stamp.scan_count, force_grouping=True)}
     return values
 
 

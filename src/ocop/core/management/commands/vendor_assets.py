@@ -14,6 +14,8 @@ VENDOR_FILES = {
     "bootstrap/dist/js/bootstrap.bundle.min.js.map": "bootstrap/js/bootstrap.bundle.min.js.map",
     "chart.js/dist/chart.umd.min.js": "chartjs/chart.umd.min.js",
     "chart.js/dist/chart.umd.min.js.map": "chartjs/chart.umd.min.js.map",
+    # Accessibility checks in the browser tests (tests/e2e/helpers.py: axe_violations).
+    "axe-core/axe.min.js": "axe-core/axe.min.js",
     "leaflet/dist/leaflet.js": "leaflet/leaflet.js",
     "leaflet/dist/leaflet.js.map": "leaflet/leaflet.js.map",
     "leaflet/dist/leaflet.css": "leaflet/leaflet.css",
