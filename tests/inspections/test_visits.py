@@ -325,3 +325,43 @@ def test_visit_page_flow(client, setup, inspector):
     assert response["Content-Type"] == "image/jpeg"
     assert b"".join(response.streaming_content).startswith(b"\xff\xd8\xff")
     response.close()
+
+
+def test_sync_records_once_and_refuses_a_closed_visit(client, setup, inspector):
+    visit = setup["visit"]
+    client.force_login(inspector)
+    sw = client.get("/inspections/sw.js")
+    assert sw.status_code == 200
+    assert sw["Content-Type"].startswith("application/javascript")
+    assert sw["Service-Worker-Allowed"] == "/inspections/"
+    body = {
+        "client_id": "phone-1",
+        "answers": {item.code: ["ok", ""] for item in visit.checklist.items.all()},
+        "notes": "ngoại tuyến",
+    }
+    url = f"/inspections/visits/{visit.pk}/sync/"
+    first = client.post(url, body, content_type="application/json")
+    assert first.json()["status"] == "saved"
+    again = client.post(url, body, content_type="application/json")
+    assert again.json()["status"] == "duplicate"
+    assert ActivityLog.objects.filter(action="ocop.inspection_visit.answered").count() == 1
+    bad = client.post(url, "{not json", content_type="application/json")
+    assert bad.status_code == 400
+    visits.acknowledge(visit=visit, name="A", confirmed=True, by=inspector)
+    visits.set_visit_state(visit=visit, action="close", by=inspector, outcome=Outcome.COMPLIANT)
+    late = client.post(
+        url,
+        {**body, "client_id": "phone-2", "answers": {"1": ["finding", "x"]}},
+        content_type="application/json",
+    )
+    assert late.status_code == 409
+    assert "đã được kết thúc trên máy chủ" in late.json()["message"]
+    assert not visit.answers.filter(result="finding").exists()
+
+
+def test_a_photo_sent_again_with_its_client_id_is_attached_once(setup, inspector):
+    visit = setup["visit"]
+    first = visits.add_photo(visit=visit, upload=jpeg(), by=inspector, client_id="anh-1")
+    again = visits.add_photo(visit=visit, upload=jpeg(), by=inspector, client_id="anh-1")
+    assert again == first
+    assert visit.photos.count() == 1

@@ -283,6 +283,8 @@ RULES: dict[str, Rule] = {
     "inspections:visit_pdf": rule(HANDLERS, args={"pk": "visit"}),
     "inspections:proposal_act": rule(HANDLERS, args={"pk": "proposing_visit"}, note=DOMAIN),
     "inspections:figures": rule(HANDLERS),
+    "inspections:sw": rule(EVERYONE),  # the service worker script, public like a static file
+    "inspections:visit_sync": rule(HANDLERS, args={"pk": "visit"}, note=DOMAIN),
     # traceability --------------------------------------------------------------------
     "traceability:batch_list": rule(REGISTRY, args={"product_pk": "stamp_product"}),
     "traceability:batch_create": rule(PRODUCER_SIDE, args={"product_pk": "stamp_product"}),

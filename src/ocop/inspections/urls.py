@@ -29,4 +29,6 @@ urlpatterns = [
     path("visits/<int:pk>/report.pdf", views_fieldwork.visit_pdf, name="visit_pdf"),
     path("visits/<int:pk>/proposal/", views_fieldwork.proposal_act, name="proposal_act"),
     path("figures/", views_fieldwork.figures, name="figures"),
+    path("sw.js", views_fieldwork.service_worker, name="sw"),
+    path("visits/<int:pk>/sync/", views_fieldwork.visit_sync, name="visit_sync"),
 ]
