@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from ocop.accounts.domain.invitations import invite_representative
 from ocop.accounts.enums import Role
 from ocop.cycles.domain import cycles as cycle_domain
 from ocop.cycles.domain import ideas as idea_domain
@@ -204,9 +205,13 @@ def _side(province_code: str, tag: str, *, gtin: str) -> dict:
         provider="Sở Nông nghiệp",
         created_by=officer,
     )
+    invitation, _token = invite_representative(
+        by=people[Role.COMMUNE_OFFICER], subject=subject, full_name="Đại diện", phone="0912345678"
+    )
     return {
         "people": people,
         "account": people[Role.COMMUNE_OFFICER],
+        "invitation": invitation,
         "subject": subject,
         "product": product,
         "document": document,
