@@ -6,6 +6,8 @@ problems; unrecognised columns can be mapped to a field and checked again.
 Confirming imports the list.
 """
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,13 +18,14 @@ from ocop.core.idempotency import once
 from ocop.registry.domain.fields import FIELDS
 from ocop.registry.domain.queries import import_batches_visible_to
 from ocop.registry.domain.service import (
+    annex_given,
     apply_batch,
     check_batch,
     start_import,
     stored_columns,
     stored_problems,
 )
-from ocop.registry.forms import ApplyForm, MappingForm, UploadForm
+from ocop.registry.forms import AnnexForm, ApplyForm, MappingForm, UploadForm
 from ocop.registry.models import ImportBatch
 from ocop.registry.rules import can_import
 
@@ -35,6 +38,13 @@ def _require_importer(user) -> None:
         raise PermissionDenied(_("Only provincial and central officers may import product lists."))
 
 
+def _iso_date(text):
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
 def upload(request):
     _require_importer(request.user)
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
@@ -45,6 +55,10 @@ def upload(request):
                 upload=form.cleaned_data["file"],
                 province=form.cleaned_data["province"],
                 apply_valid=form.cleaned_data["apply_valid"],
+                annex=annex_given(
+                    number=form.cleaned_data["decision_number"],
+                    day=form.cleaned_data["decision_date"],
+                ),
             )
         except PermissionDenied as exc:
             form.add_error("province", str(exc))
@@ -69,9 +83,26 @@ def preview(request, pk: int):
         return redirect("products_import:result", pk=batch.pk)
     columns = stored_columns(batch)
     form = MappingForm(request.POST or None, columns=columns, mapping=batch.mapping)
-    if request.method == "POST" and form.is_valid():
+    summary = batch.summary or {}
+    annex_form = AnnexForm(
+        request.POST or None,
+        initial={
+            "decision_number": summary.get("annex_number", ""),
+            "decision_date": summary.get("annex_date") or None,
+        },
+    )
+    if request.method == "POST" and form.is_valid() and annex_form.is_valid():
+        annex = annex_given(
+            number=annex_form.cleaned_data["decision_number"],
+            day=annex_form.cleaned_data["decision_date"],
+        )
         try:
-            check_batch(by=request.user, batch=batch, mapping={**batch.mapping, **form.mapping()})
+            check_batch(
+                by=request.user,
+                batch=batch,
+                mapping={**batch.mapping, **form.mapping()},
+                annex=annex,
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -91,6 +122,8 @@ def preview(request, pk: int):
                 if c.header or c.field
             ],
             "form": form,
+            "annex_form": annex_form,
+            "annex_read_date": _iso_date(summary.get("annex_read_date")),
             "apply_form": ApplyForm(initial={"apply_valid": batch.summary.get("apply_valid")}),
             "problems": problems[:PREVIEW_PROBLEMS],
             "more_problems": max(0, len(problems) - PREVIEW_PROBLEMS),

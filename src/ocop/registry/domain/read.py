@@ -21,6 +21,7 @@ class Layout:
     header_row: int = 0
     columns: list[Column] = field(default_factory=list)
     by_field: dict[str, list[int]] = field(default_factory=dict)
+    titles: list[str] = field(default_factory=list)  # the text of the rows above the header
 
     def label(self, name: str) -> str:
         """The header of the column holding ``name`` (for problems)."""
@@ -63,7 +64,17 @@ def find_sheet(workbook, mapping: dict | None):
                 _("These columns are missing: %(columns)s.") % {"columns": ", ".join(missing)},
                 code="missing_columns",
             )
-        layout = Layout(header_row=header_row, columns=columns, by_field=by_field)
+        titles = [
+            " ".join(t for t in (cell_text(v) for v in values) if t)
+            for number, values in head
+            if number < header_row
+        ]
+        layout = Layout(
+            header_row=header_row,
+            columns=columns,
+            by_field=by_field,
+            titles=[t for t in titles if t],
+        )
         return layout, ((n, v) for n, v in rows if n >= first_data)
     raise ValidationError(
         _(
