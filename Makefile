@@ -23,6 +23,7 @@ PYTEST_ARGS ?=
 
 help:
 	@echo "make run       set everything up and serve the demo at http://$(HOST):$(PORT)"
+	@echo "                (with the background task worker; both stop together)"
 	@echo "                (HOST=0.0.0.0 PORT=8011 make run: another address; SITE_URL follows them)"
 	@echo "make test      set everything up and run the whole test suite"
 	@echo "make test-e2e  only the browser tests (headless Chromium)"
@@ -59,6 +60,7 @@ db: setup
 	$(DEV) $(MANAGE) load_criteria --shipped
 	$(DEV) $(MANAGE) load_dossier_rules
 	$(DEV) $(MANAGE) load_certification_rules
+	$(DEV) $(MANAGE) load_inspection_data
 	$(DEV) $(MANAGE) load_event_topics
 	$(DEV) $(MANAGE) load_demo
 
@@ -66,6 +68,9 @@ run: db
 	@echo ""
 	@echo "OCOP Platform: $(SITE_URL)/   (SQLite in var/, files in var/media/)"
 	@$(DEV) $(MANAGE) demo_logins
+	@echo "Background tasks (imports, stamps, label sheets, e-mails): a task worker runs beside the server."
+	$(DEV) $(MANAGE) db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	$(DEV) $(MANAGE) runserver $(HOST):$(PORT)
 
 test: setup

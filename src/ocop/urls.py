@@ -23,12 +23,17 @@ urlpatterns = [
     path("certification/", include("ocop.certification.urls")),
     path("stamps/", include("ocop.stamps.urls")),
     path("events/", include("ocop.events.urls")),
+    path("trade/", include("ocop.trade.urls")),
     path("api/v1/", api_urls),
     path("django-admin/", admin.site.urls),
     # Public verification pages (QR codes): /s/…, /c/…, /01/… (GS1 Digital Link).
     path("", include("ocop.stamps.urls_public")),
     # The public "report a suspected fake" form (linked from the verification pages).
     path("", include("ocop.inspections.urls_public")),
+    # Points of sale by province and the buyers' inquiry form (no login).
+    path("", include("ocop.trade.urls_public")),
+    # The public catalogue: /san-pham/…, /chu-the/…, /du-lieu-mo/…, sitemap.xml, robots.txt.
+    path("", include("ocop.portal.urls")),
 ]
 
 handler400 = "ocop.core.views.error_400"

@@ -19,6 +19,7 @@ from ocop.certification.domain.certificates import revoke
 from ocop.certification.domain.links import certificate_url
 from ocop.certification.models import Certificate, RevocationGround
 from tests.factories.certification import complete_draft, imported_certificate, issued_decision
+from tests.pdffonts import not_embedded, pdf_fonts
 
 pytestmark = pytest.mark.django_db
 
@@ -237,3 +238,17 @@ def test_the_certificate_qr_opens_its_page_valid_then_expired_then_revoked(
         )
         assert outcome()[1] == "revoked"
     assert "01/12/2026" in client.get(path).content.decode()
+
+
+def test_the_decision_and_the_certificate_embed_every_font_and_are_set_in_liberation_serif(
+    issued, certificate
+):
+    """Decree 30/2020: administrative documents in a Times New Roman type;
+    Liberation Serif has its metrics. Every font embedded; the PDF tagged."""
+    for pdf in (render_decision(decision=issued), render_certificate(certificate=certificate)):
+        fonts = pdf_fonts(pdf)
+        assert not_embedded(pdf) == []
+        names = {font["plain"] for font in fonts}
+        assert {"LiberationSerif", "LiberationSerifBold"} <= names, names
+        assert not any(name.startswith(("NotoSerif", "DejaVuSerif")) for name in names), names
+        assert PdfReader(io.BytesIO(pdf)).trailer["/Root"].get("/MarkInfo") is not None

@@ -283,6 +283,28 @@ def test_the_certificate_page_shows_its_history_and_the_grounds(
     assert "valid 36 months from the decision" in body
 
 
+def test_the_legal_notes_read_in_the_language_of_the_page(
+    client, issued, product_x, province_officer, settings
+):
+    """The rules' caveats are data in both languages (rules.yaml:
+    ``unconfirmed`` / ``unconfirmed_en``): no English sentence beside the
+    Vietnamese "chưa xác nhận" badge, and the other way round."""
+    certificate = Certificate.objects.get(product=product_x)
+    translation.activate("vi")
+    notes = texts(page(client, province_officer, "certificate", certificate.pk))
+    notes = notes.split('id="rules"')[1].split("</ul>")[0]
+    assert "Chưa có bản ký ban hành của Quyết định 148/QĐ-TTg" in notes
+    assert "The signed text" not in notes
+    assert "not confirmed" not in notes
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    translation.activate("en")
+    notes = texts(page(client, province_officer, "certificate", certificate.pk))
+    notes = notes.split('id="rules"')[1].split("</ul>")[0]
+    assert "The signed text of 148/QĐ-TTg was not available" in notes
+    assert "Chưa có bản ký" not in notes
+    translation.activate("vi")
+
+
 def test_revoking_through_the_page(client, issued, product_x, province_officer):
     certificate = Certificate.objects.get(product=product_x)
     ground = RevocationGround.objects.get(code="production_stopped")

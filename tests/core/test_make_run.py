@@ -1,6 +1,7 @@
 """`make run` derives the public address (SITE_URL: printed links, QR codes on
 stamps and certificates) from HOST/PORT, unless SITE_URL is given."""
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -49,3 +50,42 @@ def test_an_explicit_site_url_wins():
     env = {"PATH": "/usr/bin:/bin", "SITE_URL": "https://ocop.example.vn"}
     (line,) = lines_for(planned("PORT=8011", env=env), "runserver")
     assert "SITE_URL=https://ocop.example.vn " in line
+
+
+def test_the_task_worker_starts_beside_the_server_with_the_same_settings():
+    commands = planned("PORT=8011")
+    (worker,) = lines_for(commands, "db_worker")
+    (server,) = lines_for(commands, "runserver")
+    assert "SITE_URL=http://127.0.0.1:8011 " in worker
+    # In the background, one process (no reloader), so that stopping it stops all of it.
+    assert "manage.py db_worker --no-reload & worker=$!;" in worker
+    assert commands.index(worker) < commands.index(server)
+
+
+FAKE_MANAGE = """#!/bin/sh
+# Stands in for manage.py: the worker records its pid and waits; the server stops soon.
+case "$1" in
+  db_worker) echo $$ > "$OUT/worker.pid"; exec sleep 60 ;;
+  runserver) sleep 1; echo stopped > "$OUT/server" ;;
+esac
+"""
+
+
+def test_the_worker_stops_when_the_server_stops(tmp_path):
+    """`make run` for real, with a stand-in for manage.py (``db`` is taken as done)."""
+    fake = tmp_path / "manage.sh"
+    fake.write_text(FAKE_MANAGE)
+    env = {"PATH": "/usr/bin:/bin", "OUT": str(tmp_path)}
+    subprocess.run(  # noqa: S603 -- fixed command, test input
+        ["make", "-s", "-o", "db", "run", f"MANAGE=sh {fake}"],  # noqa: S607 -- make on PATH
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        timeout=30,
+    )
+    assert (tmp_path / "server").read_text().strip() == "stopped"
+    pid = int((tmp_path / "worker.pid").read_text())
+    with pytest.raises(ProcessLookupError):  # the worker is gone with the server
+        os.kill(pid, 0)

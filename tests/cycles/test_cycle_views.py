@@ -106,6 +106,7 @@ def test_province_officer_opens_a_cycle_from_the_form(client, province_officer):
             "commune_check_days": "5",
             "province_check_days": "10",
             "supplement_days": "10",
+            "late_submissions": "refuse",
         },
     )
     cycle = Cycle.objects.get()
@@ -125,6 +126,7 @@ def test_cycle_form_offers_only_the_officers_province(client, hanoi_officer):
             "commune_check_days": "5",
             "province_check_days": "10",
             "supplement_days": "10",
+            "late_submissions": "refuse",
         },
     )
     assert response.status_code == 200

@@ -57,3 +57,32 @@ def pdf_text(pdf: bytes) -> str:
     return " ".join(
         " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages
     )
+
+
+AXE_JS = settings.BASE_DIR / "static" / "vendor" / "axe-core" / "axe.min.js"
+DESKTOP = {"viewport": {"width": 1366, "height": 800}, "locale": "vi-VN"}
+
+
+def axe_violations(page, impacts=("serious", "critical")) -> list[str]:
+    """The accessibility violations axe-core finds on the page as it stands,
+    of the given impacts, one line each: rule, impact, help and the first
+    offending elements. Injected with ``page.evaluate`` (the DevTools
+    protocol is not bound by the page's CSP); vendored by
+    ``manage.py vendor_assets`` from the npm package ``axe-core``."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+    found = page.evaluate(
+        """async () => {
+            const result = await window.axe.run(document, {resultTypes: ["violations"]});
+            return result.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ") + " :: "
+                    + (n.failureSummary || "").replace(/\\s+/g, " ")),
+            }));
+        }"""
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — " + " | ".join(v["nodes"])
+        for v in found
+        if v["impact"] in impacts
+    ]

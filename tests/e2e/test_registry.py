@@ -33,7 +33,8 @@ def test_producer_registers_product_officers_find_it_by_scope(live_server, brows
     producer.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     _login(producer, base, "sx.dongtam")
 
-    producer.get_by_role("link", name="Chủ thể").first.click()
+    producer.get_by_role("button", name="Chủ thể, sản phẩm").click()
+    producer.get_by_role("link", name="Chủ thể", exact=True).click()
     producer.get_by_role("link", name="Hợp tác xã Nông nghiệp Đồng Tâm").click()
     producer.get_by_role("link", name="Đăng ký sản phẩm").click()
     producer.get_by_label("Tên sản phẩm").fill("Nước mắm rươi Đồng Tâm")

@@ -24,12 +24,13 @@ def test_officer_logs_in_switches_language_and_logs_out(
     page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
-    expect(page.get_by_role("link", name="Subjects")).to_be_visible()
+    expect(page.get_by_role("button", name="Subjects and products")).to_be_visible()
 
     page.get_by_role("button", name="Tiếng Việt").click()
     expect(page.locator("html")).to_have_attribute("lang", "vi")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Xin chào")
 
+    page.locator("#user-menu > button").click()
     page.locator("#logout-button").click()
     expect(page).to_have_url(f"{live_server.url}/")
     page.goto(f"{live_server.url}/subjects/")

@@ -18,7 +18,7 @@ from ocop.evaluation.domain import scoring, sessions
 from ocop.evaluation.models import Scoresheet
 from ocop.products.models import ProductCategory
 from tests.factories.accounts import user_with_role
-from tests.factories.evaluation import open_session
+from tests.factories.evaluation import PAPER, open_session
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +129,9 @@ def test_no_scoring_opens_on_a_flagged_sheet_until_an_administrator_confirms(
     session = sessions.create_session(
         council=council, by=province_officer, title="Phiên 2", date=date(2025, 9, 16)
     )
-    sessions.add_item(session=session, product=product_x, by=province_officer, sheet=tea)
+    sessions.add_item(
+        session=session, product=product_x, by=province_officer, sheet=tea, exception_reason=PAPER
+    )
     members = list(council.members.filter(body="council"))
     sessions.set_attendance(
         session=session, present_member_ids=[m.pk for m in members], by=province_officer
@@ -146,6 +148,8 @@ def test_a_new_session_is_offered_the_transcribed_sheet_not_the_sample(
     session = sessions.create_session(
         council=council, by=province_officer, title="Phiên 3", date=date(2025, 9, 16)
     )
-    item = sessions.add_item(session=session, product=product_x, by=province_officer)
+    item = sessions.add_item(
+        session=session, product=product_x, by=province_officer, exception_reason=PAPER
+    )
     assert item.sheet.code == "148-I.4.a"
     assert item.sheet.status == "transcription"

@@ -18,6 +18,7 @@ from ocop.evaluation.enums import ConflictKind
 from ocop.evaluation.models import Scoresheet
 from tests.factories.accounts import user_with_role
 from tests.factories.evaluation import (
+    PAPER,
     council_with_members,
     fill,
     open_session,
@@ -26,6 +27,7 @@ from tests.factories.evaluation import (
 )
 from tests.factories.geo import province
 from tests.factories.registry import ProductFactory
+from tests.pdffonts import not_embedded, pdf_fonts
 
 pytestmark = pytest.mark.django_db
 
@@ -154,7 +156,13 @@ def test_minutes_record_rescoring_reopening_withdrawal_and_conflicts(
         council=council, by=province_officer, title="Phiên đánh giá", date=date(2025, 9, 15)
     )
     for product in products:
-        sessions.add_item(session=session, product=product, by=province_officer, sheet=sheet_1048())
+        sessions.add_item(
+            session=session,
+            product=product,
+            by=province_officer,
+            sheet=sheet_1048(),
+            exception_reason=PAPER,
+        )
     sessions.set_attendance(
         session=session, present_member_ids=[m.pk for m in members], by=province_officer
     )
@@ -318,3 +326,9 @@ def test_others_read_a_submitted_sheet_only_after_the_blind(client, item, member
     assert get(client, members[0].user, "scoresheet_pdf", sheet.pk).status_code == 404
     fill(sheet_of(item, members[0]))
     assert get(client, members[0].user, "scoresheet_pdf", sheet.pk).status_code == 200
+
+
+def test_the_minutes_embed_every_font_in_liberation_serif(closed):
+    pdf = render_minutes(session=closed)
+    assert not_embedded(pdf) == []
+    assert "LiberationSerif" in {font["plain"] for font in pdf_fonts(pdf)}

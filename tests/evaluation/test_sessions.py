@@ -10,7 +10,7 @@ from ocop.evaluation.domain import councils, queries, sessions
 from ocop.evaluation.enums import ItemStatus, SessionState
 from ocop.evaluation.models import Conflict, Scoresheet, Session
 from tests.factories.accounts import user_with_role
-from tests.factories.evaluation import council_with_members, fill, sheet_1048
+from tests.factories.evaluation import PAPER, council_with_members, fill, sheet_1048
 from tests.factories.geo import province
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,13 @@ def planned(province_officer, council, product_x):
     session = sessions.create_session(
         council=council, by=province_officer, title="Phiên 1", date=date(2025, 9, 20)
     )
-    sessions.add_item(session=session, product=product_x, by=province_officer, sheet=sheet_1048())
+    sessions.add_item(
+        session=session,
+        product=product_x,
+        by=province_officer,
+        sheet=sheet_1048(),
+        exception_reason=PAPER,
+    )
     return session
 
 
@@ -157,7 +163,9 @@ def test_agenda_is_fixed_once_scoring_opens(session, product_y, province_officer
 
 def test_a_product_goes_on_the_agenda_once(planned, product_x, province_officer):
     with pytest.raises(ValidationError):
-        sessions.add_item(session=planned, product=product_x, by=province_officer)
+        sessions.add_item(
+            session=planned, product=product_x, by=province_officer, exception_reason=PAPER
+        )
 
 
 def test_sheet_is_chosen_by_product_set_and_date(planned, product_y, province_officer):
@@ -166,10 +174,14 @@ def test_sheet_is_chosen_by_product_set_and_date(planned, product_y, province_of
     product_y.category = None
     product_y.save()
     with pytest.raises(ValidationError):
-        sessions.add_item(session=planned, product=product_y, by=province_officer)
+        sessions.add_item(
+            session=planned, product=product_y, by=province_officer, exception_reason=PAPER
+        )
     product_y.category = ProductCategory.objects.get(code="I.2.b")
     product_y.save()
-    item = sessions.add_item(session=planned, product=product_y, by=province_officer)
+    item = sessions.add_item(
+        session=planned, product=product_y, by=province_officer, exception_reason=PAPER
+    )
     assert item.sheet.product_set_id == product_y.category_id
     assert item.sheet.effective_from <= planned.date
 
@@ -186,7 +198,11 @@ def test_links_in_the_data_are_flagged_as_conflicts(
         council=council, by=province_officer, title="P", date=date(2025, 9, 20)
     )
     item = sessions.add_item(
-        session=session, product=product_x, by=province_officer, sheet=sheet_1048()
+        session=session,
+        product=product_x,
+        by=province_officer,
+        sheet=sheet_1048(),
+        exception_reason=PAPER,
     )
     kinds = set(Conflict.objects.filter(item=item).values_list("member_id", "kind"))
     assert kinds == {(members[1].pk, "consultant"), (members[2].pk, "same_commune")}

@@ -59,7 +59,10 @@ def test_officer_sets_up_a_council_plans_a_session_and_opens_scoring(
 
     product_x.category = ProductCategory.objects.get(code="I.4.a")
     product_x.save()
-    client.post(reverse("evaluation:item_add", args=[session.pk]), {"product": product_x.pk})
+    client.post(
+        reverse("evaluation:item_add", args=[session.pk]),
+        {"product": product_x.pk, "exception_reason": "Hồ sơ giấy"},
+    )
     assert session.items.count() == 1
     response = client.post(
         reverse("evaluation:session_state", args=[session.pk]), {"action": "open"}, follow=True

@@ -15,6 +15,7 @@ from ocop.events.domain.registrations import check_in
 from ocop.events.enums import CheckInMethod
 from ocop.events.models import Topic
 from tests.factories.events import ActivityFactory, RegistrationFactory
+from tests.pdffonts import not_embedded, pdf_fonts
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +118,9 @@ def test_the_page_refuses_a_certificate_before_check_in(client, activity, produc
     assert reverse("events:certificate", args=[registration.token]) not in page.content.decode()
     response = client.get(reverse("events:certificate", args=[registration.token]))
     assert response.status_code == 302
+
+
+def test_the_certificate_embeds_every_font_in_liberation_serif(attended):
+    pdf = render_certificate(attended)
+    assert not_embedded(pdf) == []
+    assert "LiberationSerif" in {font["plain"] for font in pdf_fonts(pdf)}

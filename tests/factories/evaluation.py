@@ -12,6 +12,10 @@ from ocop.evaluation.models import Scoresheet
 from tests.factories.accounts import user_with_role
 from tests.factories.geo import province
 
+# The exception an officer records to put a product on an agenda without a
+# pre-checked dossier (the tests' sessions are built without dossiers).
+PAPER = "Đánh giá lại hồ sơ lưu trên giấy (kiểm thử)"
+
 ROLES = [MemberRole.CHAIR, MemberRole.MEMBER, MemberRole.MEMBER, MemberRole.SECRETARY]
 
 
@@ -41,14 +45,17 @@ def council_with_members(*, officer, members: int = 3, code: str = "38", **field
 
 
 def open_session(*, officer, council, products, sheet=None, present=None, day=date(2025, 9, 15)):
-    """A session with ``products`` on its agenda, attendance recorded, open."""
+    """A session with ``products`` on its agenda, attendance recorded, open
+    (the council meeting on ``day``, the session's date)."""
     session = sessions.create_session(council=council, by=officer, title="Phiên đánh giá", date=day)
     sheet = sheet or sheet_1048()
     for product in products:
-        sessions.add_item(session=session, product=product, by=officer, sheet=sheet)
+        sessions.add_item(
+            session=session, product=product, by=officer, sheet=sheet, exception_reason=PAPER
+        )
     members = present if present is not None else list(council.members.filter(body="council"))
     sessions.set_attendance(session=session, present_member_ids=[m.pk for m in members], by=officer)
-    return sessions.set_session_state(session=session, action="open", by=officer)
+    return sessions.set_session_state(session=session, action="open", by=officer, today=day)
 
 
 def pick_best(criterion):

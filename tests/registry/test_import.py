@@ -25,6 +25,7 @@ from ocop.producers.enums import LegalForm
 from ocop.producers.models import Subject
 from ocop.products.enums import OcopStatus
 from ocop.products.models import Product
+from ocop.registry.domain.apply import apply_batch
 from ocop.registry.domain.cells import (
     header_field,
     parse_date,
@@ -35,7 +36,7 @@ from ocop.registry.domain.cells import (
     parse_star,
 )
 from ocop.registry.domain.problems import BadValue
-from ocop.registry.domain.service import apply_batch, check_batch, create_batch, run_import
+from ocop.registry.domain.service import check_batch, create_batch, run_import
 from ocop.registry.models import ImportBatch
 from tests.factories.accounts import user_with_role
 from tests.factories.geo import province
@@ -624,7 +625,9 @@ def _upload(client, path, province, apply_valid=False):
 
 
 @pytest.mark.urls(__name__)
-def test_upload_preview_confirm(client, tmp_path, province_officer, thanh_hoa):
+def test_upload_preview_confirm(
+    client, tmp_path, province_officer, thanh_hoa, django_capture_on_commit_callbacks
+):
     client.force_login(province_officer)
     page = client.get(reverse("products_import:upload"))
     assert page.status_code == 200
@@ -650,8 +653,12 @@ def test_upload_preview_confirm(client, tmp_path, province_officer, thanh_hoa):
     assert refused.url == reverse("products_import:preview", args=[batch.pk])
     assert Product.objects.count() == 0
 
-    done = client.post(reverse("products_import:apply", args=[batch.pk]), {"apply_valid": "on"})
-    assert done.url == reverse("products_import:result", args=[batch.pk])
+    with django_capture_on_commit_callbacks(execute=True):  # the task runs at once in tests
+        done = client.post(reverse("products_import:apply", args=[batch.pk]), {"apply_valid": "on"})
+    # The page follows the background import; once it is done it shows the result.
+    assert done.url == reverse("products_import:progress", args=[batch.pk])
+    assert client.get(done.url).url == reverse("products_import:result", args=[batch.pk])
+    done = client.get(done.url)
     assert Product.objects.count() == 4
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.APPLIED
@@ -664,7 +671,9 @@ def test_upload_preview_confirm(client, tmp_path, province_officer, thanh_hoa):
 
 
 @pytest.mark.urls(__name__)
-def test_preview_maps_an_unrecognised_column(client, tmp_path, province_officer, thanh_hoa):
+def test_preview_maps_an_unrecognised_column(
+    client, tmp_path, province_officer, thanh_hoa, django_capture_on_commit_callbacks
+):
     client.force_login(province_officer)
     path = write_rows(
         tmp_path / "ds.xlsx",
@@ -681,7 +690,8 @@ def test_preview_maps_an_unrecognised_column(client, tmp_path, province_officer,
     batch.refresh_from_db()
     assert batch.mapping == {"2": "address"}
     assert batch.summary["rows_rejected"] == 0
-    client.post(reverse("products_import:apply", args=[batch.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("products_import:apply", args=[batch.pk]))
     assert Subject.objects.get().commune == current_commune("Hậu Lộc")
 
 

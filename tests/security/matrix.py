@@ -79,6 +79,9 @@ TOPIC_MANAGERS = roles(PA, CEO, CEA)
 # The managers of a provincial activity: provincial officers and administrators
 # of the province, the central office (a commune officer runs only their commune's).
 ACTIVITY_MANAGERS = roles(PO, PA, CEO, CEA)
+TRADE_READERS = OFFICERS  # trade.rules.READER_ROLES
+POINT_MANAGERS = roles(CO, PO, PA, CEO, CEA)  # trade.rules.POINT_MANAGER_ROLES
+INQUIRY_HANDLERS = roles(P, C, PO, PA, CEO, CEA)  # trade.rules.INQUIRY_ROLES
 # Who opens the in-scope internal activity: its readers, and the producer who
 # is registered for it.
 ACTIVITY_VIEWERS = EVENT_READERS | {P}
@@ -168,6 +171,8 @@ RULES: dict[str, Rule] = {
     "products_import:upload": rule(REGISTRY_KEEPERS),
     "products_import:preview": rule(REGISTRY_KEEPERS, args={"pk": "import"}),
     "products_import:apply": rule(REGISTRY_KEEPERS, args={"pk": "import"}),
+    "products_import:progress": rule(REGISTRY_KEEPERS, args={"pk": "import"}),
+    "products_import:status": rule(REGISTRY_KEEPERS, args={"pk": "import"}),
     "products_import:result": rule(REGISTRY_KEEPERS, args={"pk": "import"}),
     # products --------------------------------------------------------------------
     "products:list": rule(SIGNED_IN),
@@ -195,6 +200,9 @@ RULES: dict[str, Rule] = {
     "evaluation:session_create": rule(COUNCIL_MANAGERS, args={"pk": "council"}),
     "evaluation:member_remove": rule(COUNCIL_VIEWERS, args={"pk": "member"}, note=DOMAIN),
     "evaluation:session": rule(COUNCIL_VIEWERS, args={"pk": "session"}),
+    # Editing a session: its managers (the office; the chair and the secretary,
+    # who are not the matrix's council member); the open session sends them back.
+    "evaluation:session_edit": rule(COUNCIL_MANAGERS, args={"pk": "session"}),
     "evaluation:session_state": rule(
         COUNCIL_VIEWERS, args={"pk": "session"}, data={"action": "=close"}, note=DOMAIN
     ),
@@ -261,6 +269,30 @@ RULES: dict[str, Rule] = {
     "inspections:complaint_act": rule(HANDLERS, args={"pk": "complaint"}),
     "inspections:stamp": rule(HANDLERS, args={"pk": "stamp"}),
     "inspections:stamp_clear": rule(HANDLERS, args={"pk": "stamp"}),
+    # inspections: plans and visits of the province (inspections.rules.PLAN_VIEWER_ROLES);
+    # who prepares, approves, records and decides is checked by the domain functions.
+    "inspections:plans": rule(HANDLERS),
+    "inspections:plan_create": rule(HANDLERS, note=DOMAIN),
+    "inspections:plan": rule(HANDLERS, args={"pk": "inspection_plan"}),
+    "inspections:plan_act": rule(HANDLERS, args={"pk": "inspection_plan"}, note=DOMAIN),
+    "inspections:plan_add": rule(HANDLERS, args={"pk": "inspection_plan"}, note=DOMAIN),
+    "inspections:plan_assign": rule(HANDLERS, args={"pk": "inspection_plan"}, note=DOMAIN),
+    "inspections:visits": rule(HANDLERS),
+    "inspections:visit": rule(HANDLERS, args={"pk": "visit"}),
+    "inspections:visit_answers": rule(HANDLERS, args={"pk": "visit"}, note=DOMAIN),
+    "inspections:visit_photo": rule(HANDLERS, args={"pk": "visit"}, note=DOMAIN),
+    "inspections:photo_file": rule(HANDLERS, args={"pk": "visit", "photo": "photo"}),
+    "inspections:visit_ack": rule(HANDLERS, args={"pk": "visit"}, note=DOMAIN),
+    "inspections:visit_action": rule(HANDLERS, args={"pk": "visit"}, note=DOMAIN),
+    "inspections:visit_close": rule(HANDLERS, args={"pk": "visit"}, note=DOMAIN),
+    "inspections:visit_cancel": rule(HANDLERS, args={"pk": "visit"}, note=DOMAIN),
+    "inspections:visit_void": rule(HANDLERS, args={"pk": "proposing_visit"}, note=DOMAIN),
+    "inspections:visit_revisit": rule(HANDLERS, args={"pk": "proposing_visit"}, note=DOMAIN),
+    "inspections:visit_pdf": rule(HANDLERS, args={"pk": "visit"}),
+    "inspections:proposal_act": rule(HANDLERS, args={"pk": "proposing_visit"}, note=DOMAIN),
+    "inspections:figures": rule(HANDLERS),
+    "inspections:sw": rule(EVERYONE),  # the service worker script, public like a static file
+    "inspections:visit_sync": rule(HANDLERS, args={"pk": "visit"}, note=DOMAIN),
     # traceability --------------------------------------------------------------------
     "traceability:batch_list": rule(REGISTRY, args={"product_pk": "stamp_product"}),
     "traceability:batch_create": rule(PRODUCER_SIDE, args={"product_pk": "stamp_product"}),
@@ -299,6 +331,8 @@ RULES: dict[str, Rule] = {
     "stamps:labels_prepare": rule(STAMP_VIEWERS, args={"pk": "stamp_batch"}, note=DOMAIN),
     "stamps:labels_status": rule(LABEL_PRINTERS, args={"pk": "stamp_batch"}),
     "stamps:void": rule(LABEL_PRINTERS, args={"pk": "stamp_batch"}),
+    "stamps:making_status": rule(STAMP_VIEWERS, args={"pk": "stamp_batch"}),
+    "stamps:making_resume": rule(STAMP_VIEWERS, args={"pk": "stamp_batch"}, note=DOMAIN),
     # events: the in-scope activity is an internal class of Thanh Hóa (not on the
     # public calendar) that the producer is registered for ------------------------------
     "events:list": rule(EVENT_READERS),
@@ -354,4 +388,25 @@ RULES: dict[str, Rule] = {
     "ocop.stamps.views_public.verify_page": rule(NOBODY, path="/s/abc/def/ghi"),
     "complaints:report": rule(EVERYONE),
     "complaints:report_sent": rule(EVERYONE),
+    # trade: the back office (the in-scope objects are in commune X / of subject X) …
+    "trade:overview": rule(TRADE_READERS | {P, C}),
+    "trade:points": rule(TRADE_READERS),
+    "trade:point_new": rule(POINT_MANAGERS),
+    "trade:point_edit": rule(POINT_MANAGERS, args={"pk": "point_of_sale"}),
+    "trade:point_delete": rule(POINT_MANAGERS, args={"pk": "point_of_sale"}),
+    "trade:product": rule(REGISTRY, args={"pk": "product"}),
+    "trade:listing_add": rule(REGISTRY, args={"pk": "product"}, note=DOMAIN),
+    "trade:listing_delete": rule(EDITORS, args={"pk": "listing"}),
+    "trade:export_add": rule(REGISTRY, args={"pk": "product"}, note=DOMAIN),
+    "trade:export_delete": rule(EDITORS, args={"pk": "export_market"}),
+    "trade:inquiries": rule(INQUIRY_HANDLERS),
+    "trade:inquiry": rule(INQUIRY_HANDLERS, args={"pk": "inquiry"}),
+    "trade:inquiry_state": rule(INQUIRY_HANDLERS, args={"pk": "inquiry"}, note=DOMAIN),
+    # … and the public pages: points of sale by province, the inquiry form.
+    "points:provinces": rule(EVERYONE),
+    "points:province": rule(EVERYONE, out=SAME, args={"code": "province_unit.code"}),
+    "points:markers": rule(EVERYONE, out=SAME, args={"code": "province_unit.code"}),
+    "inquiry:product": rule(EVERYONE, out=SAME, args={"product_id": "stamp_product"}),
+    "inquiry:subject": rule(EVERYONE, out=SAME, args={"subject_id": "subject"}),
+    "inquiry:sent": rule(EVERYONE),
 }

@@ -4,6 +4,7 @@ limits, uploads and downloads, error pages, and the append-only activity log.
 The authorization matrix is in test_authorization_matrix.py; formula escaping
 of the exports in test_exports.py."""
 
+import json
 import os
 import re
 import subprocess
@@ -24,6 +25,7 @@ from ocop.api.urls import api
 from ocop.core.domain.activity import log_action
 from ocop.core.models import ActivityLog
 from ocop.core.uploads import check_upload
+from ocop.portal.seo import producer_path, product_path
 from ocop.producers.domain.documents import add_document
 from ocop.producers.enums import DocumentType
 from ocop.producers.models import EvidenceDocument
@@ -86,6 +88,9 @@ SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.DOTALL | re.IGNORECAS
 HANDLER = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.IGNORECASE)
 STYLE_ATTRIBUTE = re.compile(r"<[a-z][^>]*\sstyle\s*=", re.IGNORECASE)
 STYLE_ELEMENT = re.compile(r"<style\b", re.IGNORECASE)
+JSON_LD_TYPE = 'type="application/ld+json"'
+# The only data block a template may hold: the portal's escaped JSON-LD.
+JSON_LD_BODY = "{{ json_ld }}"
 
 
 def assert_strict_csp(response) -> None:
@@ -102,6 +107,12 @@ def assert_strict_csp(response) -> None:
     for attributes, body in SCRIPT.findall(html):
         assert nonce is not None
         assert f'nonce="{nonce.group(1)}"' in attributes, attributes
+        if JSON_LD_TYPE in attributes:
+            # A data block (schema.org JSON-LD) is never executed; it must be
+            # pure JSON with nothing that could close the element.
+            json.loads(body)
+            assert "<" not in body, attributes
+            continue
         assert "src=" in attributes, attributes
         assert body.strip() == "", attributes
     assert HANDLER.findall(html) == []
@@ -119,12 +130,18 @@ def stamp(product_x, producer_x):
 def test_pages_have_a_strict_csp_and_no_inline_script_or_style(
     client, province_officer, subject_x, product_x, stamp
 ):
+    product_x.status, product_x.star = "certified", 4  # on the public catalogue
+    product_x.save()
     public = [
         reverse("site:home"),
         reverse("accounts:login"),
         reverse("verify:stamp", args=[stamp.token]),
         reverse("events:calendar"),
         reverse("complaints:report"),
+        reverse("portal:catalogue"),
+        product_path(product_x),  # with its JSON-LD data block
+        producer_path(subject_x),
+        reverse("verify:serial") + "?serial=12",  # the form, with its message
     ]
     for url in public:
         response = client.get(url)
@@ -161,6 +178,8 @@ def test_no_template_has_inline_script_style_or_handlers():
         if not is_pdf and STYLE_ELEMENT.search(text):
             found.append((str(relative), "<style>"))
         for attributes, body in SCRIPT.findall(text):
+            if JSON_LD_TYPE in attributes and body == JSON_LD_BODY:
+                body = ""
             if body.strip() or 'nonce="{{ csp_nonce }}"' not in attributes:
                 found.append((str(relative), f"<script{attributes}>"))
     assert found == []

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from ocop.accounts.domain.invitations import invite_representative
 from ocop.accounts.enums import Role
+from ocop.certification.models import RevocationGround
 from ocop.cycles.domain import cycles as cycle_domain
 from ocop.cycles.domain import ideas as idea_domain
 from ocop.cycles.domain import workflow
@@ -26,10 +27,16 @@ from ocop.evaluation.enums import ConflictKind, MemberRole
 from ocop.evaluation.models import Scoresheet
 from ocop.events.enums import MaterialKind, SupportKind
 from ocop.events.models import ActivityFile, MaterialDistribution, Support, Topic
+from ocop.inspections.domain import plans as plan_domain
+from ocop.inspections.domain import visits as visit_domain
 from ocop.inspections.domain.complaints import file_complaint
 from ocop.producers.models import EvidenceDocument
 from ocop.products.models import ProductImage
 from ocop.registry.domain.service import check_batch, create_batch
+from ocop.trade.domain import exports as trade_exports
+from ocop.trade.domain import inquiries as trade_inquiries
+from ocop.trade.domain import listings as trade_listings
+from ocop.trade.domain import points as trade_points
 from tests.factories.accounts import user_with_role
 from tests.factories.certification import THREE_STARS, closed_session, issued_decision
 from tests.factories.cycles import ready_dossier
@@ -178,6 +185,38 @@ def _side(province_code: str, tag: str, *, gtin: str) -> dict:
         code=f"s/{stamp.token}", message="Tem nghi giả", fingerprint=f"matrix-{tag}"
     )
 
+    # Inspections: an approved plan of the province, a planned visit of the
+    # stamped product with a photo, a closed visit proposing to revoke the
+    # decision's certificate.
+    inspector = people[Role.INSPECTOR]
+    today = timezone.localdate()
+    plan = plan_domain.create_plan(province=unit, year=today.year, by=inspector, seed=1)
+    plan_domain.set_plan_state(plan=plan, action="submit", by=inspector)
+    plan = plan_domain.set_plan_state(plan=plan, action="approve", by=officer)
+    visit = plan_domain.assign_visit(
+        plan=plan, product=stamped, inspector=inspector, on=today, by=officer
+    )
+    photo = visit_domain.add_photo(
+        visit=visit, upload=SimpleUploadedFile("anh.png", PNG), by=inspector
+    )
+    proposing = plan_domain.assign_visit(
+        plan=plan, product=evaluated, inspector=inspector, on=today, by=officer
+    )
+    visit_domain.save_answers(
+        visit=proposing,
+        answers={i.code: ("finding", "") for i in proposing.checklist.items.all()},
+        by=inspector,
+    )
+    visit_domain.acknowledge(visit=proposing, name="Đại diện", confirmed=True, by=inspector)
+    visit_domain.set_visit_state(
+        visit=proposing,
+        action="close",
+        by=inspector,
+        outcome="revoke",
+        ground=RevocationGround.objects.filter(active=True).first(),
+        evidence="Chứng cứ",
+    )
+
     # Events: an internal class of the province (not on the public calendar),
     # a public one open for registration, a file, a registration of the
     # subject's producer, materials handed out and support to the subject.
@@ -208,8 +247,40 @@ def _side(province_code: str, tag: str, *, gtin: str) -> dict:
     invitation, _token = invite_representative(
         by=people[Role.COMMUNE_OFFICER], subject=subject, full_name="Đại diện", phone="0912345678"
     )
+    # Trade promotion: a point of sale in the commune carrying the certified
+    # product, a listing and an export market of the product, an inquiry.
+    point_of_sale = trade_points.create_point(
+        by=officer,
+        name=f"Điểm bán OCOP {tag}",
+        kind="shop",
+        commune=commune,
+        since=timezone.localdate() - timedelta(days=30),
+        products=[stamped],
+    )
+    listing = trade_listings.add_listing(
+        by=producer,
+        product=product,
+        platform="own_site",
+        url=f"https://{tag}.example.vn/",
+        since=timezone.localdate(),
+    )
+    export_market = trade_exports.add_export_market(
+        by=producer, product=product, country_code="JP", year=timezone.localdate().year
+    )
+    inquiry = trade_inquiries.file_inquiry(
+        subject=subject,
+        product=stamped,
+        name="Người mua",
+        contact="0912345678",
+        message="Xin báo giá sỉ sản phẩm.",
+    )
     return {
         "people": people,
+        "province_unit": unit,
+        "point_of_sale": point_of_sale,
+        "listing": listing,
+        "export_market": export_market,
+        "inquiry": inquiry,
         "account": people[Role.COMMUNE_OFFICER],
         "invitation": invitation,
         "subject": subject,
@@ -239,6 +310,10 @@ def _side(province_code: str, tag: str, *, gtin: str) -> dict:
         "production": production,
         "trace_event": trace_event,
         "complaint": complaint,
+        "inspection_plan": plan,
+        "visit": visit,
+        "photo": photo,
+        "proposing_visit": proposing,
         "activity": activity,
         "public_activity": public_activity,
         "activity_file": activity_file,

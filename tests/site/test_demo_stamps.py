@@ -27,6 +27,7 @@ from ocop.traceability.models import ProductionBatch, TraceEvent
 pytestmark = pytest.mark.django_db
 
 FISH_SAUCE = "Nước mắm cá cơm Đồng Tâm"
+HONEY = "Mật ong hoa nhãn Đồng Tâm"
 
 
 def load_demo() -> str:
@@ -53,16 +54,21 @@ def snapshot():
     return {m.__name__: list(m.objects.order_by("pk").values()) for m in models}
 
 
-def test_the_three_certified_products_have_certificates_from_issued_decisions():
+def test_the_four_certified_products_have_certificates_from_issued_decisions():
     load_demo()
     today = timezone.localdate()
     rows = {
         c.product.name: c
         for c in Certificate.objects.select_related("product", "decision__issued_by")
     }
-    assert sorted(rows) == ["Mực khô Hậu Lộc", "Nem chua Thanh Hóa Cô Hoa", FISH_SAUCE]
+    assert sorted(rows) == [
+        HONEY,
+        "Mực khô Hậu Lộc",
+        "Nem chua Thanh Hóa Cô Hoa",
+        FISH_SAUCE,
+    ]
     stars = {name: c.star for name, c in rows.items()}
-    assert stars == {"Mực khô Hậu Lộc": 4, "Nem chua Thanh Hóa Cô Hoa": 3, FISH_SAUCE: 3}
+    assert stars == {HONEY: 4, "Mực khô Hậu Lộc": 4, "Nem chua Thanh Hóa Cô Hoa": 3, FISH_SAUCE: 3}
     for certificate in rows.values():
         decision = certificate.decision
         assert (decision.state, decision.issued_by.username) == ("issued", "tinh.canbo")
@@ -88,6 +94,14 @@ def test_the_three_certified_products_have_certificates_from_issued_decisions():
     window = rule_on(nem_chua.decision_date).expiring_days
     assert 1 <= (nem_chua.valid_until - today).days <= window
     assert live_status(nem_chua, today=today) == "expiring"
+
+    # The newest recognition (the public home page's first), last month: valid.
+    honey = rows[HONEY]
+    assert (honey.decision.number, honey.decision_date) == (
+        "1377/QĐ-UBND",
+        today - timedelta(days=30),
+    )
+    assert live_status(honey, today=today) == "valid"
 
 
 def test_the_fish_sauce_has_a_traced_batch_with_40_stamps_and_a_waiting_request():
@@ -115,12 +129,13 @@ def test_the_fish_sauce_has_a_traced_batch_with_40_stamps_and_a_waiting_request(
     first = approved.stamps.order_by("serial").first()
     url = stamp_url(token=first.token, gtin=product.gtin)
     assert f"Demo stamp {first.serial} ({FISH_SAUCE}): {url}\n" in out
-    assert "Demo data: 4 subjects, 5 products, 13 accounts in Tỉnh Thanh Hóa" in out
+    assert "Demo data: 4 subjects, 6 products, 13 accounts in Tỉnh Thanh Hóa" in out
 
 
 def test_the_printed_stamp_url_opens_a_valid_page_with_the_batch(client, settings):
     out = load_demo()
-    url = out.strip().splitlines()[-1].split(": ", 1)[1]
+    line = next(line for line in out.splitlines() if line.startswith("Demo stamp "))
+    url = line.split(": ", 1)[1]
     assert url.startswith(settings.SITE_URL + "/s/")
     response = client.get(url.removeprefix(settings.SITE_URL))
     page = response.content.decode()
@@ -136,8 +151,8 @@ def test_loading_the_demo_twice_changes_nothing_and_prints_the_same():
     assert load_demo() == first_out
     assert snapshot() == first
     assert (Decision.objects.count(), Certificate.objects.count(), Stamp.objects.count()) == (
-        2,
         3,
+        4,
         40,
     )
 

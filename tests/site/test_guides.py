@@ -86,6 +86,7 @@ ROLE_GUIDE = [
     (Role.PROVINCE_ADMIN, "quan-tri-vien"),
     (Role.COUNCIL_MEMBER, "hoi-dong"),
     (Role.INSPECTOR, "can-bo-tinh"),
+    (Role.INSPECTOR, "can-bo-hau-kiem"),
 ]
 
 

@@ -14,6 +14,7 @@ from ocop.stamps.domain.links import stamp_url
 from ocop.stamps.enums import LabelState
 from ocop.stamps.models import LabelSheet, Stamp
 from tests.factories.stamps import approved_batch
+from tests.pdffonts import not_embedded, pdf_fonts
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -158,3 +159,9 @@ def test_a_qr_code_is_packed_one_bit_per_module():
     assert len(data) == size * 5  # 33 bits padded to 5 bytes a row
     # The finder pattern's top row: seven dark modules, a light separator.
     assert format(data[0], "08b") == "11111110"
+
+
+def test_the_label_sheet_embeds_every_font_the_serials_included(batch):
+    pdf = render_labels(batch=batch)
+    assert not_embedded(pdf) == []
+    assert "LiberationMonoBold" in {font["plain"] for font in pdf_fonts(pdf)}

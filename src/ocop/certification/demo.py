@@ -1,11 +1,12 @@
 """Demo data (``manage.py load_demo``): the province's recognition decisions
-(fictional numbers and signer) for the three products shown as certified,
+(fictional numbers and signer) for the four products shown as certified,
 each created as a draft and issued by the provincial officer through
 ``set_decision_state`` (numbering, certificates, supersession, the products'
 status) unless a decision with its number exists — once the certification
 rules are loaded (``manage.py load_certification_rules``).
 
-"two_years_ago": certificates well within their validity. "expiring": dated
+"two_years_ago": certificates well within their validity; "last_month": the
+newest recognition (shown first on the public home page). "expiring": dated
 so that the certificate is half-way into the "expires soon" window of the
 certification rules (data, ``certification/data/rules.yaml``). Dates are
 relative to ``ctx.today``. Reads ``ctx.province``; sets ``ctx.certified``
@@ -33,6 +34,7 @@ DECISION_SIGNER = {"signer_name": "Nguyễn Văn Minh", "signer_title": "KT. CH�
 DECISIONS = [
     # (number, when, [(product, star, score)])
     ("876/QĐ-UBND", "expiring", [("Nem chua Thanh Hóa Cô Hoa", 3, Decimal("64.50"))]),
+    ("1377/QĐ-UBND", "last_month", [("Mật ong hoa nhãn Đồng Tâm", 4, Decimal("76.50"))]),
     (
         "1250/QĐ-UBND",
         "two_years_ago",
@@ -66,6 +68,8 @@ def _decisions(province, *, today: date) -> bool:
         day = None
         if when == "expiring":
             day = _expiring_decision_date(today, table)
+        elif when == "last_month":
+            day = today - timedelta(days=30)
         day = day or add_months(today, -24)
         _issue_decision(province, officer, number=number, day=day, lines=lines)
     return True

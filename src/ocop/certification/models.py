@@ -2,6 +2,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .enums import AuthorityLevel, CertificateSource, CertificateStatus, DecisionState
@@ -12,7 +13,27 @@ def new_token() -> str:
     return secrets.token_urlsafe(16)
 
 
-class CertificationRule(models.Model):
+class UnconfirmedNote(models.Model):
+    """What is not confirmed about a rule, in Vietnamese (``unconfirmed``)
+    and English (``unconfirmed_en``): data, like the rule itself, so it is
+    written in both languages in the rules file rather than translated."""
+
+    unconfirmed = models.TextField(_("what is not confirmed"), blank=True)
+    unconfirmed_en = models.TextField(_("what is not confirmed (English)"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def unconfirmed_note(self) -> str:
+        """The note in the language of the page (Vietnamese when the English
+        text is missing)."""
+        if (get_language() or "").startswith("en") and self.unconfirmed_en:
+            return self.unconfirmed_en
+        return self.unconfirmed
+
+
+class CertificationRule(UnconfirmedNote):
     """Validity of certificates and the expiry warnings, as data with their
     legal basis and dates (loaded by ``manage.py load_certification_rules``).
 
@@ -30,7 +51,6 @@ class CertificationRule(models.Model):
         _("the subject is notified this many days before expiry")
     )
     source = models.TextField(_("source"), blank=True)
-    unconfirmed = models.TextField(_("what is not confirmed"), blank=True)
 
     class Meta:
         verbose_name = _("certification rule")
@@ -41,7 +61,7 @@ class CertificationRule(models.Model):
         return f"{self.code} ({self.legal_basis})"
 
 
-class RevocationGround(models.Model):
+class RevocationGround(UnconfirmedNote):
     """A ground for revoking a certificate (reference §5.9), as data."""
 
     code = models.CharField(_("code"), max_length=50, unique=True)
@@ -49,7 +69,6 @@ class RevocationGround(models.Model):
     title_en = models.CharField(_("English title"), max_length=300, blank=True)
     legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
     source = models.TextField(_("source"), blank=True)
-    unconfirmed = models.TextField(_("what is not confirmed"), blank=True)
     order = models.PositiveSmallIntegerField(default=0)
     active = models.BooleanField(default=True)
 

@@ -176,3 +176,18 @@ class SubmittedForm(models.Model):
 
     def __str__(self):
         return f"{self.key[:12]} {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+
+class BackgroundWork(models.Model):
+    """Fields of a record whose long work runs in a background task
+    (``core/jobs.py``): the task's id, when it was queued, when a worker
+    started it and when it last reported progress. The page tells the person
+    plainly when no worker has taken the task up."""
+
+    task_id = models.CharField(max_length=64, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    progress_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True

@@ -17,6 +17,9 @@ function ``set_<thing>_state(*, <thing>, action, by, reason="")`` calls
 - saves with ``update_fields`` and logs under the transition's literal action
   name (``ocop.<thing>.<verb>``, declared in the table so that it can be
   grepped);
+- runs the workflow's watchers (``Workflow.watch``), in the same transaction:
+  what another record keeps in step with this one (a product's status that
+  follows its dossier) without the transitions each saving it;
 - schedules the transition's notification with ``transaction.on_commit``: a
   refused or rolled-back transition tells nobody.
 
@@ -125,6 +128,7 @@ class Workflow:
     step: Callable[[Move], None] | None = None  # run on every transition, after its own step
     state_field: str = "state"
     by_action: dict = field(init=False, repr=False, compare=False)
+    watchers: list = field(default_factory=list, repr=False, compare=False)
 
     def __post_init__(self):
         by_action = {}
@@ -136,6 +140,14 @@ class Workflow:
                     raise ValueError(f"Transition {t.action!r}: {state!r} is not a state.")
             by_action[t.action] = t
         object.__setattr__(self, "by_action", by_action)
+
+    def watch(self, watcher: Callable[[Move], None]) -> Callable[[Move], None]:
+        """Call ``watcher(move)`` after every transition taken, once the object
+        is saved and logged, inside the transaction (raising refuses the
+        transition). Registering the same function again is a no-op."""
+        if watcher not in self.watchers:
+            self.watchers.append(watcher)
+        return watcher
 
     def transition(self, action: str) -> Transition:
         try:
@@ -228,6 +240,8 @@ class Workflow:
                 **move.log,
             },
         )
+        for watcher in list(self.watchers):
+            watcher(move)
         if transition.notify is not None:
             transaction.on_commit(partial(transition.notify, move), robust=True)
         return obj

@@ -13,6 +13,10 @@ class CyclesConfig(AppConfig):
             on_result_decided,
         )
         from ocop.cycles.domain.evidence import dossier_evidence  # noqa: PLC0415 -- app ready
+        from ocop.cycles.domain.product_status import (  # noqa: PLC0415 -- app ready
+            follow_dossier,
+        )
+        from ocop.cycles.domain.workflow import WORKFLOW  # noqa: PLC0415 -- app ready
         from ocop.evaluation.hooks import register_evidence_provider  # noqa: PLC0415 -- app ready
         from ocop.evaluation.signals import (  # noqa: PLC0415 -- app ready
             item_withdrawn,
@@ -23,3 +27,5 @@ class CyclesConfig(AppConfig):
         item_withdrawn.connect(on_item_withdrawn, dispatch_uid="cycles.item_withdrawn")
         # The dossier's self-assessment and commune report on the scoring page.
         register_evidence_provider(dossier_evidence)
+        # The product's status follows its dossier ("in evaluation" and back).
+        WORKFLOW.watch(follow_dossier)

@@ -14,6 +14,14 @@ class PhaseKind(models.TextChoices):
     PROMOTION = "promotion", _("trade promotion")
 
 
+class LateSubmission(models.TextChoices):
+    """What happens to a dossier submitted after its round's deadline (the
+    province chooses per cycle)."""
+
+    REFUSE = "refuse", _("refused")
+    MARK = "mark", _("accepted, marked late")
+
+
 class IdeaState(models.TextChoices):
     SUBMITTED = "submitted", _("registered")
     RECEIVED = "received", _("received by the commune")

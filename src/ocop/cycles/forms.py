@@ -1,9 +1,12 @@
 """Forms of the dossier pages; they validate input, the domain writes."""
 
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from ocop.core.forms import BootstrapMixin
+from ocop.cycles.domain import checks
 from ocop.cycles.domain.dossiers import EDITABLE_FIELDS
 from ocop.cycles.enums import DossierKind, DossierState
 from ocop.cycles.models import Dossier, EvaluationRound
@@ -28,6 +31,16 @@ class DossierForm(BootstrapMixin, forms.ModelForm):
                 field.disabled = True
 
 
+def _round_label(round_) -> str:
+    label = _("%(round)s (submit by %(date)s)") % {
+        "round": round_.title,
+        "date": date_format(round_.submission_deadline, "SHORT_DATE_FORMAT"),
+    }
+    if round_.submission_deadline < timezone.localdate():
+        label += " — " + str(_("deadline passed: the dossier will be marked late"))
+    return label
+
+
 class DossierCreateForm(BootstrapMixin, forms.Form):
     product = forms.ModelChoiceField(label=_("Product"), queryset=None)
     cycle = forms.ModelChoiceField(label=_("Cycle"), queryset=None, required=False)
@@ -38,10 +51,13 @@ class DossierCreateForm(BootstrapMixin, forms.Form):
         self.fields["product"].queryset = products
         self.fields["cycle"].queryset = cycles
         self.fields["cycle"].empty_label = _("(none)")
-        self.fields["round"].queryset = EvaluationRound.objects.filter(
-            cycle__in=cycles
+        # Closed rounds (deadline passed, the cycle refusing late dossiers)
+        # are not offered; a round accepting late dossiers says so.
+        self.fields["round"].queryset = checks.open_rounds(
+            EvaluationRound.objects.filter(cycle__in=cycles), today=timezone.localdate()
         ).select_related("cycle")
         self.fields["round"].empty_label = _("(none)")
+        self.fields["round"].label_from_instance = _round_label
 
     def clean(self):
         cleaned = super().clean()

@@ -34,6 +34,7 @@ class CycleForm(BootstrapMixin, forms.ModelForm):
             "commune_check_days",
             "province_check_days",
             "supplement_days",
+            "late_submissions",
         ]
 
     def __init__(self, *args, user=None, **kwargs):

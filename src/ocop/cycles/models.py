@@ -9,7 +9,15 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from .enums import WAITING_STATES, DossierKind, DossierPath, DossierState, IdeaState, PhaseKind
+from .enums import (
+    WAITING_STATES,
+    DossierKind,
+    DossierPath,
+    DossierState,
+    IdeaState,
+    LateSubmission,
+    PhaseKind,
+)
 
 POINTS = {"max_digits": 6, "decimal_places": 2}
 
@@ -37,6 +45,12 @@ class Cycle(models.Model):
     )
     supplement_days = models.PositiveSmallIntegerField(
         _("working days for the producer to supplement a returned dossier"), default=10
+    )
+    late_submissions = models.CharField(
+        _("dossiers submitted after the round's deadline are"),
+        max_length=10,
+        choices=LateSubmission.choices,
+        default=LateSubmission.REFUSE,
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
@@ -306,6 +320,11 @@ class Dossier(models.Model):
     version = models.PositiveSmallIntegerField(_("submitted versions"), default=0)
     due_on = models.DateField(_("next deadline"), null=True, blank=True, db_index=True)
     overdue = models.BooleanField(_("overdue"), default=False)
+    # First submitted after its round's deadline, the cycle accepting it marked.
+    submitted_late = models.BooleanField(_("submitted after the round's deadline"), default=False)
+    # The product's OCOP status when the dossier was submitted, restored when
+    # the evaluation ends without a certificate (see domain.product_status).
+    product_status_before = models.CharField(max_length=20, blank=True, editable=False)
     agenda_item = models.OneToOneField(
         "evaluation.AgendaItem",
         null=True,

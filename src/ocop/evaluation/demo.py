@@ -12,7 +12,7 @@ session close and the recognition decision be dated and issued on the day
 the demo is tried, whatever that day is. A second run finds the session by
 the start of its title, whatever its year, and changes nothing."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 from ocop.accounts.models import User
 from ocop.criteria.domain.queries import sheets_for_product_set
@@ -43,9 +43,13 @@ SESSION_TITLE = "Phiên đánh giá đợt 1 năm {year}"
 SESSION_TITLE_START = "Phiên đánh giá đợt 1 năm "
 SESSION = {
     # "title": SESSION_TITLE of today's year; "date": today.
+    "start_time": time(8, 0),
     "place": "Văn phòng Điều phối nông thôn mới tỉnh Thanh Hóa",
 }
 AGENDA = ["Mắm tép Đồng Tâm", "Chả tôm Sầm Sơn"]
+# The demo's products have no dossier in the platform: the officer records
+# the exception (printed in the minutes), as for a record kept on paper.
+AGENDA_EXCEPTION = "Đánh giá lại sản phẩm có hồ sơ lưu trên giấy (dữ liệu demo)"
 
 
 def session_title(year: int) -> str:
@@ -96,7 +100,9 @@ def _council(province, *, today) -> Session | None:
         council=council, by=officer, title=session_title(today.year), date=today, **SESSION
     )
     for product in products:
-        sessions.add_item(session=session, product=product, by=officer)
+        sessions.add_item(
+            session=session, product=product, by=officer, exception_reason=AGENDA_EXCEPTION
+        )
     sessions.set_attendance(
         session=session,
         present_member_ids=council.members.filter(body=Body.COUNCIL).values_list("pk", flat=True),

@@ -91,8 +91,17 @@ class MemberForm(BootstrapMixin, forms.Form):
 class SessionForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Session
-        fields = ["title", "date", "place"]
-        widgets = {"date": DATE_WIDGET}
+        fields = ["title", "date", "start_time", "place"]
+        widgets = {
+            "date": DATE_WIDGET,
+            "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+        help_texts = {
+            "date": _(
+                "Scoring opens on this day; if it opens on another day, the session's date "
+                "becomes that day and the change is logged."
+            ),
+        }
 
 
 class ConflictForm(BootstrapMixin, forms.Form):

@@ -128,13 +128,19 @@ class CouncilMember(models.Model):
 
 
 class Session(models.Model):
-    """A council meeting (phiên họp) with its agenda of products."""
+    """A council meeting (phiên họp) with its agenda of products.
+
+    ``date`` is the meeting's date: the planned one while the session is
+    planned (changed only by ``update_session``, logged), then the day scoring
+    actually opened (``set_session_state`` records the planned date in the log
+    when they differ). ``start_time`` is the planned start."""
 
     council = models.ForeignKey(
         Council, verbose_name=_("council"), on_delete=models.PROTECT, related_name="sessions"
     )
     title = models.CharField(_("title"), max_length=300)
     date = models.DateField(_("date"))
+    start_time = models.TimeField(_("start time"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=300, blank=True)
     state = models.CharField(
         _("state"), max_length=10, choices=SessionState.choices, default=SessionState.PLANNED
@@ -190,6 +196,16 @@ class AgendaItem(models.Model):
     # Why the chair took the product off the session (status "withdrawn");
     # printed in the minutes.
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    # Products come onto an agenda through an evaluation dossier that passed
+    # the advisory pre-check (cycles.domain.dossiers.schedule); an officer may
+    # add one without, giving the reason (e.g. re-evaluating a paper record).
+    # Logged and printed in the minutes.
+    admission_exception = models.TextField(
+        _("reason for adding without a pre-checked dossier"), blank=True
+    )
+    exception_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # Result (set when the round's result is computed; see domain.results).
     score_sum = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
     score_count = models.PositiveSmallIntegerField(null=True, blank=True)

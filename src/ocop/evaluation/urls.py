@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_sessions
 
 app_name = "evaluation"
 urlpatterns = [
@@ -9,9 +9,10 @@ urlpatterns = [
     path("councils/<int:pk>/", views.council_detail, name="council"),
     path("councils/<int:pk>/edit/", views.council_edit, name="council_edit"),
     path("councils/<int:pk>/members/add/", views.member_add, name="member_add"),
-    path("councils/<int:pk>/sessions/new/", views.session_create, name="session_create"),
+    path("councils/<int:pk>/sessions/new/", views_sessions.session_create, name="session_create"),
     path("members/<int:pk>/remove/", views.member_remove, name="member_remove"),
     path("sessions/<int:pk>/", views.session_detail, name="session"),
+    path("sessions/<int:pk>/edit/", views_sessions.session_edit, name="session_edit"),
     path("sessions/<int:pk>/state/", views.session_state, name="session_state"),
     path("sessions/<int:pk>/attendance/", views.attendance, name="attendance"),
     path("sessions/<int:pk>/items/add/", views.item_add, name="item_add"),

@@ -25,7 +25,7 @@ from .domain.documents import render_minutes, render_scoresheet, results_workboo
 from .domain.evidence import evidence_for
 from .domain.presentation import sheet_rows
 from .enums import Body, ItemStatus, SessionState, SheetStatus
-from .forms import CloseForm, ConflictForm, CouncilForm, MemberForm, ReasonForm, SessionForm
+from .forms import CloseForm, ConflictForm, CouncilForm, MemberForm, ReasonForm
 from .models import Conflict, CouncilMember, Scoresheet
 from .rules import (
     can_create_council,
@@ -191,29 +191,6 @@ def member_remove(request, pk: int):
 # Sessions ----------------------------------------------------------------------
 
 
-@once
-def session_create(request, pk: int):
-    council = get_object_or_404(queries.councils_visible_to(request.user), pk=pk)
-    if not can_manage_council(request.user, council):
-        raise PermissionDenied
-    form = SessionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = session_domain.create_session(
-                council=council, by=request.user, **form.cleaned_data
-            )
-        except (ValidationError, PermissionDenied) as error:
-            _errors(request, error)
-        else:
-            messages.success(request, _("The session is planned. Add the products to evaluate."))
-            return redirect("evaluation:session", session.pk)
-    return render(
-        request,
-        "evaluation/form.html",
-        {"form": form, "title": _("Plan a session"), "nav_active": "evaluation"},
-    )
-
-
 def _session(request, pk: int):
     return get_object_or_404(queries.sessions_visible_to(request.user), pk=pk)
 
@@ -244,6 +221,7 @@ def session_detail(request, pk: int, *, conflict_form=None, status=200):
         .select_related("member__user", "item__product")
         .order_by("item__order", "member_id")
     )
+    history = list(history_for(session)[:50])
     return render(
         request,
         "evaluation/session_detail.html",
@@ -267,7 +245,10 @@ def session_detail(request, pk: int, *, conflict_form=None, status=200):
             "candidates": candidates,
             "can_open": session_domain.can_open(user, session),
             "can_close": session_domain.can_close(user, session),
-            "history": history_for(session)[:50],
+            "can_edit": manages and session.state == SessionState.PLANNED,
+            "today": timezone.localdate(),
+            "history": history,
+            "schedule_changes": session_domain.schedule_changes(history),
             "nav_active": "evaluation",
         },
         status=status,
@@ -327,7 +308,12 @@ def item_add(request, pk: int):
     session = _session(request, pk)
     product = get_object_or_404(Product, pk=request.POST.get("product"))
     try:
-        session_domain.add_item(session=session, product=product, by=request.user)
+        session_domain.add_item(
+            session=session,
+            product=product,
+            by=request.user,
+            exception_reason=request.POST.get("exception_reason", ""),
+        )
     except (ValidationError, PermissionDenied) as error:
         _errors(request, error)
     else:

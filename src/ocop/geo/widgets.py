@@ -35,6 +35,10 @@ class UnitPickerWidget(forms.Widget):
         )
         return context
 
+    def id_for_label(self, id_):
+        # The label names the search box people type in, not the hidden input.
+        return f"{id_}_search" if id_ else id_
+
     def value_from_datadict(self, data, files, name):
         return data.get(name)
 

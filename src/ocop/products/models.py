@@ -78,6 +78,15 @@ class Product(models.Model):
         related_name="+",
         limit_choices_to={"era": "2025", "level": "commune"},
     )
+    annual_capacity = models.PositiveIntegerField(
+        _("declared annual production capacity (sale units)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "How many packaged units (bottles, boxes, bags…) the subject can make in a year. "
+            "Stamps issued far beyond it are checked by the post-certification inspection."
+        ),
+    )
     province = models.ForeignKey(
         "geo.AdminUnit",
         verbose_name=_("province"),

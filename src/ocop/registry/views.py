@@ -3,7 +3,8 @@
 The upload is checked at once (a dry run: nothing is written) and the preview
 shows the header found, how columns are read, the counts and the first
 problems; unrecognised columns can be mapped to a field and checked again.
-Confirming imports the list.
+Confirming queues the list for a background task that imports it chunk by
+chunk; the progress page follows it (``domain/apply.py``).
 """
 
 from datetime import date
@@ -11,15 +12,17 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ocop.core import jobs
 from ocop.core.idempotency import once
+from ocop.registry.domain.apply import RUNNING, apply_batch, import_progress
 from ocop.registry.domain.fields import FIELDS
 from ocop.registry.domain.queries import import_batches_visible_to
 from ocop.registry.domain.service import (
     annex_given,
-    apply_batch,
     check_batch,
     start_import,
     stored_columns,
@@ -81,6 +84,8 @@ def preview(request, pk: int):
     batch = get_object_or_404(import_batches_visible_to(request.user), pk=pk)
     if batch.status == ImportBatch.Status.APPLIED:
         return redirect("products_import:result", pk=batch.pk)
+    if batch.status in RUNNING:
+        return redirect("products_import:progress", pk=batch.pk)
     columns = stored_columns(batch)
     form = MappingForm(request.POST or None, columns=columns, mapping=batch.mapping)
     summary = batch.summary or {}
@@ -139,22 +144,43 @@ def apply(request, pk: int):
     form = ApplyForm(request.POST)
     apply_valid = form.cleaned_data["apply_valid"] if form.is_valid() else False
     try:
-        result = apply_batch(by=request.user, batch=batch, apply_valid=apply_valid)
+        batch = apply_batch(by=request.user, batch=batch, apply_valid=apply_valid)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("products_import:preview", pk=batch.pk)
-    if not result.applied:
-        messages.error(
-            request,
-            _(
-                "Nothing was imported: %(count)s rows are bad. Correct the list and upload "
-                "it again, or tick “apply the valid rows”."
-            )
-            % {"count": result.summary["rows_rejected"]},
-        )
+    if batch.status == ImportBatch.Status.APPLIED:
+        messages.success(request, _("The list was imported."))
+        return redirect("products_import:result", pk=batch.pk)
+    if batch.status == ImportBatch.Status.CHECKED:
+        messages.error(request, _("The import stopped at a bad row; see the problems."))
         return redirect("products_import:preview", pk=batch.pk)
-    messages.success(request, _("The list was imported."))
-    return redirect("products_import:result", pk=batch.pk)
+    return redirect("products_import:progress", pk=batch.pk)
+
+
+def progress(request, pk: int):
+    """The progress of a list being imported (refreshed by progress.js)."""
+    batch = get_object_or_404(import_batches_visible_to(request.user), pk=pk)
+    if batch.status == ImportBatch.Status.APPLIED:
+        return redirect("products_import:result", pk=batch.pk)
+    if batch.status not in RUNNING:
+        return redirect("products_import:preview", pk=batch.pk)
+    return render(
+        request,
+        "registry/import/progress.html",
+        {
+            "batch": batch,
+            "progress": import_progress(batch),
+            "status_url": reverse("products_import:status", args=[batch.pk]),
+            "worker_wait": jobs.worker_wait(),
+            "nav_active": "products",
+        },
+    )
+
+
+def status(request, pk: int):
+    """The progress as JSON, for the progress bar."""
+    batch = get_object_or_404(import_batches_visible_to(request.user), pk=pk)
+    return import_progress(batch).response()
 
 
 def result(request, pk: int):

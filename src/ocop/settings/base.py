@@ -7,6 +7,7 @@ SQLite, local files, e-mail printed to the console.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.csp import CSP
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "django_htmx",
     "django_tasks_db",
     "ocop.core",
@@ -75,8 +77,10 @@ INSTALLED_APPS = [
     "ocop.traceability",
     "ocop.inspections",
     "ocop.events",
+    "ocop.trade",
     "ocop.registry",
     "ocop.api",
+    "ocop.portal",
     "ocop.site",
 ]
 
@@ -287,6 +291,16 @@ SECURE_CSP = {
 }
 if os.environ.get("S3_PUBLIC_URL"):
     SECURE_CSP["img-src"].append(os.environ["S3_PUBLIC_URL"])
+# Map tiles of the points-of-sale map: a tile server URL template such as
+# https://tile.example.vn/{z}/{x}/{y}.png (its origin is allowed as an image
+# source) and the attribution its licence requires. Empty: no tiles, the map
+# shows the points on a blank background and the page works as a list.
+OCOP_MAP_TILE_URL = os.environ.get("OCOP_MAP_TILE_URL", "")
+OCOP_MAP_TILE_ATTRIBUTION = os.environ.get("OCOP_MAP_TILE_ATTRIBUTION", "")
+if OCOP_MAP_TILE_URL:
+    _tiles = urlsplit(OCOP_MAP_TILE_URL.replace("{s}.", ""))
+    SECURE_CSP["img-src"].append(f"{_tiles.scheme}://*.{_tiles.netloc}")
+    SECURE_CSP["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
 
 # LOGGING ------------------------------------------------------------------
 LOGGING = {
@@ -328,3 +342,34 @@ OCOP_CLIENT_IP_HEADER = os.environ.get("OCOP_CLIENT_IP_HEADER", "")
 # prepared by a background task, about 1.3 s per 1,000 stamps).
 OCOP_STAMPS_MAX_PER_REQUEST = int(os.environ.get("OCOP_STAMPS_MAX_PER_REQUEST", "100000"))
 OCOP_STAMPS_LABELS_DIRECT_MAX = int(os.environ.get("OCOP_STAMPS_LABELS_DIRECT_MAX", "2000"))
+# The serials on label sheets are printed in this font, embedded in the PDF
+# (a monospaced TrueType font; Debian's fonts-liberation2 by default).
+OCOP_LABEL_SERIAL_FONT = os.environ.get(
+    "OCOP_LABEL_SERIAL_FONT", "/usr/share/fonts/truetype/liberation2/LiberationMono-Bold.ttf"
+)
+# Approving more stamps than this creates them in a background task, in
+# chunks of OCOP_STAMPS_CHUNK per transaction, with progress on the batch page.
+OCOP_STAMPS_BACKGROUND_MIN = int(os.environ.get("OCOP_STAMPS_BACKGROUND_MIN", "10000"))
+OCOP_STAMPS_CHUNK = int(os.environ.get("OCOP_STAMPS_CHUNK", "5000"))
+# Applying an import list runs in a background task that commits this many
+# rows per transaction (resumable after a crash).
+OCOP_IMPORT_CHUNK_ROWS = int(os.environ.get("OCOP_IMPORT_CHUNK_ROWS", "500"))
+# Background work: after this many seconds without a worker taking a queued
+# task, the page says so; after OCOP_TASK_STALLED_SECONDS without progress a
+# started task is taken to have died and may be resumed.
+OCOP_TASK_WORKER_WAIT_SECONDS = int(os.environ.get("OCOP_TASK_WORKER_WAIT_SECONDS", "30"))
+OCOP_TASK_STALLED_SECONDS = int(os.environ.get("OCOP_TASK_STALLED_SECONDS", "300"))
+
+# Trade promotion: buyers' inquiries per client and hour; the check of online
+# listings (links not checked for OCOP_LINK_CHECK_EVERY_DAYS are opened,
+# OCOP_LINK_CHECK_BATCH per run, OCOP_LINK_CHECK_WORKERS at a time, each with
+# a timeout of OCOP_LINK_CHECK_TIMEOUT seconds; a link failing
+# OCOP_LINK_DEAD_AFTER checks in a row is marked broken). Addresses on private
+# networks are never opened unless OCOP_LINK_CHECK_ALLOW_PRIVATE=1 (tests).
+OCOP_INQUIRIES_PER_HOUR = int(os.environ.get("OCOP_INQUIRIES_PER_HOUR", "5"))
+OCOP_LINK_CHECK_EVERY_DAYS = int(os.environ.get("OCOP_LINK_CHECK_EVERY_DAYS", "7"))
+OCOP_LINK_CHECK_BATCH = int(os.environ.get("OCOP_LINK_CHECK_BATCH", "200"))
+OCOP_LINK_CHECK_WORKERS = int(os.environ.get("OCOP_LINK_CHECK_WORKERS", "8"))
+OCOP_LINK_CHECK_TIMEOUT = float(os.environ.get("OCOP_LINK_CHECK_TIMEOUT", "5"))
+OCOP_LINK_DEAD_AFTER = int(os.environ.get("OCOP_LINK_DEAD_AFTER", "2"))
+OCOP_LINK_CHECK_ALLOW_PRIVATE = os.environ.get("OCOP_LINK_CHECK_ALLOW_PRIVATE", "0") == "1"

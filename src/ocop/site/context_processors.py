@@ -1,8 +1,11 @@
-from ocop.site.navigation import navigation_for
+from ocop.site.navigation import menus_for
 
 
 def navigation(request):
-    """The main navigation for the user's roles (none for anonymous visitors,
-    at no query)."""
+    """The main navigation for the user's roles, grouped into dropdowns (none
+    for anonymous visitors, at no query)."""
     user = getattr(request, "user", None)
-    return {"nav_items": navigation_for(user) if user is not None else []}
+    if user is None:
+        return {"nav_items": [], "user_menu_items": []}
+    bar, own = menus_for(user)
+    return {"nav_items": bar, "user_menu_items": own}

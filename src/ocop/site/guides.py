@@ -32,6 +32,11 @@ GUIDES = (
         _("Provincial and central officers, advisory team, inspectors"),
         (Role.PROVINCE_OFFICER, Role.CENTRAL_OFFICER, Role.ADVISORY_TEAM, Role.INSPECTOR),
     ),
+    Guide(
+        "can-bo-hau-kiem",
+        _("Inspectors: post-certification inspection plans and visits"),
+        (Role.INSPECTOR, Role.PROVINCE_OFFICER),
+    ),
     Guide("hoi-dong", _("Evaluation council members"), (Role.COUNCIL_MEMBER,)),
     Guide("can-bo-xa", _("Commune officers"), (Role.COMMUNE_OFFICER,)),
     Guide("chu-the", _("Producers and consultants"), (Role.PRODUCER, Role.CONSULTANT)),
@@ -120,6 +125,8 @@ TOPICS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "registry_import": {"*": ("can-bo-tinh", "nhap-danh-sach-san-pham-tu-tep-excel")},
     "verify": {"*": ("nguoi-tieu-dung", "quet-ma-qr-tren-tem")},
+    "inspection_plan": {"*": ("can-bo-hau-kiem", "lap-ke-hoach-kiem-tra-nam")},
+    "inspection_visit": {"*": ("can-bo-hau-kiem", "kiem-tra-tai-co-so-tren-dien-thoai")},
 }
 # Most specific roles first: a person with several roles gets the guide of the
 # narrowest one (a commune officer who is also a producer reads the producer's).

@@ -1,4 +1,6 @@
-"""The main navigation, by role."""
+"""The main navigation, by role: ``navigation_for`` lists what a person may
+reach; ``menu_for`` groups it into a few dropdowns so that the bar fits one
+line on a 1366 px screen."""
 
 from dataclasses import dataclass
 
@@ -11,8 +13,9 @@ from ocop.criteria.rules import can_view_criteria
 from ocop.cycles.rules import COMMUNE_ROLES, PRODUCER_ROLES, PROVINCE_ROLES
 from ocop.evaluation.rules import VIEWER_ROLES as EVALUATION_ROLES
 from ocop.events.rules import is_reader as is_events_reader
-from ocop.inspections.rules import can_view_inspections
+from ocop.inspections.rules import can_view_inspections, can_view_plans
 from ocop.stamps.rules import is_stamp_user
+from ocop.trade import rules as trade_rules
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,66 @@ class NavItem:
     label: str
     url: str
     key: str
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    """A dropdown of the menu; ``keys`` tells the template when it holds the
+    current page."""
+
+    label: str
+    key: str
+    items: tuple[NavItem, ...]
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(item.key for item in self.items)
+
+
+# The dropdowns, by the keys of the items they gather, in menu order. An
+# item in no group stays a link of its own; a group with one visible item
+# shows as that item.
+GROUPS = (
+    ("registry", _("Subjects and products"), ("subjects", "products", "certification")),
+    ("cycle", _("OCOP cycle"), ("cycles", "dossiers", "evaluation")),
+    ("stamps", _("Stamps and inspections"), ("stamps", "inspections", "inspection_plans")),
+    ("support", _("Training and promotion"), ("events", "trade")),
+    ("reference", _("Reference"), ("criteria", "guides")),
+)
+
+
+# Items shown in the person's own menu (beside their name), not in the bar.
+USER_MENU = ("accounts",)
+
+
+def menus_for(user) -> tuple[list[NavItem | NavGroup], list[NavItem]]:
+    """The bar and the person's own menu: the items of ``navigation_for``
+    with the groups of ``GROUPS`` folded into dropdowns (placed where their
+    first item was), and the ``USER_MENU`` items apart."""
+    items = navigation_for(user)
+    bar = grouped([item for item in items if item.key not in USER_MENU])
+    return bar, [item for item in items if item.key in USER_MENU]
+
+
+def grouped(items: list[NavItem]) -> list[NavItem | NavGroup]:
+    group_of = {key: group for group in GROUPS for key in group[2]}
+    members: dict[str, list[NavItem]] = {}
+    for item in items:
+        if item.key in group_of:
+            members.setdefault(group_of[item.key][0], []).append(item)
+    menu: list[NavItem | NavGroup] = []
+    placed = set()
+    for item in items:
+        group = group_of.get(item.key)
+        if group is None:
+            menu.append(item)
+        elif group[0] not in placed:
+            placed.add(group[0])
+            inside = members[group[0]]
+            menu.append(
+                inside[0] if len(inside) == 1 else NavGroup(group[1], group[0], tuple(inside))
+            )
+    return menu
 
 
 def navigation_for(user) -> list[NavItem]:
@@ -34,7 +97,7 @@ def navigation_for(user) -> list[NavItem]:
         items.append(NavItem(_("Subjects"), reverse("producers:list"), "subjects"))
         items.append(NavItem(_("Products"), reverse("products:list"), "products"))
     if scope.roles & {*PRODUCER_ROLES, *COMMUNE_ROLES, *PROVINCE_ROLES}:
-        items.append(NavItem(_("OCOP cycle"), reverse("cycles:cycles"), "cycles"))
+        items.append(NavItem(_("Cycles and ideas"), reverse("cycles:cycles"), "cycles"))
         items.append(NavItem(_("Dossiers"), reverse("cycles:dossiers"), "dossiers"))
     if scope.roles & {*EVALUATION_ROLES, Role.COUNCIL_MEMBER} or user.council_memberships.exists():
         items.append(NavItem(_("Evaluation"), reverse("evaluation:home"), "evaluation"))
@@ -48,10 +111,14 @@ def navigation_for(user) -> list[NavItem]:
         items.append(
             NavItem(_("Complaints and flagged stamps"), reverse("inspections:list"), "inspections")
         )
+    if can_view_plans(user):
+        items.append(NavItem(_("Inspections"), reverse("inspections:visits"), "inspection_plans"))
     if is_events_reader(user):
         items.append(NavItem(_("Training and events"), reverse("events:list"), "events"))
     else:
         items.append(NavItem(_("Events"), reverse("events:mine"), "events"))
+    if trade_rules.is_reader(user) or scope.roles & set(trade_rules.SUBJECT_SIDE):
+        items.append(NavItem(_("Trade promotion"), reverse("trade:overview"), "trade"))
     if can_view_criteria(user):
         items.append(NavItem(_("Criteria sheets"), reverse("criteria:list"), "criteria"))
     if can_manage_accounts(user):

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 
 from ocop.accounts.domain.queries import active_assignments
 from ocop.accounts.rules import scope_for
+from ocop.portal import views as portal_views
 from ocop.producers.domain.queries import subjects_visible_to
 from ocop.products.domain.queries import count_by_status, products_visible_to
 from ocop.products.enums import OcopStatus
@@ -18,7 +19,10 @@ from ocop.site.guides import GUIDE_BY_SLUG, GUIDES, guides_for_roles, render_gui
 @require_safe
 @login_not_required
 def home(request):
-    """Public home page."""
+    """The home page: the public catalogue's home for visitors (``portal``),
+    the way into the back office for a signed-in person."""
+    if not request.user.is_authenticated:
+        return portal_views.home(request)
     return render(request, "site/home.html")
 
 

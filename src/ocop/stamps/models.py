@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ocop.core.models import BackgroundWork
+
 from .enums import LabelState, RequestState, StampState
 
 
@@ -17,9 +19,11 @@ class SerialCounter(models.Model):
         return f"{self.series}: {self.next_number}"
 
 
-class StampBatch(models.Model):
+class StampBatch(BackgroundWork):
     """A subject's request for OCOP stamps for a certified product; once an
-    officer approves it the stamps are allocated (serials first..last)."""
+    officer approves it the stamps are allocated (serials first..last). A
+    large batch's stamps are created by a background task, chunk by chunk:
+    ``stamps_left`` counts those still to create (saved with each chunk)."""
 
     product = models.ForeignKey(
         "products.Product", on_delete=models.PROTECT, related_name="stamp_batches"
@@ -65,6 +69,7 @@ class StampBatch(models.Model):
     series = models.CharField(max_length=10, blank=True)
     first_number = models.PositiveBigIntegerField(null=True, blank=True)
     last_number = models.PositiveBigIntegerField(null=True, blank=True)
+    stamps_left = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("stamp batch")

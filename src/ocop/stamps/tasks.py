@@ -3,6 +3,9 @@
 from django.tasks import task
 
 from .domain.labels import build_label_sheet
+from .domain.making import make_batch_stamps
+
+__all__ = ["make_batch_stamps", "render_label_sheet"]
 
 
 @task

@@ -12,4 +12,6 @@ urlpatterns = [
     path("<int:pk>/labels/prepare/", views.batch_labels_prepare, name="labels_prepare"),
     path("<int:pk>/labels/status/", views.batch_labels_status, name="labels_status"),
     path("<int:pk>/void/", views.batch_void, name="void"),
+    path("<int:pk>/making/status/", views.batch_making_status, name="making_status"),
+    path("<int:pk>/making/resume/", views.batch_making_resume, name="making_resume"),
 ]

@@ -7,6 +7,7 @@ from . import views_public as views
 
 app_name = "verify"
 urlpatterns = [
+    path("kiem-tra-tem/", views.serial_page, name="serial"),
     path("s/<str:token>/where", views.where, name="where"),
     path("s/<str:token>", views.verify_page, name="stamp"),
     path("c/<str:token>/image", views.certificate_image, name="certificate_image"),

@@ -6,7 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -21,7 +23,7 @@ from ocop.products.enums import OcopStatus
 
 from . import rules
 from .domain import batches as batch_domain
-from .domain import labels, queries
+from .domain import labels, making, queries
 from .domain.serials import format_serial
 from .enums import LabelState, RequestState
 from .forms import BatchFilterForm, StampRequestForm, VoidForm
@@ -111,8 +113,9 @@ def batch_detail(request, pk: int, *, void_form=None):
     batch = _batch(request, pk)
     user = request.user
     approved = batch.state == RequestState.APPROVED
-    can_void = approved and rules.can_void(user, batch)
-    can_print = approved and rules.can_download_labels(user, batch)
+    in_progress = making.making(batch)
+    can_void = approved and not in_progress and rules.can_void(user, batch)
+    can_print = approved and not in_progress and rules.can_download_labels(user, batch)
     active = queries.active_stamps(batch).count() if approved else 0
     voided = list(queries.voided_stamps(batch)[:VOIDED_SHOWN]) if approved else []
     return render(
@@ -131,6 +134,10 @@ def batch_detail(request, pk: int, *, void_form=None):
             "sheet": LabelSheet.objects.filter(batch=batch).first() if can_print else None,
             "void_form": (void_form or VoidForm()) if can_void and active else None,
             "history": history_for(batch)[:30],
+            "making": in_progress,
+            "progress": making.making_progress(batch) if in_progress else None,
+            "status_url": reverse("stamps:making_status", args=[batch.pk]),
+            "can_resume": in_progress and rules.can_decide(user, batch),
             "nav_active": "stamps",
         },
         status=400 if void_form is not None else 200,
@@ -170,6 +177,9 @@ def batch_labels(request, pk: int):
         raise Http404
     if not rules.can_download_labels(request.user, batch):
         raise PermissionDenied(_("You cannot print the labels of this batch."))
+    if making.making(batch):
+        messages.info(request, _("The stamps of this batch are still being created."))
+        return redirect("stamps:batch", batch.pk)
     if queries.active_stamps(batch).count() <= labels.direct_limit():
         pdf = labels.render_labels(batch=batch)
         return bytes_response(
@@ -201,6 +211,23 @@ def batch_labels_status(request, pk: int):
     return render(request, "stamps/_label_status.html", {"batch": batch, "sheet": sheet})
 
 
+def batch_making_status(request, pk: int):
+    """How far the creation of a large batch's stamps is, as JSON (progress.js)."""
+    batch = _batch(request, pk)
+    return making.making_progress(batch).response()
+
+
+@require_POST
+def batch_making_resume(request, pk: int):
+    """Queue a stalled creation of the stamps again; it goes on where it stopped."""
+    batch = _batch(request, pk)
+    try:
+        making.resume_making(batch=batch, by=request.user)
+    except PermissionDenied as error:
+        _errors(request, error)
+    return redirect("stamps:batch", batch.pk)
+
+
 @require_POST
 def batch_void(request, pk: int):
     batch = _batch(request, pk)
@@ -225,7 +252,7 @@ def batch_void(request, pk: int):
             messages.success(
                 request,
                 ngettext("%(count)s stamp voided.", "%(count)s stamps voided.", count)
-                % {"count": count},
+                % {"count": number_format(count, force_grouping=True)},
             )
             return redirect("stamps:batch", batch.pk)
     return batch_detail(request, pk, void_form=form)

@@ -17,13 +17,15 @@ from dataclasses import astuple
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.html import escape
 from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control, never_cache
@@ -118,16 +120,16 @@ def _request_values(request, result, where: str) -> dict[str, str]:
             )
         values["scans"] = ngettext(
             "%(n)s scan, including this one", "%(n)s scans, including this one", stamp.scan_count
-        ) % {"n": stamp.scan_count}
+        ) % {"n": number_format(stamp.scan_count, force_grouping=True)}
     return values
 
 
-def _verification_page(request, result, batch) -> str:
+def _verification_page(request, result, batch, *, locate: bool = True) -> str:
     certificate = result.certificate
     stamp = result.stamp
     where = (
         reverse("verify:where", args=[stamp.token])
-        if stamp is not None and result.outcome != VerifyOutcome.VOIDED
+        if locate and stamp is not None and result.outcome != VerifyOutcome.VOIDED
         else ""
     )
     values = _request_values(request, result, where)
@@ -181,9 +183,7 @@ def verify_page(request, **_ignored):
     ``OCOP_VERIFY_RATE_LIMIT`` pages a minute gets HTTP 429 (nothing logged)."""
     client = fingerprint(request)
     if not allow(f"verify:{client}", limit=settings.OCOP_VERIFY_RATE_LIMIT, window=60):
-        response = render_in_chosen_language(request, "stamps/public/too_many.html", {}, status=429)
-        response["Retry-After"] = "60"
-        return response
+        return _too_many(request)
     result = verifying.verify(request.path_info, today=timezone.localdate())
     stamp = result.stamp
     lang = chosen_language(request)
@@ -193,6 +193,42 @@ def verify_page(request, **_ignored):
     with translation.override(lang or translation.get_language()):
         page = _verification_page(request, result, batch)
     return remember_language(HttpResponse(page, status=result.http_status), lang)
+
+
+def _too_many(request):
+    response = render_in_chosen_language(request, "stamps/public/too_many.html", {}, status=429)
+    response["Retry-After"] = "60"
+    return response
+
+
+@login_not_required
+@never_cache
+@require_safe
+def serial_page(request):
+    """``/kiem-tra-tem/?serial=38-00001234-K``: the verdict for a serial typed
+    by hand when the QR code is damaged — the same verdicts as scanning, under
+    the same per-client limit (``OCOP_VERIFY_RATE_LIMIT``, the same counter).
+    No scan is logged (the clone check counts scans of the code), and the
+    page carries neither the stamp's token nor the location request."""
+    client = fingerprint(request)
+    if not allow(f"verify:{client}", limit=settings.OCOP_VERIFY_RATE_LIMIT, window=60):
+        return _too_many(request)
+    text = request.GET.get("serial", "").strip()[:40]
+    lang = chosen_language(request)
+    with translation.override(lang or translation.get_language()):
+        error = ""
+        if text:
+            try:
+                result = verifying.verify_serial(text, today=timezone.localdate())
+            except ValidationError as exc:
+                error = exc.messages[0]
+            else:
+                stamp = result.stamp
+                batch = public_batch(stamp.production_batch_id) if stamp is not None else None
+                page = _verification_page(request, result, batch, locate=False)
+                return remember_language(HttpResponse(page, status=result.http_status), lang)
+        response = render(request, "stamps/public/serial.html", {"serial": text, "error": error})
+    return remember_language(response, lang)
 
 
 @login_not_required

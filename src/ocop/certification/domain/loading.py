@@ -18,8 +18,10 @@ RULE_FIELDS = (
     "notice_days",
     "source",
     "unconfirmed",
+    "unconfirmed_en",
 )
-GROUND_FIELDS = ("title", "title_en", "legal_basis", "source", "unconfirmed")
+TEXT_FIELDS = ("source", "unconfirmed", "unconfirmed_en")
+GROUND_FIELDS = ("title", "title_en", "legal_basis", "source", "unconfirmed", "unconfirmed_en")
 
 
 class RulesFileError(ValueError):
@@ -51,9 +53,7 @@ def load_rules(*, path: Path = SHIPPED) -> dict[str, int]:
             )
         CertificationRule.objects.update_or_create(
             code=entry["code"],
-            defaults={
-                f: entry.get(f, "" if f in ("source", "unconfirmed") else None) for f in RULE_FIELDS
-            },
+            defaults={f: entry.get(f, "" if f in TEXT_FIELDS else None) for f in RULE_FIELDS},
         )
         counts["rules"] += 1
     for order, entry in enumerate(data.get("revocation_grounds", [])):

@@ -3,12 +3,14 @@
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ocop.criteria import engine
 from ocop.criteria.domain.queries import answers_by_code, compiled_sheet
 from ocop.criteria.models import Criterion
+from ocop.cycles.enums import LateSubmission
 from ocop.cycles.models import Dossier, DossierAnswer, RequiredDocument
 from ocop.producers.enums import DocumentValidity
 
@@ -105,6 +107,29 @@ def submission_problems(dossier: Dossier, *, today: date) -> list[str]:
                 % {"codes": ", ".join(missing)}
             )
     return problems
+
+
+def after_deadline(dossier: Dossier, *, today: date) -> bool:
+    """Is the dossier's round past its submission deadline on ``today``?"""
+    return dossier.round_id is not None and today > dossier.round.submission_deadline
+
+
+def deadline_refusal(round_) -> str:
+    return _(
+        "The submission deadline of “%(round)s” was %(date)s: this cycle does not accept "
+        "late dossiers. Choose an open round or ask the province."
+    ) % {
+        "round": round_.title,
+        "date": date_format(round_.submission_deadline, "SHORT_DATE_FORMAT"),
+    }
+
+
+def open_rounds(rounds, *, today: date):
+    """The rounds a dossier can still be submitted to: deadline not passed, or
+    the cycle accepts late dossiers (marked)."""
+    return rounds.filter(
+        Q(submission_deadline__gte=today) | Q(cycle__late_submissions=LateSubmission.MARK)
+    )
 
 
 def forwarding_problems(dossier: Dossier) -> list[str]:

@@ -12,13 +12,15 @@ from django.utils.translation import gettext as _
 from ocop.accounts.rules import has_role, scope_for
 from ocop.core.domain.activity import changed_fields, log_action
 from ocop.cycles import rules
-from ocop.cycles.enums import PhaseKind
+from ocop.cycles.enums import LateSubmission, PhaseKind
 from ocop.cycles.models import Cycle, EvaluationRound, Phase
 from ocop.geo.enums import Level
 
 # Who runs a province's cycle: its officers and administrators, and the centre.
 MANAGER_ROLES = rules.SCHEDULER_ROLES
 SETTINGS = ("plan_deadline_days", "commune_check_days", "province_check_days", "supplement_days")
+# What happens to a dossier submitted after its round's deadline (LateSubmission).
+POLICIES = ("late_submissions",)
 
 
 def can_create_cycle(user) -> bool:
@@ -41,6 +43,8 @@ def _check_settings(values: dict) -> None:
         for name in SETTINGS
         if name in values and not 1 <= int(values[name]) <= 60
     }
+    if "late_submissions" in values and values["late_submissions"] not in LateSubmission.values:
+        errors["late_submissions"] = _("Choose what happens to late dossiers.")
     if errors:
         raise ValidationError(errors)
 
@@ -49,7 +53,7 @@ def _check_settings(values: dict) -> None:
 def create_cycle(*, by, province, year: int, title: str, **settings) -> Cycle:
     """Open the province's cycle for ``year``; ``settings`` are the deadlines
     in working days (``plan_deadline_days``…), the model's defaults otherwise."""
-    unknown = set(settings) - set(SETTINGS)
+    unknown = set(settings) - {*SETTINGS, *POLICIES}
     if unknown:
         raise TypeError(f"unknown settings: {sorted(unknown)}")
     if province is None or province.level != Level.PROVINCE or not province.is_current:
@@ -76,7 +80,7 @@ def create_cycle(*, by, province, year: int, title: str, **settings) -> Cycle:
         by=by,
         obj=cycle,
         unit=province,
-        data={"year": year, **{name: getattr(cycle, name) for name in SETTINGS}},
+        data={"year": year, **{name: getattr(cycle, name) for name in (*SETTINGS, *POLICIES)}},
     )
     return cycle
 
@@ -84,7 +88,7 @@ def create_cycle(*, by, province, year: int, title: str, **settings) -> Cycle:
 @transaction.atomic
 def update_cycle(*, cycle: Cycle, by, **values) -> Cycle:
     """Change the title or the deadlines (working days) of a cycle."""
-    allowed = {"title", *SETTINGS}
+    allowed = {"title", *SETTINGS, *POLICIES}
     unknown = set(values) - allowed
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")

@@ -14,7 +14,7 @@ from ocop.criteria.domain.queries import compiled_sheet, recognition_rule, sheet
 from ocop.criteria.domain.sheets import with_case_choice
 from ocop.criteria.enums import EvaluationLevel
 from ocop.cycles import rules
-from ocop.cycles.enums import DossierKind, DossierPath, DossierState
+from ocop.cycles.enums import DossierKind, DossierPath, DossierState, LateSubmission
 from ocop.cycles.models import Dossier, DossierAnswer, DossierDocument
 from ocop.evaluation.domain.scoring import parse_value
 from ocop.evaluation.domain.sessions import add_item
@@ -65,6 +65,12 @@ def create_dossier(
             _("This product already has a dossier in progress (%(state)s).")
             % {"state": open_one.get_state_display()}
         )
+    if (
+        round is not None
+        and checks.after_deadline(Dossier(round=round), today=day)
+        and round.cycle.late_submissions == LateSubmission.REFUSE
+    ):
+        raise ValidationError(checks.deadline_refusal(round))
     subject = product.subject
     dossier = Dossier.objects.create(
         product=product,
@@ -405,7 +411,9 @@ def schedule(*, dossier: Dossier, session, by) -> Dossier:
         )
     if not central and (level == "central" or session.council.unit_id != dossier.province_id):
         raise ValidationError(_("Choose a session of the province's council."))
-    item = add_item(session=session, product=dossier.product, by=by, sheet=dossier.sheet)
+    item = add_item(
+        session=session, product=dossier.product, by=by, sheet=dossier.sheet, dossier=dossier
+    )
     Dossier.objects.filter(pk=dossier.pk).update(agenda_item=item)
     dossier.agenda_item = item
     return workflow.set_dossier_state(

@@ -25,7 +25,7 @@ from ocop.core.domain.notify import notify
 from ocop.core.workdays import add_working_days
 from ocop.core.workflow import Move, Transition, Workflow
 from ocop.cycles import rules
-from ocop.cycles.enums import DossierPath
+from ocop.cycles.enums import DossierPath, LateSubmission
 from ocop.cycles.enums import DossierState as S
 from ocop.cycles.models import Dossier, DossierVersion
 
@@ -40,9 +40,20 @@ def _problems(problems: list) -> None:
 
 
 def _submitting(move: Move) -> None:
-    """The dossier is complete; the submitted version is kept."""
-    _problems(checks.submission_problems(move.obj, today=move.today))
-    _keep_version(move.obj, move.by)
+    """The dossier is complete and, the first time, within its round's
+    deadline (or the cycle accepts it marked late); the submitted version is
+    kept."""
+    dossier = move.obj
+    problems = checks.submission_problems(dossier, today=move.today)
+    late = dossier.version == 0 and checks.after_deadline(dossier, today=move.today)
+    if late and dossier.round.cycle.late_submissions == LateSubmission.REFUSE:
+        problems.insert(0, checks.deadline_refusal(dossier.round))
+    _problems(problems)
+    if late:
+        dossier.submitted_late = True
+        move.fields.append("submitted_late")
+        move.log["late"] = dossier.round.submission_deadline.isoformat()
+    _keep_version(dossier, move.by)
     move.fields.append("version")
 
 
@@ -266,7 +277,7 @@ WORKFLOW = Workflow(
     forbidden=gettext_lazy("You cannot do this on this dossier."),
     reason_missing=gettext_lazy("Say why, or list what is missing."),
     reason_given=_reason_or_missing,
-    related=("product", "subject"),
+    related=("product", "subject", "round__cycle"),
     step=_settle,
 )
 SESSION_ACTIONS = tuple(t.action for t in TRANSITIONS if not t.button)

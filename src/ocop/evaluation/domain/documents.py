@@ -78,7 +78,9 @@ def _items(session):
     for the round results."""
     return list(
         queries.agenda(session)
-        .select_related("product__commune", "product__province", "sheet__legal_basis")
+        .select_related(
+            "product__commune", "product__province", "sheet__legal_basis", "exception_by"
+        )
         .prefetch_related(Prefetch("round_results", queryset=RoundResult.objects.order_by("round")))
     )
 
@@ -111,6 +113,26 @@ def _place_name(session) -> str:
 
 
 # Minutes -----------------------------------------------------------------------
+
+
+def meeting_time(session) -> dict:
+    """When the council met, as the minutes state it once: the day (the
+    session's date, which opening scoring sets to the day the council met),
+    the start (the planned start time, unless scoring opened earlier than it:
+    then the opening time) and the end (the closing time, on the same day or,
+    if the session closed on a later day, with its own date)."""
+    opened = timezone.localtime(session.opened_at) if session.opened_at else None
+    closed = timezone.localtime(session.closed_at) if session.closed_at else None
+    day = session.date
+    start = session.start_time
+    if opened is not None and (start is None or start > opened.time()):
+        start = opened.time()
+    return {
+        "day": day,
+        "start": start,
+        "end": closed,
+        "same_day": closed is not None and closed.date() == day,
+    }
 
 
 def minutes_context(session) -> dict:
@@ -147,6 +169,7 @@ def minutes_context(session) -> dict:
         "place": _place_name(session),
         "date": session.date,
         "session": session,
+        "meeting": meeting_time(session),
         "council": council,
         "final": final,
         "rows": rows,
@@ -167,6 +190,7 @@ def minutes_context(session) -> dict:
         "quorum": queries.quorum(session),
         "conflicts": conflicts,
         "withdrawn": withdrawn,
+        "exceptions": [item for item in items if item.admission_exception],
         "rescored": rescored,
         "reopenings": list(
             Reopening.objects.filter(scoresheet__item__session=session)

@@ -1,5 +1,14 @@
-"""Sessions: agenda, attendance, conflicts of interest, and the session's
-one state-transition function ``set_session_state``."""
+"""Sessions: planning and rescheduling, agenda, attendance, conflicts of
+interest, and the session's one state-transition function
+``set_session_state``.
+
+A session follows the calendar: while it is planned its title, date, start
+time and place can change (``update_session``, logged old → new); scoring
+opens on the session's date, and when it opens on another day the session's
+date becomes the day it actually met, the planned date kept in the log entry
+of the opening (``planned_date`` → ``date``), with the reason given if any."""
+
+import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -25,13 +34,18 @@ from .scoring import compute_if_complete
 
 
 @transaction.atomic
-def create_session(*, council, by, title: str, date, place: str = "") -> Session:
+def create_session(*, council, by, title: str, date, place: str = "", start_time=None) -> Session:
     if not can_manage_session(by, Session(council=council)):
         raise PermissionDenied(_("You cannot plan sessions of this council."))
     if not council.active:
         raise ValidationError(_("This council is no longer active."))
     session = Session.objects.create(
-        council=council, title=title, date=date, place=place, created_by=by
+        council=council,
+        title=title,
+        date=date,
+        start_time=start_time,
+        place=place,
+        created_by=by,
     )
     Attendance.objects.bulk_create(
         [
@@ -43,6 +57,105 @@ def create_session(*, council, by, title: str, date, place: str = "") -> Session
     return session
 
 
+SCHEDULE_FIELDS = ("title", "date", "start_time", "place")
+NOT_PLANNED = gettext_lazy(
+    "Only a planned session can be edited or rescheduled: scoring of this session has "
+    "already opened (it is “%(state)s”)."
+)
+
+
+def not_planned_message(session: Session) -> str:
+    return str(NOT_PLANNED) % {"state": session.get_state_display()}
+
+
+def _log_value(value) -> str:
+    """A date as 2026-12-10, a time as 08:30, text as it is."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.time):
+        return value.isoformat(timespec="minutes")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+@transaction.atomic
+def update_session(*, session: Session, by, **fields) -> Session:
+    """Edit or reschedule a planned session: its title, date, start time and
+    place. Refused once scoring has opened. Logs each change old → new
+    (``ocop.session.rescheduled``)."""
+    session = (
+        Session.objects.select_for_update(of=("self",))
+        .select_related("council__unit")
+        .get(pk=session.pk)
+    )
+    if not can_manage_session(by, session):
+        raise PermissionDenied(_("You cannot change this session."))
+    if session.state != SessionState.PLANNED:
+        raise ValidationError(not_planned_message(session), code="not_planned")
+    unknown = set(fields) - set(SCHEDULE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a session field: {sorted(unknown)}")
+    if "date" in fields and fields["date"] is None:
+        raise ValidationError({"date": _("Enter the date of the session.")})
+    changes = {}
+    for name, value in fields.items():
+        old = getattr(session, name)
+        if isinstance(value, str):
+            value = value.strip()
+        if old != value:
+            changes[name] = [_log_value(old), _log_value(value)]
+            setattr(session, name, value)
+    if changes:
+        session.save(update_fields=list(changes))
+        log_action(
+            action="ocop.session.rescheduled",
+            by=by,
+            obj=session,
+            unit=session.council.unit,
+            data=changes,
+        )
+    return session
+
+
+def _shown(name: str, value: str) -> str:
+    if not value:
+        return "—"
+    if name in ("date", "planned_date"):
+        return date_format(dt.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+    return value
+
+
+def schedule_changes(entries) -> list[dict]:
+    """The changes of date, time, place and title in a session's log
+    ``entries`` (newest first, as ``history_for`` gives them), as lines
+    "field: old → new", and the day scoring opened if it was not the
+    planned one."""
+    changes = []
+    for entry in entries:
+        data = entry.data or {}
+        if entry.action == "ocop.session.rescheduled":
+            lines = [
+                f"{Session._meta.get_field(name).verbose_name}: "
+                f"{_shown(name, old)} → {_shown(name, new)}"
+                for name, (old, new) in data.items()
+                if name in SCHEDULE_FIELDS
+            ]
+        elif entry.action == "ocop.session.open" and data.get("planned_date"):
+            lines = [
+                _("Scoring opened on %(date)s instead of the planned %(planned)s.")
+                % {
+                    "date": _shown("date", data["date"]),
+                    "planned": _shown("date", data["planned_date"]),
+                }
+                + (f" {data['reason']}" if data.get("reason") else "")
+            ]
+        else:
+            continue
+        changes.append({"entry": entry, "lines": lines})
+    return changes
+
+
 def _require_planned(session, message=None):
     if session.state != SessionState.PLANNED:
         raise ValidationError(
@@ -51,12 +164,31 @@ def _require_planned(session, message=None):
 
 
 @transaction.atomic
-def add_item(*, session: Session, product, by, sheet=None) -> AgendaItem:
+def add_item(
+    *, session: Session, product, by, sheet=None, dossier=None, exception_reason: str = ""
+) -> AgendaItem:
     """Put a product on the agenda, scored on ``sheet`` (by default the current
-    sheet of its product set in force on the session date)."""
+    sheet of its product set in force on the session date).
+
+    A product comes onto an agenda through its evaluation ``dossier`` once the
+    advisory team has pre-checked it (the cycles app schedules it and passes
+    the dossier), or by an exception an officer records with its reason (e.g.
+    re-evaluating a record kept on paper): logged and printed in the minutes."""
     if not can_manage_session(by, session):
         raise PermissionDenied(_("You cannot change this session's agenda."))
     _require_planned(session)
+    exception_reason = (exception_reason or "").strip()
+    if dossier is None and not exception_reason:
+        raise ValidationError(
+            _(
+                "“%(product)s” has no dossier pre-checked by the advisory team for this "
+                "session. Put it on the agenda from its dossier page, or record the reason "
+                "for an exception (e.g. re-evaluation of a record kept on paper)."
+            )
+            % {"product": product}
+        )
+    if dossier is not None and getattr(dossier, "product_id", None) != product.pk:
+        raise ValidationError(_("The dossier is about another product."))
     if session.items.filter(product=product).exists():
         raise ValidationError(_("This product is already on the agenda."))
     if sheet is None:
@@ -71,14 +203,26 @@ def add_item(*, session: Session, product, by, sheet=None) -> AgendaItem:
                 % {"set": product.category, "date": date_format(session.date, "SHORT_DATE_FORMAT")}
             )
     order = (session.items.aggregate(m=Max("order"))["m"] or 0) + 1
-    item = AgendaItem.objects.create(session=session, product=product, sheet=sheet, order=order)
+    item = AgendaItem.objects.create(
+        session=session,
+        product=product,
+        sheet=sheet,
+        order=order,
+        admission_exception="" if dossier is not None else exception_reason,
+        exception_by=None if dossier is not None else by,
+    )
     detect_conflicts(item=item)
+    data = {"product": str(product), "sheet": str(sheet)}
+    if dossier is not None:
+        data["dossier"] = dossier.pk
+    else:
+        data["exception"] = exception_reason
     log_action(
-        action="ocop.session.item_added",
+        action="ocop.session.item_added" if dossier is not None else "ocop.session.item_exception",
         by=by,
         obj=session,
         unit=session.council.unit,
-        data={"product": str(product), "sheet": str(sheet)},
+        data=data,
     )
     return item
 
@@ -267,6 +411,14 @@ def _open(move: Move) -> None:
     session.items.filter(status=ItemStatus.WAITING).update(status=ItemStatus.SCORING)
     session.opened_at = timezone.now()
     move.fields.append("opened_at")
+    held_on = move.today
+    if session.date != held_on:
+        # The council meets today, not on the planned day: the session's date
+        # becomes the actual one (minutes, decision), the planned one is logged.
+        move.log["planned_date"] = session.date.isoformat()
+        move.log["date"] = held_on.isoformat()
+        session.date = held_on
+        move.fields.append("date")
 
 
 def _close(move: Move) -> None:
@@ -322,10 +474,15 @@ WORKFLOW = Workflow(
 available = WORKFLOW.available  # (session, user) -> the buttons on the session page
 
 
-def set_session_state(*, session: Session, action: str, by, reason: str = "") -> Session:
+def set_session_state(
+    *, session: Session, action: str, by, reason: str = "", today=None
+) -> Session:
     """Open scoring (planned → open) or close the session (open → closed, the
-    reason being the closing note), or refuse with a reason."""
-    return WORKFLOW.apply(obj=session, action=action, by=by, reason=reason)
+    reason being the closing note), or refuse with a reason. Opening on a day
+    other than the session's date moves the date to that day (the reason, if
+    given, says why; both dates are logged). ``today`` is the day the council
+    meets, by default today (a meeting recorded afterwards gives its day)."""
+    return WORKFLOW.apply(obj=session, action=action, by=by, reason=reason, today=today)
 
 
 def can_open(user, session) -> bool:

@@ -13,9 +13,10 @@ from ..rules import can_handle
 
 
 @transaction.atomic
-def clear_stamp_flag(*, stamp: Stamp, by, note: str) -> FlagReview:
+def clear_stamp_flag(*, stamp: Stamp, by, note: str, visit=None) -> FlagReview:
     """Clear a stamp's flag after review, keeping the flag and the note in a
-    FlagReview. Scans before now no longer count towards a new flag."""
+    FlagReview (with the inspection ``visit`` that resolved it, if any).
+    Scans before now no longer count towards a new flag."""
     stamp = (
         Stamp.objects.select_for_update()
         .select_related("batch__product__province")
@@ -37,6 +38,7 @@ def clear_stamp_flag(*, stamp: Stamp, by, note: str) -> FlagReview:
         note=note,
         by=by,
         at=now,
+        visit=visit,
     )
     log_action(
         action="ocop.stamp.flag_cleared",
@@ -47,6 +49,7 @@ def clear_stamp_flag(*, stamp: Stamp, by, note: str) -> FlagReview:
             "flagged_at": stamp.flagged_at.isoformat(),
             "reason": stamp.flag_reason,
             "note": note,
+            "visit": visit.pk if visit is not None else None,
         },
     )
     stamp.flagged_at = None

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ocop.core.domain.activity import changed_fields, log_action
 from ocop.core.uploads import IMAGE_KINDS, check_upload
 from ocop.producers.rules import can_edit_subject
+from ocop.products.enums import OcopStatus
 from ocop.products.models import Product, ProductImage, product_search_text
 from ocop.products.validators import normalise_gtin
 
@@ -22,6 +23,7 @@ PRODUCT_FIELDS = [
     "raw_material_origin",
     "packaging",
     "gtin",
+    "annual_capacity",
     "commune",
 ]
 THUMBNAIL_SIZE = (400, 400)
@@ -65,6 +67,28 @@ def update_product(*, by, product: Product, data: dict) -> Product:
             action="ocop.product.changed", by=by, obj=product, unit=product.commune, data=changes
         )
     return product
+
+
+def set_evaluation_status(*, product: Product, status: str, by, reason: str, data=None) -> bool:
+    """The evaluation workflow keeps the product's OCOP status true: "in
+    evaluation" from the submission of its dossier, the status before restored
+    on a return, a withdrawal or a result not reached. Logged; returns whether
+    the status changed. Certification sets "certified" itself."""
+    if status not in OcopStatus.values:
+        raise ValidationError(_("Unknown OCOP status “%(status)s”.") % {"status": status})
+    before = Product.objects.filter(pk=product.pk).values_list("status", flat=True).first()
+    if before is None or before == status:
+        return False
+    Product.objects.filter(pk=product.pk).update(status=status, updated_at=timezone.now())
+    product.status = status
+    log_action(
+        action="ocop.product.status",
+        by=by,
+        obj=product,
+        unit=product.commune,
+        data={"from": before, "to": status, "reason": reason, **(data or {})},
+    )
+    return True
 
 
 def _to_jpeg(upload, *, size=None) -> bytes:

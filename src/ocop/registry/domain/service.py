@@ -1,12 +1,15 @@
 """The registry import as a service: ``run_import`` reads a list, parses its
 rows, plans what changes and writes it (``manage.py import_products``), and
 the upload → preview → confirm pages store a list (``create_batch``), check
-it (``check_batch``, a dry run) and apply it (``apply_batch``).
+it (``check_batch``, a dry run) and apply it in the background, chunk by
+chunk (``apply.py``).
 
 Each row gives (or matches) a subject, a product and, when it carries a star,
 a historical certificate. Nothing is written in a dry run; a real run writes
-in one transaction, chunk by chunk with bulk queries, and is rolled back when a
-row is bad, unless ``apply_valid`` asks for the valid rows to be applied.
+(``run_import``, the command) in one transaction, chunk by chunk with bulk
+queries, and is rolled back when a row is bad, unless ``apply_valid`` asks for
+the valid rows to be applied; the pages' apply commits chunk by chunk and can
+resume (``apply.py``).
 Re-importing the same file changes nothing.
 """
 
@@ -52,6 +55,9 @@ class Importer:
         apply_valid: bool,
         chunk_size: int = CHUNK_SIZE,
         today: date | None = None,
+        resume_after: int = 0,
+        commit=None,
+        max_chunks: int | None = None,
         annex: dict | None = None,
         by=None,
     ):
@@ -64,6 +70,15 @@ class Importer:
         self.annex_read: tuple[str, date | None] = ("", None)
         self.apply_valid = apply_valid
         self.chunk_size = chunk_size
+        # Chunked apply (``apply.py``): rows up to ``resume_after`` were
+        # written by an earlier run and are only replayed (planned, not
+        # written); ``commit(write, last_row=)`` runs each chunk's writes in
+        # its own transaction; at most ``max_chunks`` chunks are written.
+        self.resume_after = resume_after
+        self.commit = commit
+        self.max_chunks = max_chunks
+        self.chunks_written = 0
+        self.finished = False
         today = today or timezone.localdate()
         self.layout = Layout()
         self.report = Report()
@@ -101,7 +116,12 @@ class Importer:
             self.layout.titles = found.titles
             self._use_annex(parse_annex_title(found.titles))
             chunk: list[Row] = []
+            replaying, last = False, 0
             for number, values in rows:
+                if replaying and number > self.resume_after:
+                    self.replay(chunk)  # the rest of what an earlier run wrote
+                    chunk = []
+                replaying, last = number <= self.resume_after, number
                 if not any(v not in (None, "") for v in values):
                     continue
                 if self.parser.is_section(values):
@@ -113,9 +133,18 @@ class Importer:
                     continue
                 chunk.append(row)
                 if len(chunk) >= self.chunk_size:
-                    self.flush(chunk)
+                    if replaying:
+                        self.replay(chunk)
+                    else:
+                        self.flush(chunk, last_row=number)
+                        if self.max_chunks is not None and self.chunks_written >= self.max_chunks:
+                            return  # the caller goes on later, from the last committed row
                     chunk = []
-            self.flush(chunk)
+            if replaying:
+                self.replay(chunk)
+            else:
+                self.flush(chunk, last_row=last)
+            self.finished = True
         finally:
             workbook.close()
 
@@ -142,13 +171,69 @@ class Importer:
             "annex_date": self.parser.annex_date.isoformat() if self.parser.annex_date else "",
         }
 
-    def flush(self, chunk: list[Row]) -> None:
+    def log_written(self, *, batch: ImportBatch) -> None:
+        """One history entry per product the writes so far created or changed
+        (or gave a certificate), shown on the product's page; then forgotten,
+        so that a chunked apply logs each chunk once, in its transaction."""
+        annex = self.annex
+        rows = [
+            (
+                entry.pk,
+                entry.name,
+                entry.commune_id,
+                {
+                    "import": batch.pk,
+                    "file": batch.original_name,
+                    "created": entry.created,
+                    "star": entry.star,
+                    "decision_number": annex["annex_number"],
+                    "decision_date": annex["annex_date"],
+                },
+            )
+            for entry in self.writer.written.values()
+        ]
+        self.writer.written.clear()
+        log_many(action="ocop.product.imported", by=self.by, model=Product, rows=rows)
+
+    def replay(self, chunk: list[Row]) -> None:
+        """Plan rows an earlier run already wrote (they match what it wrote),
+        so that later rows see the same subjects and products; nothing is written."""
+        dry_run = self.planner.dry_run
+        self.planner.dry_run = True
+        if chunk:
+            self.planner.plan(chunk)
+        self.writer.write(dry_run=True)
+        self.planner.dry_run = dry_run
+
+    def flush(self, chunk: list[Row], *, last_row: int = 0) -> None:
+        if self.commit is None:
+            self.write_chunk(chunk)
+        else:
+            self.commit(lambda: self.write_chunk(chunk), last_row=last_row)
+            self.chunks_written += 1
+
+    def write_chunk(self, chunk: list[Row]) -> bool:
+        """Plan a chunk and write it; False when nothing may be written (a
+        bad row without ``apply_valid``: from then on the run only checks)."""
         if chunk:
             self.planner.plan(chunk)
         if self.report.has_errors and not self.apply_valid:
             self.planner.dry_run = True  # nothing will be kept: stop writing
             self.planner.new_certificates = []
         self.writer.write(dry_run=self.planner.dry_run)
+        return not self.planner.dry_run
+
+    def effects(self) -> dict:
+        """What this run has written so far (rows an earlier run wrote count there)."""
+        subjects = [e for e in self.planner.subject_entries.values() if e.touched]
+        products = [e for e in self.planner.products.values() if e.touched]
+        return {
+            "subjects_created": sum(e.created for e in subjects),
+            "subjects_updated": sum(e.changed for e in subjects),
+            "products_created": sum(e.created for e in products),
+            "products_updated": sum(e.changed for e in products),
+            "certificates_created": self.report.counts.certificates_created,
+        }
 
     def summary(self, *, applied: bool) -> dict:
         subjects = [e for e in self.planner.subject_entries.values() if e.touched]
@@ -244,7 +329,7 @@ def run_import(
                 original_name=original_name,
                 result=result,
             )
-            _log_products(importer, batch=batch, by=by)
+            importer.log_written(batch=batch)
             return importer.result(applied=True, batch=batch)
     return importer.result(applied=False, batch=batch)
 
@@ -276,38 +361,13 @@ def _record(*, batch, source, by, province, mapping, original_name, result) -> I
     return batch
 
 
-def _log_products(importer: Importer, *, batch: ImportBatch, by) -> None:
-    """One history entry per product the list created or changed (or gave a
-    certificate), shown on the product's page."""
-    annex = importer.annex
-    rows = [
-        (
-            entry.pk,
-            entry.name,
-            entry.commune_id,
-            {
-                "import": batch.pk,
-                "file": batch.original_name,
-                "created": entry.created,
-                "star": entry.star,
-                "decision_number": annex["annex_number"],
-                "decision_date": annex["annex_date"],
-            },
-        )
-        for entry in importer.planner.products.values()
-        if entry.touched
-        and entry.pk is not None
-        and (entry.created or entry.changed or entry.pk in importer.writer.certified_product_ids)
-    ]
-    log_many(action="ocop.product.imported", by=by, model=Product, rows=rows)
-
-
 def annex_given(*, number: str = "", day: date | None = None) -> dict:
     """The annex's decision as typed on the upload form, stored with the list."""
     return {"number": (number or "").strip()[:100], "date": day.isoformat() if day else ""}
 
 
-def _annex_of(batch: ImportBatch) -> dict:
+def annex_of(batch: ImportBatch) -> dict:
+    """The annex's decision given for a stored list ({"number", "date"})."""
     given = (batch.summary or {}).get("annex_given") or {}
     day = given.get("date")
     return {"number": given.get("number", ""), "date": date.fromisoformat(day) if day else None}
@@ -365,8 +425,19 @@ def check_batch(
     check_import_permission(by, batch.province)
     if batch.status == ImportBatch.Status.APPLIED:
         raise ValidationError(_("This list has already been imported."), code="applied")
+    if batch.status in (ImportBatch.Status.QUEUED, ImportBatch.Status.APPLYING):
+        raise ValidationError(_("This list is being imported."), code="applying")
     if mapping is not None:
-        batch.mapping = clean_mapping(mapping)
+        mapping = clean_mapping(mapping)
+        if batch.resume_row and mapping != batch.mapping:
+            raise ValidationError(
+                _(
+                    "Part of this list has already been imported, so its columns cannot be "
+                    "read differently now; upload a corrected list instead."
+                ),
+                code="partly_applied",
+            )
+        batch.mapping = mapping
     if annex is not None:
         batch.summary = {**(batch.summary or {}), "annex_given": annex}
     with batch.file.open("rb") as handle:
@@ -375,41 +446,13 @@ def check_batch(
             province=batch.province,
             mapping=batch.mapping,
             dry_run=True,
-            annex=_annex_of(batch),
+            annex=annex_of(batch),
         )
     batch.summary = _stored(batch, result)
     batch.problems = [p.as_dict() for p in result.problems]
     batch.status = ImportBatch.Status.CHECKED
     batch.save(update_fields=["mapping", "summary", "problems", "status"])
     result.batch = batch
-    return result
-
-
-def apply_batch(*, by, batch: ImportBatch, apply_valid: bool | None = None) -> ImportResult:
-    """Import a checked list (the confirm button)."""
-    check_import_permission(by, batch.province)
-    if batch.status == ImportBatch.Status.APPLIED:
-        raise ValidationError(_("This list has already been imported."), code="applied")
-    if apply_valid is None:
-        apply_valid = bool(batch.summary.get("apply_valid"))
-    batch.summary = {**batch.summary, "apply_valid": bool(apply_valid)}
-    with batch.file.open("rb") as handle:
-        result = run_import(
-            handle,
-            province=batch.province,
-            by=by,
-            mapping=batch.mapping,
-            apply_valid=apply_valid,
-            batch=batch,
-            annex=_annex_of(batch),
-        )
-    if not result.applied:
-        batch.summary = _stored(batch, result)
-        batch.problems = [p.as_dict() for p in result.problems]
-        batch.save(update_fields=["summary", "problems"])
-    else:
-        batch.summary = _stored(batch, result)
-        batch.save(update_fields=["summary"])
     return result
 
 

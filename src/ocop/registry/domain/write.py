@@ -30,6 +30,9 @@ class Writer:
         self.annex_key = ""
         self.annex_decision = None  # () -> Decision
         self._decision = None
+        # The products written (created, changed or given a certificate) since
+        # the import last logged them (``Importer.log_written``), by pk.
+        self.written: dict[int, ProductEntry] = {}
 
     def write(self, *, dry_run: bool) -> None:
         """Write what the current chunk planned (nothing when ``dry_run``)."""
@@ -66,6 +69,9 @@ class Writer:
             for product, certificate in plan.new_certificates:
                 certificate.product_id = product.pk
                 self.certified_product_ids.add(product.pk)
+                self.written[product.pk] = product
+            for entry in products:
+                self.written[entry.pk] = entry
             certificates = [c for _p, c in plan.new_certificates]
             self._link_annex_decision(certificates)
             record_imported_certificates(certificates=certificates, batch_size=self.chunk_size)

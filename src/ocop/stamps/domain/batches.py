@@ -4,7 +4,8 @@ rejects, the requester may cancel while it waits; stamps are voided one by
 one, several at once, or the whole batch.
 
 ``set_batch_state`` is the batch's one state-transition function, with its
-explicit table. Allocation is safe when two batches are approved at the same
+explicit table. A large batch's stamps are created afterwards by a
+background task (``making.py``). Allocation is safe when two batches are approved at the same
 moment: the series' counter row is locked (``select_for_update``) for the
 whole transaction that creates the stamps, so two batches never share a
 serial and a failed approval leaves no stamps and no gap.
@@ -30,7 +31,7 @@ from ocop.core.workflow import Move, Transition, Workflow
 from .. import rules
 from ..enums import RequestState, StampState
 from ..models import SerialCounter, Stamp, StampBatch
-from . import labels
+from . import labels, making
 from .links import new_stamp_token
 from .serials import MAX_NUMBER, format_serial, parse_serial, series_for
 
@@ -173,7 +174,11 @@ def _approve(move: Move) -> None:
         last=format_serial(batch.series, batch.last_number),
         certificate=certificate.number or certificate.decision_number,
     )
-    if batch.quantity > labels.direct_limit():
+    if making.in_background(batch):
+        # A large batch's stamps are created by a task, chunk by chunk; its
+        # label sheets are queued when the last chunk is made.
+        move.fields += making.queue_making(batch)
+    elif batch.quantity > labels.direct_limit():
         labels.prepare_label_sheet(batch=batch, by=move.by)
 
 
@@ -271,6 +276,12 @@ def _allocate(batch: StampBatch, *, certificate) -> None:
         )
     counter.next_number = last + 1
     counter.save(update_fields=["next_number"])
+    batch.certificate = certificate
+    batch.series = series
+    batch.first_number = first
+    batch.last_number = last
+    if making.in_background(batch):
+        return  # the stamps are created by the task
     Stamp.objects.bulk_create(
         (
             Stamp(batch=batch, serial=format_serial(series, number), token=new_stamp_token())
@@ -278,10 +289,6 @@ def _allocate(batch: StampBatch, *, certificate) -> None:
         ),
         batch_size=BULK_SIZE,
     )
-    batch.certificate = certificate
-    batch.series = series
-    batch.first_number = first
-    batch.last_number = last
 
 
 def _notify_requester(batch: StampBatch, *, reason: str) -> None:
@@ -326,6 +333,7 @@ def void_stamps(*, batch: StampBatch, serials=None, reason: str, by) -> int:
         raise PermissionDenied(_("You cannot void the stamps of this batch."))
     if batch.state != RequestState.APPROVED:
         raise ValidationError(_("Only stamps of an approved batch can be voided."))
+    making.check_made(batch)
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Say why the stamps are voided."))

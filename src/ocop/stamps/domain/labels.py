@@ -11,8 +11,8 @@ and a finisher turns those two pages into PDF form XObjects. Each output page
 then draws the label form 40 times and adds what differs per stamp: its QR
 code, as a 1-bit image of one pixel per module (a few hundred bytes, painted
 without smoothing so the modules stay sharp on any printer), and its serial
-in a standard PDF font (serials are ASCII). The QR codes themselves are then
-nearly all the cost (segno, pure Python): about 1 ms each.
+in an embedded monospaced font (``serial_font.py``; serials are ASCII). The
+QR codes themselves are then nearly all the cost (segno, pure Python): about 1 ms each.
 
 The QR mask is fixed (pattern 0) instead of trying all eight: the
 evaluation quadruples the encoding time, and decoding blurred, low-
@@ -44,6 +44,7 @@ from ..enums import LabelState, RequestState, StampState
 from ..models import LabelSheet, Stamp, StampBatch
 from .links import stamp_url
 from .qrbits import qr_bits_in_order
+from .serial_font import serial_font
 
 MM = 72 / 25.4  # PDF points per millimetre
 PAGE_W, PAGE_H = 210 * MM, 297 * MM
@@ -125,7 +126,7 @@ class _Sheets:
         pdf.pages["Count"] = 0
         self.pdf = pdf
         self.forms = {"L": label_form, "F": footer_form}
-        self.font = _standard_font(pdf, "Courier-Bold")
+        self.font = serial_font(pdf)
         total = len(self.stamps)
         pages = max(1, -(-total // PER_PAGE))
         urls = [stamp_url(token=token, gtin=self.gtin) for _serial, token in self.stamps]
@@ -160,7 +161,7 @@ class _Sheets:
             _text(stream, "S", SERIAL_PT, x + SERIAL_X, y + SERIAL_Y, serial)
         # Right of the footer: this sheet's serials and its number.
         footer = f"{chunk[0][0]} - {chunk[-1][0]}  {label}" if chunk else label
-        width = len(footer) * FOOTER_PT * 0.6  # Courier: 0.6 em a character
+        width = len(footer) * FOOTER_PT * 0.6  # monospaced, Courier's 0.6 em a character
         _text(stream, "S", FOOTER_PT, MARGIN_X + FOOTER_W - width, FOOTER_Y + 2 * MM, footer)
         pdf.add_object(stream)
         resources = {"XObject": xobjects, "Font": pydyf.Dictionary({"S": self.font.reference})}
@@ -174,19 +175,6 @@ class _Sheets:
             }
         )
         pdf.add_page(page)
-
-
-def _standard_font(pdf, name: str):
-    font = pydyf.Dictionary(
-        {
-            "Type": "/Font",
-            "Subtype": "/Type1",
-            "BaseFont": f"/{name}",
-            "Encoding": "/WinAnsiEncoding",
-        }
-    )
-    pdf.add_object(font)
-    return font
 
 
 def _place(stream, name: str, x: float, y: float) -> None:
@@ -239,6 +227,10 @@ def request_label_sheet(*, batch: StampBatch, by) -> LabelSheet:
         raise PermissionDenied(_("You cannot print the labels of this batch."))
     if batch.state != RequestState.APPROVED:
         raise ValidationError(_("Labels exist only for an approved batch."))
+    if batch.stamps_left:
+        raise ValidationError(
+            _("The stamps of this batch are still being created; the labels follow.")
+        )
     sheet = LabelSheet.objects.filter(batch=batch).first()
     if sheet is not None and sheet.state != LabelState.FAILED:
         return sheet

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
@@ -36,6 +37,7 @@ from ocop.products.models import Product, ProductImage
 from ..enums import StampState, VerifyOutcome
 from ..models import Stamp
 from .links import TOKEN_ALPHABET, TOKEN_LENGTH, gtin14
+from .serials import normalise_serial
 
 STAMP_CHARS = frozenset(TOKEN_ALPHABET)
 # Certificate tokens come from secrets.token_urlsafe (22 characters today).
@@ -433,12 +435,34 @@ def verify(path: str, *, today: date) -> Verification:
     return verify_stamp(code, path=path, today=today)
 
 
+def verify_serial(text: str, *, today: date) -> Verification:
+    """The verdict on a serial typed by hand (printed under the QR, for a
+    damaged code): the same verdict as scanning the stamp's code. The code
+    carried on (to the complaint form) is the serial, never the stamp's
+    token: a serial read off a stamp must not give away its QR code.
+    A malformed serial or a wrong check letter raises ``ValidationError``."""
+    serial = normalise_serial(text)
+    token = Stamp.objects.filter(serial=serial).values_list("token", flat=True).first()
+    if token is None:
+        return Verification(VerifyOutcome.UNKNOWN, serial)
+    return verify_stamp(Code("stamp", token), path=serial, today=today)
+
+
+def _stamp_by_serial(text: str) -> Stamp | None:
+    try:
+        serial = normalise_serial(text)
+    except ValidationError:
+        return None
+    return Stamp.objects.select_related("batch__product").filter(serial=serial).first()
+
+
 def lookup(path: str) -> tuple[Stamp | None, Product | None]:
-    """The stamp and product a scanned path designates (for a complaint), or
-    (None, None) for an unknown or malformed code."""
+    """The stamp and product a scanned path (or a typed serial) designates
+    (for a complaint), or (None, None) for an unknown or malformed code."""
     code = parse_code(path)
     if code is None:
-        return None, None
+        stamp = _stamp_by_serial(path)
+        return (stamp, stamp.batch.product) if stamp else (None, None)
     if code.kind == "certificate":
         certificate = Certificate.objects.select_related("product").filter(token=code.token).first()
         return (None, certificate.product) if certificate else (None, None)

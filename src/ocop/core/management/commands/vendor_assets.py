@@ -14,6 +14,17 @@ VENDOR_FILES = {
     "bootstrap/dist/js/bootstrap.bundle.min.js.map": "bootstrap/js/bootstrap.bundle.min.js.map",
     "chart.js/dist/chart.umd.min.js": "chartjs/chart.umd.min.js",
     "chart.js/dist/chart.umd.min.js.map": "chartjs/chart.umd.min.js.map",
+    # Accessibility checks in the browser tests (tests/e2e/helpers.py: axe_violations).
+    "axe-core/axe.min.js": "axe-core/axe.min.js",
+    "leaflet/dist/leaflet.js": "leaflet/leaflet.js",
+    "leaflet/dist/leaflet.js.map": "leaflet/leaflet.js.map",
+    "leaflet/dist/leaflet.css": "leaflet/leaflet.css",
+    # leaflet.css points at these (the manifest storage needs every file a CSS names).
+    "leaflet/dist/images/layers.png": "leaflet/images/layers.png",
+    "leaflet/dist/images/layers-2x.png": "leaflet/images/layers-2x.png",
+    "leaflet/dist/images/marker-icon.png": "leaflet/images/marker-icon.png",
+    "leaflet/dist/images/marker-icon-2x.png": "leaflet/images/marker-icon-2x.png",
+    "leaflet/dist/images/marker-shadow.png": "leaflet/images/marker-shadow.png",
 }
 
 

@@ -6,7 +6,10 @@ year's cycle with a closed and an open round;
 the certified products' recognition decisions and certificates (once the
 certification rules are loaded: ``manage.py load_certification_rules``), a
 production batch with its traceability steps and OCOP stamps for one of them;
-training, publicity and support activities.
+training, publicity and support activities; points of sale, online listings,
+export markets and a buyer's inquiry; a subject's public page; the inspection
+plan of the year with a visit assigned to the inspector (once ``manage.py
+load_inspection_data`` has run).
 
 Each app owns its part in ``ocop/<app>/demo.py``: a ``load(*, ctx)`` that
 reads what the apps before it put on ``ctx`` (the province, communes,
@@ -31,10 +34,13 @@ from ocop.cycles import demo as cycles_demo
 from ocop.evaluation import demo as evaluation_demo
 from ocop.events import demo as events_demo
 from ocop.geo import demo as geo_demo
+from ocop.inspections import demo as inspections_demo
+from ocop.portal import demo as portal_demo
 from ocop.producers import demo as producers_demo
 from ocop.products import demo as products_demo
 from ocop.stamps import demo as stamps_demo
 from ocop.traceability import demo as traceability_demo
+from ocop.trade import demo as trade_demo
 
 # Lowest first: each reads only what the ones before it made.
 LOADERS = (
@@ -48,6 +54,9 @@ LOADERS = (
     traceability_demo,  # ctx.lot
     stamps_demo,  # ctx.stamp
     events_demo,
+    trade_demo,  # points of sale, listings, export markets, an inquiry
+    inspections_demo,  # ctx.visit
+    portal_demo,  # the public page of a subject (consent to publish)
 )
 
 

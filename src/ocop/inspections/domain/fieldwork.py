@@ -1,0 +1,99 @@
+"""Reads of the post-certification inspection (plans, visits, proposals),
+scoped by province, and its figures."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Q
+
+from ocop.accounts.rules import scope_for
+from ocop.geo.models import AdminUnit
+
+from ..enums import AnswerResult, FindingType, Outcome, ProposalState, VisitState
+from ..models import Answer, InspectionPlan, RevocationProposal, Visit
+from ..rules import PLAN_VIEWER_ROLES
+
+
+def _q(user, path: str) -> Q:
+    return scope_for(user).q(province=path, roles=PLAN_VIEWER_ROLES)
+
+
+def plans_visible_to(user):
+    return InspectionPlan.objects.filter(_q(user, "province")).select_related(
+        "province", "rules", "created_by", "approved_by"
+    )
+
+
+def visits_visible_to(user):
+    return Visit.objects.filter(_q(user, "province")).select_related(
+        "province", "product__subject", "product__commune", "inspector", "plan", "checklist"
+    )
+
+
+def proposals_visible_to(user):
+    return RevocationProposal.objects.filter(_q(user, "province")).select_related(
+        "province", "certificate", "ground", "visit__product", "revocation"
+    )
+
+
+def provinces_for_plans(user):
+    """The 2025 provinces whose plans ``user`` may see (for filters)."""
+    return AdminUnit.objects.filter(_q(user, "pk"), era="2025", level="province").order_by("name")
+
+
+@dataclass
+class UnitFigures:
+    province: AdminUnit
+    visits: int = 0
+    compliant: int = 0
+    warnings: int = 0
+    proposals: int = 0
+    revoked: int = 0
+    findings: dict = field(default_factory=dict)
+
+
+def figures(*, user, start: date, end: date) -> tuple[list[UnitFigures], dict]:
+    """Per province in ``user``'s scope, the visits closed between ``start``
+    and ``end`` (inclusive), their outcomes and findings by type, and the
+    certificates revoked following them; plus the findings by type overall.
+    A fixed number of queries."""
+    closed = Visit.objects.filter(
+        _q(user, "province"), state=VisitState.CLOSED, visited_on__range=(start, end)
+    )
+    rows: dict[int, UnitFigures] = {}
+
+    def row(pk):
+        if pk not in rows:
+            rows[pk] = UnitFigures(province=None)
+        return rows[pk]
+
+    for item in closed.values("province_id", "outcome").annotate(n=Count("id")):
+        figures_ = row(item["province_id"])
+        figures_.visits += item["n"]
+        if item["outcome"] == Outcome.COMPLIANT:
+            figures_.compliant += item["n"]
+        elif item["outcome"] == Outcome.WARNING:
+            figures_.warnings += item["n"]
+        elif item["outcome"] == Outcome.REVOKE:
+            figures_.proposals += item["n"]
+    totals = dict.fromkeys(FindingType.values, 0)
+    for item in (
+        Answer.objects.filter(visit__in=closed, result=AnswerResult.FINDING)
+        .values("visit__province_id", "item__finding_type")
+        .annotate(n=Count("id"))
+    ):
+        kind = item["item__finding_type"]
+        findings = row(item["visit__province_id"]).findings
+        findings[kind] = findings.get(kind, 0) + item["n"]
+        totals[kind] += item["n"]
+    for item in (
+        RevocationProposal.objects.filter(visit__in=closed, state=ProposalState.REVOKED)
+        .values("province_id")
+        .annotate(n=Count("id"))
+    ):
+        row(item["province_id"]).revoked += item["n"]
+    units = AdminUnit.objects.in_bulk(list(rows))
+    for pk, figures_ in rows.items():
+        figures_.province = units[pk]
+    ordered = sorted(rows.values(), key=lambda f: f.province.name)
+    return ordered, {k: v for k, v in totals.items() if v}

@@ -1,0 +1,65 @@
+"""The per-language cache of the public pages.
+
+Every cached fragment is keyed by a *version* (one counter in the default
+cache), the language, today's date (a certificate expires with the day) and
+the page's own parameters. A change that can show on a public page (a product,
+its images, a certificate, a revocation, a decision, a subject or its public
+profile: see ``signals.py``) bumps the version, so the next request renders
+afresh: a revocation shows on the next request. The bump happens at once and
+again after the transaction commits, so a request that read the data before
+the commit cannot leave its stale page under the new version.
+
+Only the page's body is cached, never the whole response: the shell around it
+carries the per-request CSP nonce and CSRF token.
+"""
+
+import hashlib
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone, translation
+
+VERSION_KEY = "ocop:portal:version"
+TIMEOUT = 15 * 60  # a bulk write that sends no signal shows within this
+
+
+def version() -> int:
+    value = cache.get(VERSION_KEY)
+    if value is None:
+        cache.add(VERSION_KEY, 1, timeout=None)
+        value = cache.get(VERSION_KEY) or 1
+    return value
+
+
+def _bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # no version yet (or evicted): any new value will do
+        cache.set(VERSION_KEY, int(timezone.now().timestamp()), timeout=None)
+
+
+def bump() -> None:
+    """Make every cached public page stale (now and once the transaction commits)."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def cached(name: str, params: tuple, build: Callable[[], object], *, timeout: int = TIMEOUT):
+    """``build()``'s value for this page, language, day and version."""
+    digest = hashlib.sha256(repr(params).encode()).hexdigest()[:24]
+    key = ":".join(
+        (
+            "ocop:portal",
+            str(version()),
+            translation.get_language() or "vi",
+            timezone.localdate().isoformat(),
+            name,
+            digest,
+        )
+    )
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, timeout=timeout)
+    return value

@@ -1,0 +1,258 @@
+"""Reads of the public catalogue.
+
+* The **catalogue** lists the products whose OCOP certificate is in force
+  today: stored status "certified" and a validity date not passed (a
+  certificate whose date has passed reads as expired before the periodic job
+  marks it). Expired and revoked products leave the listing.
+* A **public page** exists for every product that was ever certified
+  (certified, expired or revoked): it says which, with the certificate's live
+  status from ``certification.domain.status.live_status``.
+* A **producer page** exists for a subject with at least one public product.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.shortcuts import get_object_or_404
+
+from ocop.certification.domain.queries import current_certificate
+from ocop.certification.domain.status import is_in_force, live_status
+from ocop.certification.enums import LiveStatus
+from ocop.certification.models import Certificate
+from ocop.core.search import match_order, search
+from ocop.geo.domain.queries import current_provinces
+from ocop.producers.models import Subject
+from ocop.products.enums import CategoryLevel, OcopStatus
+from ocop.products.models import Product, ProductCategory, ProductImage
+
+from ..models import PublicProfile
+
+PUBLIC_STATUSES = (OcopStatus.CERTIFIED, OcopStatus.EXPIRED, OcopStatus.REVOKED)
+CURRENT_CLASSIFICATION = "148/QĐ-TTg"
+SORTS = {
+    "name": ["search_text", "id"],
+    "-star": ["-star", "search_text", "id"],
+    "-new": ["-certified_until", "-id"],
+}
+PAGE_SIZE = 24
+
+
+def _first_image():
+    return Subquery(
+        ProductImage.objects.filter(product=OuterRef("pk"))
+        .order_by("position", "id")
+        .values("id")[:1]
+    )
+
+
+def in_force_q(*, today: date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}status": OcopStatus.CERTIFIED, f"{prefix}certified_until__gte": today})
+
+
+def catalogue(*, today: date):
+    """Products in force today, with what a card shows."""
+    return (
+        Product.objects.filter(in_force_q(today=today))
+        .select_related("subject", "commune", "province", "category")
+        .annotate(image_id=_first_image())
+    )
+
+
+def public_products():
+    return Product.objects.filter(status__in=PUBLIC_STATUSES)
+
+
+def filter_catalogue(queryset, *, filters: dict):
+    """``filters``: cleaned data of ``forms.CatalogueFilter``."""
+    if filters.get("province"):
+        queryset = queryset.filter(province=filters["province"])
+    if filters.get("star"):
+        queryset = queryset.filter(star=int(filters["star"]))
+    if filters.get("group"):
+        queryset = queryset.filter(group_code=filters["group"].code)
+    if filters.get("category"):
+        queryset = queryset.filter(category=filters["category"])
+    ordering = SORTS.get(filters.get("sort") or "", SORTS["name"])
+    if filters.get("q"):
+        queryset = search(queryset, filters["q"])
+        ordering = match_order(ordering)
+    return queryset.order_by(*ordering)
+
+
+def groups():
+    return ProductCategory.objects.filter(
+        level=CategoryLevel.GROUP, legal_basis=CURRENT_CLASSIFICATION, valid_to__isnull=True
+    ).order_by("code")
+
+
+def product_sets():
+    return ProductCategory.objects.filter(
+        level=CategoryLevel.SET, legal_basis=CURRENT_CLASSIFICATION, valid_to__isnull=True
+    ).order_by("code")
+
+
+@dataclass
+class Counts:
+    products: int
+    subjects: int
+    provinces: int
+    by_star: dict[int, int]
+    by_province: dict[int, int]
+    by_group: dict[str, int]
+
+
+def counts(*, today: date) -> Counts:
+    """The catalogue's counts: three grouped reads."""
+    base = Product.objects.filter(in_force_q(today=today)).order_by()
+    by_star = {r["star"]: r["n"] for r in base.values("star").annotate(n=Count("id"))}
+    by_province = {r["province"]: r["n"] for r in base.values("province").annotate(n=Count("id"))}
+    by_group = {r["group_code"]: r["n"] for r in base.values("group_code").annotate(n=Count("id"))}
+    subjects = base.values("subject").distinct().count()
+    return Counts(
+        products=sum(by_star.values()),
+        subjects=subjects,
+        provinces=len(by_province),
+        by_star=by_star,
+        by_province=by_province,
+        by_group=by_group,
+    )
+
+
+def provinces_with_counts(by_province: dict[int, int]) -> list:
+    rows = list(current_provinces())
+    for province in rows:
+        province.product_count = by_province.get(province.pk, 0)
+    return rows
+
+
+def newest(*, today: date, limit: int = 8) -> list[Product]:
+    """The products of the newest recognition decisions still in force."""
+    latest = (
+        Certificate.objects.filter(product=OuterRef("pk"), decision_date__isnull=False)
+        .order_by("-decision_date")
+        .values("decision_date")[:1]
+    )
+    return list(
+        catalogue(today=today)
+        .annotate(recognised_on=Subquery(latest))
+        .filter(recognised_on__isnull=False)
+        .order_by("-recognised_on", "-id")[:limit]
+    )
+
+
+@dataclass
+class ProductPage:
+    product: Product
+    certificate: Certificate | None
+    live: LiveStatus | None
+    in_force: bool
+    images: list
+    others: list
+    profile: PublicProfile | None
+
+
+def product_page(pk: int, *, today: date) -> ProductPage:
+    product = get_object_or_404(
+        public_products().select_related(
+            "subject", "commune", "province", "category__parent__parent"
+        ),
+        pk=pk,
+    )
+    certificate = current_certificate(product)
+    live = live_status(certificate, today=today) if certificate else None
+    if certificate is not None and live == LiveStatus.REVOKED:
+        certificate = (
+            Certificate.objects.select_related("revocation").filter(pk=certificate.pk).first()
+        )
+    others = list(
+        catalogue(today=today).filter(subject_id=product.subject_id).exclude(pk=product.pk)[:12]
+    )
+    return ProductPage(
+        product=product,
+        certificate=certificate,
+        live=live,
+        in_force=live is not None and is_in_force(live),
+        images=list(product.images.all()),
+        others=others,
+        profile=PublicProfile.objects.filter(subject_id=product.subject_id).first(),
+    )
+
+
+def public_subjects():
+    return Subject.objects.filter(products__status__in=PUBLIC_STATUSES).distinct()
+
+
+@dataclass
+class ProducerPage:
+    subject: Subject
+    profile: PublicProfile | None
+    products: list
+    past: list
+
+
+def producer_page(pk: int, *, today: date) -> ProducerPage:
+    subject = get_object_or_404(
+        Subject.objects.filter(pk__in=public_subjects().filter(pk=pk).values("pk")).select_related(
+            "commune", "province"
+        ),
+        pk=pk,
+    )
+    products = list(catalogue(today=today).filter(subject=subject).order_by("search_text", "id"))
+    shown = {p.pk for p in products}
+    past = [
+        p
+        for p in public_products().filter(subject=subject).order_by("search_text", "id")
+        if p.pk not in shown
+    ]
+    return ProducerPage(
+        subject=subject,
+        profile=PublicProfile.objects.filter(subject=subject).first(),
+        products=products,
+        past=past,
+    )
+
+
+def public_image(image_pk: int) -> ProductImage:
+    return get_object_or_404(
+        ProductImage.objects.filter(product__status__in=PUBLIC_STATUSES), pk=image_pk
+    )
+
+
+FEED_FIELDS = (
+    "id",
+    "name",
+    "url",
+    "star",
+    "status",
+    "certificate_valid_until",
+    "decision_number",
+    "decision_date",
+    "product_group",
+    "product_set",
+    "product_set_name",
+    "gtin",
+    "producer_id",
+    "producer_name",
+    "producer_url",
+    "commune",
+    "province",
+    "province_code",
+    "image_url",
+    "updated_at",
+)
+
+
+def feed_products(*, today: date):
+    """The catalogue for the feed: one read, certificates' numbers from subqueries."""
+    standing = Certificate.objects.filter(
+        product=OuterRef("pk"), status="valid", valid_until__gte=today
+    ).order_by("-decision_date", "-id")
+    return (
+        catalogue(today=today)
+        .annotate(
+            decision_number=Subquery(standing.values("decision_number")[:1]),
+            decision_date=Subquery(standing.values("decision_date")[:1]),
+        )
+        .order_by("province__code", "search_text", "id")
+    )

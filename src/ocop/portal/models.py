@@ -1,0 +1,53 @@
+"""The portal's only records: what a subject agreed to publish.
+
+Nothing personal about a subject (its representative, phone, e-mail, street
+address, website) is shown on the public producer page unless its
+``PublicProfile`` says so; the profile records who gave that consent and when.
+Every change is also in the activity log (``ocop.public_profile.saved``) with
+the fields before and after, so the history of consents is kept."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# The subject's fields a producer may choose to publish (model field names).
+PUBLISHABLE = ("representative", "phone", "email", "address")
+
+
+class PublicProfile(models.Model):
+    subject = models.OneToOneField(
+        "producers.Subject",
+        verbose_name=_("subject"),
+        on_delete=models.CASCADE,
+        related_name="public_profile",
+    )
+    story = models.TextField(_("our story"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    show_representative = models.BooleanField(_("publish the representative's name"), default=False)
+    show_phone = models.BooleanField(_("publish the phone number"), default=False)
+    show_email = models.BooleanField(_("publish the e-mail address"), default=False)
+    show_address = models.BooleanField(_("publish the street address"), default=False)
+    show_website = models.BooleanField(_("publish the website"), default=False)
+    consented_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("consent given by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    consented_at = models.DateTimeField(_("consent given on"), null=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("public profile")
+        verbose_name_plural = _("public profiles")
+
+    def __str__(self):
+        return str(self.subject_id)
+
+    def published_fields(self) -> list[str]:
+        """The names of the subject's fields this profile publishes."""
+        fields = [name for name in PUBLISHABLE if getattr(self, f"show_{name}")]
+        if self.show_website and self.website:
+            fields.append("website")
+        return fields
