@@ -208,7 +208,7 @@ def test_a_row_keeps_its_own_decision(tmp_path, thanh_hoa):
 
 @pytest.mark.urls(__name__)
 def test_without_title_rows_the_decision_is_asked_for_on_the_form(
-    client, tmp_path, province_officer, thanh_hoa
+    client, tmp_path, province_officer, thanh_hoa, django_capture_on_commit_callbacks
 ):
     client.force_login(province_officer)
     page = client.get(reverse("products_import:upload")).content.decode()
@@ -237,13 +237,17 @@ def test_without_title_rows_the_decision_is_asked_for_on_the_form(
     )
     batch.refresh_from_db()
     assert batch.summary["annex_number"] == "778/QĐ-UBND"
-    client.post(reverse("products_import:apply", args=[batch.pk]), {"apply_valid": "on"})
+    with django_capture_on_commit_callbacks(execute=True):  # the task runs at once in tests
+        client.post(reverse("products_import:apply", args=[batch.pk]), {"apply_valid": "on"})
     assert set(Certificate.objects.values_list("decision_number", "decision_date")) == {
         ("778/QĐ-UBND", date(2025, 10, 2))
     }
     product = Product.objects.get(name="Chè xanh Như Xuân")
     history = client.get(reverse("products:detail", args=[product.pk])).content.decode()
     assert "ghi nhận từ danh sách nhập" in history.lower()
+    entry = ActivityLog.objects.get(action="ocop.product.imported", object_id=str(product.pk))
+    assert entry.actor == province_officer
+    assert entry.data["decision_number"] == "778/QĐ-UBND"
 
 
 @pytest.mark.urls(__name__)
@@ -258,3 +262,28 @@ def test_the_preview_shows_what_was_read(client, tmp_path, province_officer, tha
     assert "1234/QĐ-UBND" in read
     assert "15/11/2025" in read
     assert 'value="1234/QĐ-UBND"' in preview
+
+
+def test_a_resumed_background_apply_logs_each_product_once(
+    tmp_path, province_officer, thanh_hoa, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ocop.registry.domain.apply import apply_batch, run_apply
+    from ocop.registry.domain.service import check_batch, create_batch
+
+    upload = SimpleUploadedFile("pl.xlsx", annex(tmp_path, TITLE).read_bytes())
+    batch = create_batch(by=province_officer, upload=upload, province=thanh_hoa)
+    check_batch(by=province_officer, batch=batch)
+    with django_capture_on_commit_callbacks(execute=False):
+        apply_batch(by=province_officer, batch=batch, apply_valid=True)
+    run_apply(batch_id=batch.pk, max_chunks=1, chunk_size=2)  # dies after one chunk
+    assert ActivityLog.objects.filter(action="ocop.product.imported").count() == 2
+    batch = run_apply(batch_id=batch.pk, chunk_size=2)
+    assert batch.status == ImportBatch.Status.APPLIED
+    entries = ActivityLog.objects.filter(action="ocop.product.imported")
+    assert sorted(int(e.object_id) for e in entries) == sorted(
+        Product.objects.values_list("pk", flat=True)
+    )
+    assert {e.actor for e in entries} == {province_officer}
+    assert Decision.objects.get().certificates.count() == 4
