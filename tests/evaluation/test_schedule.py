@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from ocop.certification.enums import DecisionState
-from ocop.core.models import ActivityLog
+from ocop.core.models import ActivityLog, Notification
 from ocop.evaluation.domain import sessions
 from ocop.evaluation.domain.documents import render_minutes
 from ocop.evaluation.enums import SessionState
@@ -106,6 +106,13 @@ def test_a_planned_session_is_rescheduled_and_the_log_gives_old_and_new(
     text = page.content.decode()
     assert f"{old_day:%d/%m/%Y} → {new_day:%d/%m/%Y}" in text
     assert "08:00 → 14:30" in text
+    # The council's members (and advisory team) are told the new schedule.
+    told = Notification.objects.filter(text__contains=planned.title)
+    assert sorted(told.values_list("user_id", flat=True)) == sorted(
+        m.user_id for m in planned.council.members.filter(active=True)
+    )
+    assert f"14:30 {new_day:%d/%m/%Y}" in told.first().text
+    assert told.first().url == reverse("evaluation:session", args=[planned.pk])
     # Saving the same values again logs nothing.
     data["opened_as"] = client.get(url).context["form"]["opened_as"].value()
     client.post(url, data)

@@ -178,11 +178,35 @@ def test_domain_errors_show_on_the_form_with_the_input_kept(client, province_off
     assert not Activity.objects.exists()
 
 
-def test_a_commune_officer_posting_a_provincial_activity_gets_403(client, officer_x):
+def test_a_commune_officer_posting_a_provincial_activity_sees_the_form_again(client, officer_x):
+    """Refused (a provincial activity is the province's), but with the form
+    as typed and the reason on it, not a 403 page that loses the input."""
     client.force_login(officer_x)
-    response = client.post("/events/new/", _post_data())
-    assert response.status_code == 403
+    response = client.post("/events/new/", _post_data(title="Lớp của xã, giữ lại tên"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'value="Lớp của xã, giữ lại tên"' in page
+    assert 'value="Khách sạn Lam Kinh"' in page
+    assert "TS. Lê Văn A</textarea>" in page
+    assert response.context["form"].non_field_errors() == [
+        "Bạn chỉ được tạo hoạt động của đơn vị mình."
+    ]
     assert not Activity.objects.exists()
+
+
+def test_moving_an_activity_out_of_the_scope_shows_the_form_again(client, officer_x, commune_x):
+    activity = ActivityFactory(
+        title="Tập huấn xã", level=ActivityLevel.COMMUNE, commune=commune_x, province=None
+    )
+    client.force_login(officer_x)
+    data = _post_data(title="Tên mới giữ lại", starts_on=activity.starts_on.isoformat())
+    data["ends_on"] = activity.ends_on.isoformat()
+    response = client.post(f"/events/{activity.pk}/edit/", data)  # to the provincial level
+    assert response.status_code == 200
+    assert 'value="Tên mới giữ lại"' in response.content.decode()
+    assert response.context["form"].non_field_errors()
+    activity.refresh_from_db()
+    assert activity.title == "Tập huấn xã"
 
 
 def test_the_form_edits_an_activity_and_logs_the_change(client, province_officer):

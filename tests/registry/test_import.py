@@ -537,7 +537,7 @@ def test_command_dry_run_prints_the_report(tmp_path, capsys):
 
 def test_command_refuses_a_list_with_bad_rows_unless_asked_to_apply_valid(tmp_path, capsys):
     path = str(thanh_hoa_list(tmp_path))
-    with pytest.raises(CommandError, match="Nothing was written"):
+    with pytest.raises(CommandError, match="Chưa ghi gì"):
         call_command("import_products", path, "--province", "38")
     assert Product.objects.count() == 0
     call_command("import_products", path, "--province", "38", "--apply-valid")

@@ -115,6 +115,8 @@ def activity_new(request):
             activity = activity_domain.create_activity(by=request.user, data=data, topics=topics)
         except ValidationError as error:
             form.add_error(None, error)
+        except PermissionDenied as error:  # a unit outside the scope: the form again, as typed
+            form.add_error(None, str(error))
         else:
             messages.success(request, _("Activity created."))
             return redirect("events:activity", activity.pk)
@@ -141,6 +143,8 @@ def activity_edit(request, pk: int):
             )
         except ValidationError as error:
             form.add_error(None, error)
+        except PermissionDenied as error:  # moved to a unit outside the scope
+            form.add_error(None, str(error))
         else:
             messages.success(request, _("Activity saved."))
             return redirect("events:activity", activity.pk)

@@ -24,7 +24,7 @@ from ocop.core.language import chosen_language, remember_language
 from ocop.core.pagination import CappedPaginator
 from ocop.core.qr import qr_svg_data_uri
 from ocop.producers.domain.queries import subjects_visible_to
-from ocop.trade.selectors import public_trade_for_product
+from ocop.trade.selectors import inquiry_url_for_subject, public_trade_for_product
 
 from . import seo
 from .cache import cached
@@ -231,7 +231,7 @@ def producer(request, pk: int, slug: str = ""):
             "subject": page.subject,
             "profile": page.profile,
             "url": url,
-            "inquiry_url": reverse("inquiry:subject", args=[page.subject.pk]),
+            "inquiry_url": inquiry_url_for_subject(page.subject),  # "" with none in force
         }
         return {
             "path": path,

@@ -13,14 +13,16 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ocop.accounts.enums import Role
 from ocop.accounts.models import RoleAssignment
 from ocop.core.domain.activity import log_action
+from ocop.core.domain.notify import notify
 from ocop.core.workflow import Move, Transition, Workflow
 from ocop.criteria.domain.queries import sheets_for_product_set
 from ocop.criteria.domain.sheets import scoring_refusal
@@ -83,7 +85,8 @@ def _log_value(value) -> str:
 def update_session(*, session: Session, by, **fields) -> Session:
     """Edit or reschedule a planned session: its title, date, start time and
     place. Refused once scoring has opened. Logs each change old → new
-    (``ocop.session.rescheduled``)."""
+    (``ocop.session.rescheduled``); when the date, time or place changes, the
+    council's members and advisory team are told the new schedule."""
     session = (
         Session.objects.select_for_update(of=("self",))
         .select_related("council__unit")
@@ -115,7 +118,22 @@ def update_session(*, session: Session, by, **fields) -> Session:
             unit=session.council.unit,
             data=changes,
         )
+        if set(changes) & {"date", "start_time", "place"}:
+            _tell_members(session)
     return session
+
+
+def _tell_members(session: Session) -> None:
+    when = date_format(session.date, "SHORT_DATE_FORMAT")
+    if session.start_time is not None:
+        when = f"{time_format(session.start_time, 'H:i')} {when}"
+    members = session.council.members.filter(active=True).select_related("user")
+    notify(
+        users=[m.user for m in members],
+        text=_("The session “%(title)s” is rescheduled: %(when)s, %(place)s.")
+        % {"title": session.title, "when": when, "place": session.place or "—"},
+        url=reverse("evaluation:session", args=[session.pk]),
+    )
 
 
 def _shown(name: str, value: str) -> str:

@@ -12,15 +12,17 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from ocop.certification.domain.rules import NoRuleInForce, rules_table, valid_until_for
+from ocop.certification.models import Certificate
 from ocop.core.text import fold_key, fold_vi
 from ocop.geo.domain.resolve import UNIT_TYPE_PREFIXES, AddressResolver, split_address
 from ocop.geo.enums import Era, Level
 from ocop.geo.models import AdminUnit
 from ocop.producers.enums import LegalForm
+from ocop.producers.models import Subject
 from ocop.producers.validators import validate_registration_number
 from ocop.products.domain.shorthands import group_shorthands
 from ocop.products.enums import CategoryLevel
-from ocop.products.models import ProductCategory
+from ocop.products.models import Product, ProductCategory
 
 from .cells import (
     decision_key,
@@ -34,6 +36,14 @@ from .cells import (
 from .fields import ADDRESS_FIELDS, NUMBERING
 from .problems import ERROR, WARNING, BadValue, Problem, Report
 from .read import Layout
+
+# The longest text each column may hold: the model fields it is written to.
+TEXT_LIMITS = {
+    "product_name": Product._meta.get_field("name").max_length,
+    "subject_name": Subject._meta.get_field("name").max_length,
+    **{name: Subject._meta.get_field("address").max_length for name in ADDRESS_FIELDS},
+}
+DECISION_LIMIT = Certificate._meta.get_field("decision_number").max_length
 
 
 @dataclass
@@ -223,13 +233,26 @@ class RowParser:
             errors += exc.severity == ERROR
             self.report.problem(number, self.layout.label(name), exc, value)
 
-        if not product_name:
+        uncalculated = [f for f in self.layout.by_field if self.layout.uncalculated(number, f)]
+        for name in uncalculated:
+            bad(
+                name,
+                BadValue(
+                    "formula_without_value",
+                    _(
+                        "A formula cell without a calculated value — open the file in "
+                        "Excel/LibreOffice, save it and upload it again."
+                    ),
+                ),
+            )
+        if not product_name and "product_name" not in uncalculated:
             bad("product_name", BadValue("missing_product", _("The product name is missing.")))
-        if not subject_name:
+        if not subject_name and "subject_name" not in uncalculated:
             bad("subject_name", BadValue("missing_subject", _("The subject name is missing.")))
-        for name, text in (("product_name", product_name), ("subject_name", subject_name)):
-            if len(text) > 255:
-                bad(name, BadValue("too_long", _("The name is longer than 255 characters.")), text)
+        for name, limit in TEXT_LIMITS.items():
+            text = self.layout.text(values, name)
+            if len(text) > limit:
+                bad(name, too_long(text, limit), text)
         parsed = {}
         for name, parser in (("star", parse_star), ("score", parse_score)):
             try:
@@ -240,8 +263,8 @@ class RowParser:
         decision_number, date_text = parse_decision(self.layout.value(values, "decision_number"))
         if not decision_number and parsed["star"] is not None:
             decision_number = self.annex_number
-        if len(decision_number) > 100:
-            bad("decision_number", BadValue("too_long", _("The decision number is too long.")))
+        if len(decision_number) > DECISION_LIMIT:
+            bad("decision_number", too_long(decision_number, DECISION_LIMIT), decision_number)
         raw_date = self.layout.value(values, "decision_date") or date_text or None
         date_column = (
             "decision_date" if self.layout.value(values, "decision_date") else "decision_number"
@@ -540,6 +563,18 @@ class RowParser:
         return ", ".join(leading)
 
     # Matching
+
+
+def too_long(text: str, limit: int) -> BadValue:
+    """A text longer than its column in the database: refused, never cut."""
+    return BadValue(
+        "too_long",
+        _(
+            "This is %(length)s characters long; the limit is %(limit)s. Shorten it: "
+            "nothing is cut on import."
+        )
+        % {"length": len(text), "limit": limit},
+    )
 
 
 def _bad_with_text(bad: BadValue, text: str) -> BadValue:

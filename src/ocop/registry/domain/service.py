@@ -115,6 +115,7 @@ class Importer:
             self.layout.by_field = found.by_field
             self.layout.titles = found.titles
             self._use_annex(parse_annex_title(found.titles))
+            self.layout.formulas = found.formulas
             chunk: list[Row] = []
             replaying, last = False, 0
             for number, values in rows:
@@ -122,9 +123,14 @@ class Importer:
                     self.replay(chunk)  # the rest of what an earlier run wrote
                     chunk = []
                 replaying, last = number <= self.resume_after, number
-                if not any(v not in (None, "") for v in values):
-                    continue
-                if self.parser.is_section(values):
+                if not any(v not in (None, "") for v in values) and not any(
+                    (number, i) in self.layout.formulas for i in range(len(values))
+                ):
+                    continue  # empty (a row of uncalculated formulas is reported)
+                if self.parser.is_section(values) and not (
+                    self.layout.uncalculated(number, "product_name")
+                    or self.layout.uncalculated(number, "subject_name")
+                ):
                     continue
                 row = self.parser.parse_row(number, values)
                 if row is None:
