@@ -3,7 +3,7 @@
 anonymous visitors, producers and managers, state changes, files and the
 report after the event."""
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from django.contrib.messages import get_messages
@@ -519,3 +519,41 @@ def test_the_report_after_a_held_event_with_a_photo(client, province_officer):
     assert page.status_code == 200
     assert "120 lượt người tham dự" in page.content.decode()
     assert len(page.context["photos"]) == 1
+
+
+# Start time ------------------------------------------------------------------------------
+
+
+def test_a_training_has_a_start_time_shown_with_its_date(client, province_officer):
+    client.force_login(province_officer)
+    day = timezone.localdate() + timedelta(days=10)
+    post = _post_data(starts_on=day.isoformat(), ends_on=day.isoformat(), start_time="08:30")
+    response = client.post("/events/new/", post)
+    activity = Activity.objects.get()
+    assert response.status_code == 302
+    assert activity.start_time == time(8, 30)
+    entry = ActivityLog.objects.get(action="ocop.activity.created")
+    assert entry.data["start_time"] == "08:30"
+    when = f"08:30</span> {day:%d/%m/%Y}"
+    assert when in client.get(f"/events/{activity.pk}/").content.decode()
+    assert when in client.get("/events/").content.decode()
+    assert when in client.get("/events/calendar/").content.decode()
+    edit = client.get(f"/events/{activity.pk}/edit/").content.decode()
+    assert 'type="time"' in edit
+    assert 'value="08:30"' in edit
+
+
+def test_a_wrong_start_time_is_refused_and_nothing_is_saved(client, province_officer):
+    client.force_login(province_officer)
+    response = client.post("/events/new/", _post_data(start_time="25:70", title="Giữ tên"))
+    assert response.status_code == 200
+    assert "start_time" in response.context["form"].errors
+    assert "Giữ tên" in response.content.decode()
+    assert not Activity.objects.exists()
+
+
+def test_without_a_start_time_only_the_date_is_shown(client, province_officer):
+    activity = ActivityFactory(start_time=None)
+    client.force_login(province_officer)
+    page = client.get(f"/events/{activity.pk}/").content.decode()
+    assert 'class="activity-time"' not in page

@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from ocop.accounts.domain.invitations import invite_representative
 from ocop.accounts.enums import Role
 from ocop.certification.models import RevocationGround
 from ocop.cycles.domain import cycles as cycle_domain
@@ -243,6 +244,9 @@ def _side(province_code: str, tag: str, *, gtin: str) -> dict:
         provider="Sở Nông nghiệp",
         created_by=officer,
     )
+    invitation, _token = invite_representative(
+        by=people[Role.COMMUNE_OFFICER], subject=subject, full_name="Đại diện", phone="0912345678"
+    )
     # Trade promotion: a point of sale in the commune carrying the certified
     # product, a listing and an export market of the product, an inquiry.
     point_of_sale = trade_points.create_point(
@@ -279,6 +283,7 @@ def _side(province_code: str, tag: str, *, gtin: str) -> dict:
         "export_market": export_market,
         "inquiry": inquiry,
         "account": people[Role.COMMUNE_OFFICER],
+        "invitation": invitation,
         "subject": subject,
         "product": product,
         "document": document,

@@ -18,6 +18,7 @@ from ocop.core.domain.activity import history_for
 from ocop.core.downloads import file_response
 from ocop.core.idempotency import once
 from ocop.core.language import render_in_chosen_language
+from ocop.producers.domain.queries import home_commune
 
 from . import rules
 from .domain import activities as activity_domain
@@ -31,7 +32,7 @@ from .domain.queries import (
     registration_counts,
     with_registration_counts,
 )
-from .enums import ActivityState, RegistrationState
+from .enums import ActivityLevel, ActivityState, RegistrationState
 from .forms_activities import (
     ActivityFilterForm,
     ActivityForm,
@@ -104,11 +105,11 @@ def _default_organiser(user) -> str:
 def activity_new(request):
     if not rules.is_manager(request.user):
         raise PermissionDenied(_("Only officers create activities."))
-    form = ActivityForm(
-        request.POST or None,
-        user=request.user,
-        initial={"organiser": _default_organiser(request.user), "is_public": True},
-    )
+    initial = {"organiser": _default_organiser(request.user), "is_public": True}
+    commune = home_commune(request.user)
+    if commune is not None:  # a commune officer's activity is at their commune's level
+        initial.update({"level": ActivityLevel.COMMUNE, "commune": commune})
+    form = ActivityForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data, topics = _data(form)
         try:

@@ -185,6 +185,8 @@ AUTH_PASSWORD_VALIDATORS = [
 OCOP_LOGIN_MAX_FAILURES = int(os.environ.get("OCOP_LOGIN_MAX_FAILURES", "5"))
 OCOP_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("OCOP_LOGIN_LOCKOUT_MINUTES", "15"))
 # Password-reset requests accepted per e-mail address and per client within an hour.
+# How long an invitation link to a subject's representative stays valid.
+OCOP_INVITATION_DAYS = int(os.environ.get("OCOP_INVITATION_DAYS", "7"))
 OCOP_PASSWORD_RESET_PER_EMAIL_HOUR = int(os.environ.get("OCOP_PASSWORD_RESET_PER_EMAIL_HOUR", "3"))
 OCOP_PASSWORD_RESET_PER_CLIENT_HOUR = int(
     os.environ.get("OCOP_PASSWORD_RESET_PER_CLIENT_HOUR", "10")

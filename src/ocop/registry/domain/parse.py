@@ -20,10 +20,12 @@ from ocop.geo.models import AdminUnit
 from ocop.producers.enums import LegalForm
 from ocop.producers.models import Subject
 from ocop.producers.validators import validate_registration_number
+from ocop.products.domain.shorthands import group_shorthands
 from ocop.products.enums import CategoryLevel
 from ocop.products.models import Product, ProductCategory
 
 from .cells import (
+    decision_key,
     parse_date,
     parse_decision,
     parse_legal_form,
@@ -128,7 +130,22 @@ class Reference:
             self.group_cache[key] = self._category(text, basis)
         return self.group_cache[key]
 
+    def shorthand(self, text: str, basis: str) -> list[ProductCategory] | None:
+        """The categories a group shorthand of provincial lists ("Chè",
+        "Dược liệu") stands for (products' data); None when it is none."""
+        shorthand_basis, table = group_shorthands()
+        if basis and basis != shorthand_basis:
+            return None
+        codes = table.get(fold_key(text.rstrip(".…")))
+        if not codes:
+            return None
+        found = [self.category_by_code.get(code.casefold()) for code in codes]
+        return [self._leaf(c) for c in found if c is not None] or None
+
     def _category(self, text: str, basis: str) -> ProductCategory | None:
+        meant = self.shorthand(text, basis)
+        if meant is not None:
+            return meant[0] if len(meant) == 1 else None
         first = text.split()[0].rstrip(".):").casefold() if text.split() else ""
         if first in self.category_by_code:
             return self._leaf(self.category_by_code[first])
@@ -182,6 +199,10 @@ class RowParser:
         self.reference = reference
         self.places: dict[tuple, Place | BadValue] = {}
         self.section_locality = ""
+        # The decision of an annex (its title rows or the upload form): given
+        # to every row with a star that names no decision of its own.
+        self.annex_number = ""
+        self.annex_date: date | None = None
 
     def is_section(self, values: list) -> bool:
         """Title rows inside the table ("I. HUYỆN HOẰNG HÓA", "Tổng cộng")."""
@@ -240,6 +261,8 @@ class RowParser:
                 bad(name, exc, self.layout.value(values, name))
                 parsed[name] = None
         decision_number, date_text = parse_decision(self.layout.value(values, "decision_number"))
+        if not decision_number and parsed["star"] is not None:
+            decision_number = self.annex_number
         if len(decision_number) > DECISION_LIMIT:
             bad("decision_number", too_long(decision_number, DECISION_LIMIT), decision_number)
         raw_date = self.layout.value(values, "decision_date") or date_text or None
@@ -251,6 +274,13 @@ class RowParser:
         except BadValue as exc:
             bad(date_column, exc, raw_date)
             decision_date = None
+        if (
+            raw_date is None
+            and decision_number
+            and self.annex_number
+            and decision_key(decision_number) == decision_key(self.annex_number)
+        ):
+            decision_date = self.annex_date
         try:
             valid_until = parse_date(self.layout.value(values, "valid_until"), today=date.max)
         except BadValue:
@@ -306,7 +336,24 @@ class RowParser:
         group_text = self.layout.text(values, "group")
         category = None
         basis = self.reference.legal_basis(decision_date)
-        if group_text:
+        meant = self.reference.shorthand(group_text, basis) if group_text else None
+        if meant is not None and len(meant) > 1:
+            bad(
+                "group",
+                BadValue(
+                    "ambiguous_group",
+                    _(
+                        "“%(value)s” may mean several product sets (%(candidates)s): write "
+                        "the code of the right one in the group column."
+                    )
+                    % {
+                        "value": group_text,
+                        "candidates": "; ".join(f"{c.code} {c.name}" for c in meant),
+                    },
+                ),
+                group_text,
+            )
+        elif group_text:
             category = self.reference.category(group_text, basis)
             if category is None:
                 bad(

@@ -21,6 +21,7 @@ class Layout:
     header_row: int = 0
     columns: list[Column] = field(default_factory=list)
     by_field: dict[str, list[int]] = field(default_factory=dict)
+    titles: list[str] = field(default_factory=list)  # the text of the rows above the header
     formulas: set[tuple[int, int]] = field(default_factory=set)  # uncalculated cells
 
     def uncalculated(self, number: int, name: str) -> bool:
@@ -68,10 +69,16 @@ def find_sheet(workbook, mapping: dict | None):
                 _("These columns are missing: %(columns)s.") % {"columns": ", ".join(missing)},
                 code="missing_columns",
             )
+        titles = [
+            " ".join(t for t in (cell_text(v) for v in values) if t)
+            for number, values in head
+            if number < header_row
+        ]
         layout = Layout(
             header_row=header_row,
             columns=columns,
             by_field=by_field,
+            titles=[t for t in titles if t],
             formulas=uncached_formulas(workbook, sheet),
         )
         return layout, ((n, v) for n, v in rows if n >= first_data)
