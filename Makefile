@@ -102,6 +102,7 @@ bench: setup
 	$(PY) -m bench.bench_verify
 	@# The national data set needs PostgreSQL (BENCH_PG, default the local server).
 	$(PY) -m bench.bench_national
+	$(PY) -m bench.bench_portal
 	$(PY) -m bench.backup_roundtrip
 
 clean:

@@ -7,6 +7,7 @@ inspector is told."""
 
 import pytest
 from django.utils import timezone
+from PIL import Image
 from playwright.sync_api import expect
 
 from ocop.core.models import ActivityLog
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.e2e
 CACHED = """url => caches.open('ocop-inspections-v1').then(c => c.match(url)).then(r => !!r)"""
 
 
-def test_checklist_filled_offline_syncs_once(live_server, demo_data, browser, contexts):
+def test_checklist_filled_offline_syncs_once(live_server, demo_data, browser, contexts, tmp_path):
     errors: list[str] = []
     phone = new_page(browser, contexts, errors, **PHONE)
     context = contexts[-1]
@@ -43,12 +44,21 @@ def test_checklist_filled_offline_syncs_once(live_server, demo_data, browser, co
     expect(phone.locator("#offline-status")).to_contain_text("giữ trên điện thoại")
     assert Answer.objects.filter(visit=visit).count() == 0
 
+    picture = tmp_path / "kho.jpg"
+    Image.new("RGB", (120, 90), (120, 60, 20)).save(picture, format="JPEG")
+    phone.locator("#photo-form input[type=file]").set_input_files(str(picture))
+    phone.locator("#photo-form").get_by_label("Chú thích").fill("Kho, chụp khi mất sóng")
+    phone.get_by_role("button", name="Đính kèm ảnh").click()
+    expect(phone.locator("#offline-status")).to_contain_text("ảnh được giữ trên điện thoại")
+    assert not visit.photos.exists()
+
     context.set_offline(False)
-    expect(phone.locator("#offline-status")).to_contain_text("đã được lưu trên máy chủ")
+    expect(phone.locator("#offline-status")).to_contain_text("Ảnh chụp khi không có sóng đã")
     items = visit.checklist.items.count()
     assert Answer.objects.filter(visit=visit, result="ok").count() == items
     visit.refresh_from_db()
     assert visit.notes == "Điền khi mất sóng."
+    assert list(visit.photos.values_list("caption", flat=True)) == ["Kho, chụp khi mất sóng"]
     phone.reload()  # nothing left to send: nothing is sent twice
     phone.wait_for_timeout(500)
     assert ActivityLog.objects.filter(action="ocop.inspection_visit.answered").count() == 1

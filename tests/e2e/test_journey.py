@@ -31,7 +31,7 @@ from ocop.certification.models import Certificate
 from ocop.criteria.models import Criterion
 from ocop.cycles.demo import cycle_title, round_title
 from ocop.cycles.enums import DossierState, IdeaState
-from ocop.cycles.models import Dossier, Idea
+from ocop.cycles.models import Dossier, EvaluationRound, Idea
 from ocop.evaluation.models import AgendaItem, Council, Session
 from ocop.inspections.forms import MIN_SECONDS
 from ocop.inspections.models import Complaint
@@ -179,7 +179,10 @@ def test_a_product_from_idea_to_a_consumers_complaint(
     producer.locator("#prepare-dossier").click()
     producer.locator("#id_product").select_option(str(product.pk))
     producer.locator("#id_cycle").select_option(label=cycle_title(today.year))
-    producer.locator("#id_round").select_option(label=round_title(2, today.year))
+    # The open round (its label adds the deadline).
+    open_round = EvaluationRound.objects.get(cycle__title=cycle_title(today.year), number=2)
+    assert round_title(2, today.year) in producer.locator("#id_round").inner_text()
+    producer.locator("#id_round").select_option(str(open_round.pk))
     producer.locator("#create-dossier").click()
     expect(producer).to_have_url(re.compile(r"/cycle/dossiers/\d+/$"))
     dossier = Dossier.objects.get(pk=path_pk(producer))

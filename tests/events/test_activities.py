@@ -3,7 +3,7 @@
 anonymous visitors, producers and managers, state changes, files and the
 report after the event."""
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from django.contrib.messages import get_messages
@@ -178,11 +178,35 @@ def test_domain_errors_show_on_the_form_with_the_input_kept(client, province_off
     assert not Activity.objects.exists()
 
 
-def test_a_commune_officer_posting_a_provincial_activity_gets_403(client, officer_x):
+def test_a_commune_officer_posting_a_provincial_activity_sees_the_form_again(client, officer_x):
+    """Refused (a provincial activity is the province's), but with the form
+    as typed and the reason on it, not a 403 page that loses the input."""
     client.force_login(officer_x)
-    response = client.post("/events/new/", _post_data())
-    assert response.status_code == 403
+    response = client.post("/events/new/", _post_data(title="Lớp của xã, giữ lại tên"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'value="Lớp của xã, giữ lại tên"' in page
+    assert 'value="Khách sạn Lam Kinh"' in page
+    assert "TS. Lê Văn A</textarea>" in page
+    assert response.context["form"].non_field_errors() == [
+        "Bạn chỉ được tạo hoạt động của đơn vị mình."
+    ]
     assert not Activity.objects.exists()
+
+
+def test_moving_an_activity_out_of_the_scope_shows_the_form_again(client, officer_x, commune_x):
+    activity = ActivityFactory(
+        title="Tập huấn xã", level=ActivityLevel.COMMUNE, commune=commune_x, province=None
+    )
+    client.force_login(officer_x)
+    data = _post_data(title="Tên mới giữ lại", starts_on=activity.starts_on.isoformat())
+    data["ends_on"] = activity.ends_on.isoformat()
+    response = client.post(f"/events/{activity.pk}/edit/", data)  # to the provincial level
+    assert response.status_code == 200
+    assert 'value="Tên mới giữ lại"' in response.content.decode()
+    assert response.context["form"].non_field_errors()
+    activity.refresh_from_db()
+    assert activity.title == "Tập huấn xã"
 
 
 def test_the_form_edits_an_activity_and_logs_the_change(client, province_officer):
@@ -495,3 +519,41 @@ def test_the_report_after_a_held_event_with_a_photo(client, province_officer):
     assert page.status_code == 200
     assert "120 lượt người tham dự" in page.content.decode()
     assert len(page.context["photos"]) == 1
+
+
+# Start time ------------------------------------------------------------------------------
+
+
+def test_a_training_has_a_start_time_shown_with_its_date(client, province_officer):
+    client.force_login(province_officer)
+    day = timezone.localdate() + timedelta(days=10)
+    post = _post_data(starts_on=day.isoformat(), ends_on=day.isoformat(), start_time="08:30")
+    response = client.post("/events/new/", post)
+    activity = Activity.objects.get()
+    assert response.status_code == 302
+    assert activity.start_time == time(8, 30)
+    entry = ActivityLog.objects.get(action="ocop.activity.created")
+    assert entry.data["start_time"] == "08:30"
+    when = f"08:30</span> {day:%d/%m/%Y}"
+    assert when in client.get(f"/events/{activity.pk}/").content.decode()
+    assert when in client.get("/events/").content.decode()
+    assert when in client.get("/events/calendar/").content.decode()
+    edit = client.get(f"/events/{activity.pk}/edit/").content.decode()
+    assert 'type="time"' in edit
+    assert 'value="08:30"' in edit
+
+
+def test_a_wrong_start_time_is_refused_and_nothing_is_saved(client, province_officer):
+    client.force_login(province_officer)
+    response = client.post("/events/new/", _post_data(start_time="25:70", title="Giữ tên"))
+    assert response.status_code == 200
+    assert "start_time" in response.context["form"].errors
+    assert "Giữ tên" in response.content.decode()
+    assert not Activity.objects.exists()
+
+
+def test_without_a_start_time_only_the_date_is_shown(client, province_officer):
+    activity = ActivityFactory(start_time=None)
+    client.force_login(province_officer)
+    page = client.get(f"/events/{activity.pk}/").content.decode()
+    assert 'class="activity-time"' not in page

@@ -233,3 +233,15 @@ def test_the_template_downloads_and_imports(client, activity, province_officer, 
         Audience.SUBJECTS,
         subject_x,
     )
+
+
+def test_a_name_longer_than_its_column_is_a_row_error_not_cut(activity, province_officer):
+    name = "Nguyễn " + "Văn " * 50  # 207 characters: the column holds 150
+    rows = [[1, name.strip(), "0912000001", "UBND xã X", "Công chức", "Cán bộ xã", None]]
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        import_registrations(activity=activity, by=province_officer, upload=xlsx(rows))
+    (message,) = refused.value.messages
+    assert message == (
+        f"Row 4, column Họ và tên: {len(name.strip())} characters long; the limit is 150."
+    )
+    assert Registration.objects.count() == 0

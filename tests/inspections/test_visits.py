@@ -357,3 +357,11 @@ def test_sync_records_once_and_refuses_a_closed_visit(client, setup, inspector):
     assert late.status_code == 409
     assert "đã được kết thúc trên máy chủ" in late.json()["message"]
     assert not visit.answers.filter(result="finding").exists()
+
+
+def test_a_photo_sent_again_with_its_client_id_is_attached_once(setup, inspector):
+    visit = setup["visit"]
+    first = visits.add_photo(visit=visit, upload=jpeg(), by=inspector, client_id="anh-1")
+    again = visits.add_photo(visit=visit, upload=jpeg(), by=inspector, client_id="anh-1")
+    assert again == first
+    assert visit.photos.count() == 1

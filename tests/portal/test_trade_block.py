@@ -7,10 +7,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from ocop.certification.enums import CertificateStatus
 from ocop.portal.seo import producer_path, product_path
 from ocop.trade.domain.exports import add_export_market
 from ocop.trade.domain.listings import add_listing
 from ocop.trade.domain.points import create_point
+
+from .conftest import certify
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +54,13 @@ def test_the_product_page_shows_where_to_buy_and_follows_changes(client, honey, 
     assert 'id="trade-exports"' in html
     producer = client.get(producer_path(honey.subject)).content.decode()
     assert reverse("inquiry:subject", args=[honey.subject_id]) in producer
+
+
+def test_a_product_or_producer_not_in_force_offers_nowhere_to_buy(client, fish_sauce):
+    certify(fish_sauce, status=CertificateStatus.REVOKED)
+    page = client.get(product_path(fish_sauce)).content.decode()
+    assert 'id="trade-block"' not in page
+    assert "/lien-he-mua/" not in page
+    producer = client.get(producer_path(fish_sauce.subject))
+    assert producer.status_code == 200
+    assert "/lien-he-mua/" not in producer.content.decode()

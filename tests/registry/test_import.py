@@ -368,8 +368,13 @@ def test_decision_annex_with_two_row_header_sections_and_merged_cells(tmp_path, 
     assert Subject.objects.get(name="Hộ kinh doanh Lê Văn Bình").commune == current_commune(
         "Hoằng Hóa"
     )
-    assert {p.code for p in result.warnings} == {"district_only", "missing_decision"}
+    # The title row "Kèm theo Quyết định số 4567/QĐ-UBND ngày 15/08/2024" gives
+    # every row its decision (tests/registry/test_annex_import.py).
+    assert {p.code for p in result.warnings} == {"district_only"}
     assert Product.objects.get(name="Bánh răng bừa").star == 3
+    assert set(Certificate.objects.values_list("decision_number", "decision_date")) == {
+        ("4567/QĐ-UBND", date(2024, 8, 15))
+    }
 
 
 def test_unrecognised_column_can_be_mapped(tmp_path, thanh_hoa):
@@ -532,7 +537,7 @@ def test_command_dry_run_prints_the_report(tmp_path, capsys):
 
 def test_command_refuses_a_list_with_bad_rows_unless_asked_to_apply_valid(tmp_path, capsys):
     path = str(thanh_hoa_list(tmp_path))
-    with pytest.raises(CommandError, match="Nothing was written"):
+    with pytest.raises(CommandError, match="Chưa ghi gì"):
         call_command("import_products", path, "--province", "38")
     assert Product.objects.count() == 0
     call_command("import_products", path, "--province", "38", "--apply-valid")

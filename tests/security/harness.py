@@ -23,7 +23,9 @@ def url_patterns() -> list[Pattern]:
     def walk(resolver, prefix: str, namespace: str | None, converters: tuple[str, ...]):
         for entry in resolver.url_patterns:
             pattern = entry.pattern
-            captured = (*converters, *getattr(pattern, "converters", {}).keys())
+            # A route's converters, or a regular expression's named groups (re_path).
+            names = tuple(getattr(pattern, "converters", {})) or tuple(pattern.regex.groupindex)
+            captured = (*converters, *names)
             if isinstance(entry, URLResolver):
                 inner = namespace
                 if entry.namespace:

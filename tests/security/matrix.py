@@ -61,6 +61,7 @@ OFFICERS = roles(*Role.officer_roles)
 ACCOUNT_ADMINS = roles(PA, CEA)  # accounts.rules.ACCOUNT_ADMIN_ROLES
 EDITORS = roles(P, C, CO, PO, PA)  # producers.rules.can_edit_subject (not the central office)
 SUBJECT_CREATORS = roles(CO, PO, PA)  # producers.rules.EDITOR_OFFICER_ROLES
+INVITERS = roles(CO, PO, PA, CEA)  # accounts.rules.INVITER_ROLES
 REGISTRY_KEEPERS = roles(PO, PA, CEO, CEA)  # registry.rules.IMPORT_ROLES
 CRITERIA_READERS = OFFICERS | {CM}  # criteria.rules.READER_ROLES
 COUNCIL_MANAGERS = roles(PO, PA, CEO, CEA)  # evaluation.rules.MANAGER_ROLES
@@ -146,6 +147,9 @@ RULES: dict[str, Rule] = {
     "accounts:detail": rule(ACCOUNT_ADMINS, args={"pk": "account"}),
     "accounts:send_reset": rule(ACCOUNT_ADMINS, args={"pk": "account"}),
     "accounts:unit_search": rule(ACCOUNT_ADMINS),
+    # an unknown token: nobody gets a page (tests/accounts/test_invitations.py
+    # opens real links)
+    "accounts:invitation_accept": rule(NOBODY, args={"token": "=unknown-token"}),
     # geo: the administrative units are public reference data.
     "geo:unit_search": rule(EVERYONE),
     # producers (lists are filtered by scope: everyone signed in opens them) ------
@@ -157,6 +161,10 @@ RULES: dict[str, Rule] = {
     "producers:edit": rule(EDITORS, args={"pk": "subject"}),
     "producers:document_add": rule(EDITORS, args={"pk": "subject"}),
     "producers:consultant_add": rule(EDITORS, args={"pk": "subject"}),
+    "producers:invitation_create": rule(INVITERS, args={"pk": "subject"}),
+    "producers:invitation_act": rule(
+        INVITERS, args={"pk": "subject", "invitation_pk": "invitation"}
+    ),
     # registry import/export (the exports are filtered by scope, like the lists) ---
     "registry_export:products": rule(SIGNED_IN),
     "registry_export:subjects": rule(SIGNED_IN),
@@ -381,6 +389,21 @@ RULES: dict[str, Rule] = {
     "ocop.stamps.views_public.verify_page": rule(NOBODY, path="/s/abc/def/ghi"),
     "complaints:report": rule(EVERYONE),
     "complaints:report_sent": rule(EVERYONE),
+    # portal: the public catalogue (the in-scope product with a public page is the
+    # certified ``stamp_product``; a wrong slug or a bare id redirects to the canonical URL).
+    "verify:serial": rule(EVERYONE),
+    "portal:catalogue": rule(EVERYONE),
+    "portal:product_by_id": rule(EVERYONE, out=SAME, args={"pk": "stamp_product"}),
+    "portal:product": rule(EVERYONE, out=SAME, args={"slug": "=x", "pk": "stamp_product"}),
+    "portal:image": rule(EVERYONE, out=SAME, args={"image_pk": "public_image"}),
+    "portal:image_thumb": rule(EVERYONE, out=SAME, args={"image_pk": "public_image"}),
+    "portal:producer": rule(EVERYONE, out=SAME, args={"slug": "=x", "pk": "subject"}),
+    "portal:profile_edit": rule(EDITORS, args={"pk": "subject"}),  # portal.can_edit_profile
+    "portal:feed_json": rule(EVERYONE),
+    "portal:feed_csv": rule(EVERYONE),
+    "portal:robots": rule(EVERYONE),
+    "portal:sitemap": rule(EVERYONE),
+    "portal:sitemap_section": rule(EVERYONE, out=SAME, args={"section": "=products"}),
     # trade: the back office (the in-scope objects are in commune X / of subject X) …
     "trade:overview": rule(TRADE_READERS | {P, C}),
     "trade:points": rule(TRADE_READERS),

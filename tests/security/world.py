@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from ocop.accounts.domain.invitations import invite_representative
 from ocop.accounts.enums import Role
 from ocop.certification.models import RevocationGround
 from ocop.cycles.domain import cycles as cycle_domain
@@ -112,7 +113,7 @@ def _side(province_code: str, tag: str, *, gtin: str) -> dict:
         upload = SimpleUploadedFile("ds.xlsx", thanh_hoa_list(Path(folder)).read_bytes())
     # The product certified by the decision has an image too (the public
     # verification page shows it).
-    ProductImage.objects.create(
+    public_image = ProductImage.objects.create(
         product=evaluated,
         image=ContentFile(PNG, name="anh.png"),
         thumbnail=ContentFile(PNG, name="anh-thumb.png"),
@@ -243,6 +244,9 @@ def _side(province_code: str, tag: str, *, gtin: str) -> dict:
         provider="Sở Nông nghiệp",
         created_by=officer,
     )
+    invitation, _token = invite_representative(
+        by=people[Role.COMMUNE_OFFICER], subject=subject, full_name="Đại diện", phone="0912345678"
+    )
     # Trade promotion: a point of sale in the commune carrying the certified
     # product, a listing and an export market of the product, an inquiry.
     point_of_sale = trade_points.create_point(
@@ -273,11 +277,13 @@ def _side(province_code: str, tag: str, *, gtin: str) -> dict:
     return {
         "people": people,
         "province_unit": unit,
+        "public_image": public_image,
         "point_of_sale": point_of_sale,
         "listing": listing,
         "export_market": export_market,
         "inquiry": inquiry,
         "account": people[Role.COMMUNE_OFFICER],
+        "invitation": invitation,
         "subject": subject,
         "product": product,
         "document": document,

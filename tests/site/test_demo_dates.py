@@ -38,6 +38,9 @@ DEMO_APPS = (
     "traceability",
     "stamps",
     "events",
+    "inspections",
+    "portal",
+    "trade",
 )
 REFERENCE_MODELS = {
     "CertificationRule",

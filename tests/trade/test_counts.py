@@ -12,7 +12,7 @@ from ocop.trade.domain.exports import add_export_market
 from ocop.trade.domain.queries import ecommerce_counts
 from ocop.trade.enums import LinkState
 from ocop.trade.models import Listing
-from ocop.trade.selectors import public_trade_for_product
+from ocop.trade.selectors import inquiry_url_for_subject, public_trade_for_product
 from tests.factories.geo import province
 from tests.factories.registry import ProductFactory
 
@@ -94,3 +94,17 @@ def test_public_trade_of_a_product_in_two_queries(
         ("Hàn Quốc", (today.year - 2,)),
     ]
     assert trade.inquiry_url == reverse("inquiry:product", args=[certified_x.pk])
+
+
+def test_nothing_to_buy_for_a_product_not_in_force(
+    province_officer, certified_x, product_y, django_assert_num_queries
+):
+    _list(province_officer, product_y, "shopee", "https://shopee.vn/y")
+    with django_assert_num_queries(0):
+        trade = public_trade_for_product(product_y)
+    assert trade.listings == []
+    assert trade.inquiry_url == ""
+    assert inquiry_url_for_subject(product_y.subject) == ""
+    assert inquiry_url_for_subject(certified_x.subject) == reverse(
+        "inquiry:subject", args=[certified_x.subject_id]
+    )

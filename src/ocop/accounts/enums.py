@@ -2,6 +2,7 @@ from enum import nonmember
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
@@ -76,3 +77,16 @@ class OrganisationKind(models.TextChoices):
     CENTRAL_OFFICE = "central_office", _("Central coordination office")
     CONSULTANCY = "consultancy", _("Consultancy")
     OTHER = "other", _("Other")
+
+
+class InvitationState(models.TextChoices):
+    SENT = "sent", _("sent")
+    ACCEPTED = "accepted", pgettext_lazy("invitation", "accepted")
+    REVOKED = "revoked", _("revoked")
+    # Not stored: a sent invitation past its expiry is shown as expired.
+    EXPIRED = "expired", _("expired")
+
+
+class InvitationChannel(models.TextChoices):
+    EMAIL = "email", _("by e-mail")
+    PHONE = "phone", _("by phone (hand over the link or code)")

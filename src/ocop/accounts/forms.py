@@ -2,7 +2,7 @@ from functools import partial
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -153,3 +153,71 @@ class PasswordEmailForm(BootstrapMixin, PasswordResetForm):
             transaction.on_commit(
                 partial(send_password_reset.enqueue, user.pk, domain=domain, protocol=protocol)
             )
+
+
+class InvitationForm(BootstrapMixin, forms.Form):
+    """An officer invites a subject's representative."""
+
+    full_name = forms.CharField(label=_("Representative's full name"), max_length=150)
+    email = forms.EmailField(
+        label=_("E-mail"),
+        required=False,
+        help_text=_("The invitation link is e-mailed to this address."),
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=30,
+        required=False,
+        help_text=_(
+            "Without an e-mail address: the platform has no SMS gateway, so you are shown "
+            "the link and its QR code to hand over (read out, send by your own phone or "
+            "Zalo, or let them scan it)."
+        ),
+    )
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        digits = phone.replace(" ", "").replace(".", "").replace("-", "")
+        if phone and not (digits.lstrip("+").isdigit() and 9 <= len(digits.lstrip("+")) <= 12):
+            raise forms.ValidationError(_("Write the phone number with digits only."))
+        return digits
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("email") and not data.get("phone") and not self.errors:
+            raise forms.ValidationError(_("Give an e-mail address or a phone number."))
+        return data
+
+
+class InvitationAcceptForm(BootstrapMixin, forms.Form):
+    """The invited person chooses a username and a password."""
+
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        validators=[get_user_model().username_validator],
+        help_text=_("Letters, digits and @ . + - _ only. You log in with it (or your e-mail)."),
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        elif first:
+            user = get_user_model()(username=data.get("username", ""))
+            try:
+                password_validation.validate_password(first, user)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data

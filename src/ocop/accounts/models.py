@@ -5,7 +5,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .enums import ROLE_SCOPE, OrganisationKind, Role, ScopeKind
+from .enums import ROLE_SCOPE, InvitationChannel, InvitationState, OrganisationKind, Role, ScopeKind
 
 
 class Organisation(models.Model):
@@ -170,3 +170,65 @@ class PasswordResetRequest(models.Model):
 
     def __str__(self):
         return f"{self.email} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Invitation(models.Model):
+    """An officer's invitation to a subject's representative to open an
+    account scoped to that subject (the producer role). The link carries a
+    one-time token; only its SHA-256 is stored. "Expired" is not stored: a
+    sent invitation past ``expires_at`` is shown so."""
+
+    subject = models.ForeignKey(
+        "producers.Subject",
+        verbose_name=_("subject"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices, default=Role.PRODUCER)
+    full_name = models.CharField(_("full name"), max_length=150)
+    channel = models.CharField(_("sent"), max_length=10, choices=InvitationChannel.choices)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=InvitationState.choices, default=InvitationState.SENT
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    sent_at = models.DateTimeField(_("last sent"), default=timezone.now)
+    send_count = models.PositiveSmallIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invitations_accepted",
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.full_name} — {self.email or self.phone}"
+
+    @property
+    def contact(self) -> str:
+        return self.email if self.channel == InvitationChannel.EMAIL else self.phone
+
+    def shown_state(self, now=None) -> str:
+        now = now or timezone.now()
+        if self.state == InvitationState.SENT and self.expires_at <= now:
+            return InvitationState.EXPIRED
+        return self.state
+
+    def get_shown_state_display(self) -> str:
+        return InvitationState(self.shown_state()).label

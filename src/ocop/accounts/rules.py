@@ -188,3 +188,18 @@ def can_view_account(user, account) -> bool:
     from .domain.queries import accounts_visible_to  # noqa: PLC0415 -- circular import
 
     return accounts_visible_to(user).filter(pk=account.pk).exists()
+
+
+# Officers who register subjects may invite their representatives.
+INVITER_ROLES = (
+    Role.COMMUNE_OFFICER,
+    Role.PROVINCE_OFFICER,
+    Role.PROVINCE_ADMIN,
+    Role.CENTRAL_ADMIN,
+)
+
+
+def can_invite(user, subject) -> bool:
+    """An officer whose unit covers the subject's commune may invite its
+    representative (and resend or revoke the invitation)."""
+    return scope_for(user).covers_unit(subject.commune, INVITER_ROLES)

@@ -34,4 +34,5 @@ urlpatterns = [
     path("<int:pk>/", views.account_detail, name="detail"),
     path("<int:pk>/send-password-email/", views.account_send_reset, name="send_reset"),
     path("units/search/", views.unit_search, name="unit_search"),
+    path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
 ]

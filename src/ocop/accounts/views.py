@@ -1,5 +1,7 @@
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,9 +10,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from ocop.accounts.domain.accounts import create_account
+from ocop.accounts.domain.invitations import accept_invitation, invitation_for_token
 from ocop.accounts.domain.queries import accounts_visible_to, active_assignments
-from ocop.accounts.enums import Role
-from ocop.accounts.forms import AccountCreateForm, LoginForm, PasswordEmailForm
+from ocop.accounts.enums import InvitationState, Role
+from ocop.accounts.forms import (
+    AccountCreateForm,
+    InvitationAcceptForm,
+    LoginForm,
+    PasswordEmailForm,
+)
 from ocop.accounts.rules import can_manage_accounts, scope_for
 from ocop.core.domain.activity import history_for, log_action
 from ocop.core.idempotency import once
@@ -153,3 +161,52 @@ def unit_search(request):
     if not scope.is_national((Role.CENTRAL_ADMIN,)):
         province_ids = sorted(scope.province_ids((Role.PROVINCE_ADMIN,)))
     return render_unit_search(request, province_ids=province_ids)
+
+
+@login_not_required
+def invitation_accept(request, token: str):
+    """The invited representative opens the link: sets a password (a new
+    account) or, signed in, adds the subject to their account."""
+    invitation = invitation_for_token(token)
+    if invitation is None or invitation.shown_state() != InvitationState.SENT:
+        status = 410 if invitation is not None else 404
+        return render(
+            request,
+            "accounts/invitation_invalid.html",
+            {"invitation": invitation},
+            status=status,
+        )
+    signed_in = request.user.is_authenticated
+    suggested = invitation.email or invitation.phone
+    form = (
+        None
+        if signed_in
+        else InvitationAcceptForm(request.POST or None, initial={"username": suggested})
+    )
+    if request.method == "POST" and (signed_in or form.is_valid()):
+        try:
+            account = accept_invitation(
+                invitation=invitation,
+                user=request.user if signed_in else None,
+                username="" if signed_in else form.cleaned_data["username"],
+                password="" if signed_in else form.cleaned_data["password1"],
+            )
+        except ValidationError as exc:
+            if form is None:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                form.add_error(None, exc)
+        else:
+            if not signed_in:
+                login(request, account, backend="ocop.accounts.backends.UsernameOrEmailBackend")
+            messages.success(
+                request,
+                _("Welcome. Your account now acts for %(subject)s.")
+                % {"subject": invitation.subject.name},
+            )
+            return redirect("site:dashboard")
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        {"invitation": invitation, "form": form, "signed_in": signed_in},
+    )

@@ -21,9 +21,12 @@ criteria sheets) and every writer of an export goes through this module:
 
 import re
 import zipfile
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from decimal import InvalidOperation
+from xml.etree.ElementTree import ParseError
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -260,6 +263,41 @@ def merged_ranges(workbook, sheet, *, limits: Limits = DEFAULT_LIMITS):
     return sorted(result)
 
 
+# A cell holding a formula and no (or an empty) cached value: written by a
+# program that does not calculate (a script, some exporters), never opened in
+# a spreadsheet. Read with ``data_only`` it looks empty.
+_UNCACHED_FORMULA = re.compile(
+    rb'<c\s+r="([A-Z]+)(\d+)"[^>]*>\s*<f\b(?:[^>]*/>|[^>]*>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
+)
+MAX_FORMULAS_LISTED = 10_000
+
+
+def uncached_formulas(workbook, sheet) -> set[tuple[int, int]]:
+    """(row, 0-based column) of the formula cells of a read-only sheet that
+    have no calculated value, from a scan of its XML (only parts that hold a
+    formula at all are matched)."""
+    archive = getattr(workbook, "_archive", None)
+    path = getattr(sheet, "_worksheet_path", None)
+    if archive is None or path is None:
+        return set()
+    found: set[tuple[int, int]] = set()
+    tail = b""
+    with archive.open(path) as source:
+        while block := source.read(1 << 20):
+            data = tail + block
+            end = data.rfind(b"</c>")
+            complete, tail = (data[: end + 4], data[end + 4 :]) if end >= 0 else (b"", data)
+            if len(tail) > (1 << 20):
+                tail = b""  # no cell is that long: a damaged part, read by the rows later
+            if b"<f" not in complete:
+                continue
+            for column, row in _UNCACHED_FORMULA.findall(complete):
+                found.add((int(row), _column_index(column)))
+                if len(found) >= MAX_FORMULAS_LISTED:
+                    return found
+    return found
+
+
 def _too_many_rows(limits: Limits) -> ValidationError:
     return _refuse(
         _("The sheet has more than %(limit)s rows; split it into smaller files.")
@@ -292,7 +330,7 @@ def sheet_rows(
     filling: dict[int, tuple[object, int]] = {}
     cells = 0
     sheet.reset_dimensions()  # some writers store wrong dimensions
-    for number, raw in enumerate(sheet.iter_rows(values_only=True), start=1):
+    for number, raw in enumerate(_read_rows(sheet), start=1):
         if number > limits.rows and not filling and all(v in (None, "") for v in raw):
             continue  # past the limit only empty rows may follow: not yielded
         values = [clean(v) for v in raw] if clean else list(raw)
@@ -327,6 +365,45 @@ def sheet_rows(
                     "too_many_cells",
                 )
         yield number, values
+
+
+# What openpyxl raises, while reading a sheet lazily, on a damaged or crafted
+# file: a cut or malformed part, a missing one, nesting beyond the stack, a
+# number it cannot convert.
+READ_ERRORS = (
+    ParseError,
+    SyntaxError,
+    KeyError,
+    IndexError,
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    RecursionError,
+    InvalidOperation,
+    ValueError,
+    TypeError,
+)
+
+
+def _read_rows(sheet):
+    """The sheet's raw rows; a damaged part is a ValidationError (never a
+    traceback), whichever reader (products, participants, criteria) reads it."""
+    rows = sheet.iter_rows(values_only=True)
+    while True:
+        try:
+            raw = next(rows)
+        except StopIteration:
+            return
+        except READ_ERRORS as exc:
+            raise _refuse(
+                _(
+                    "The Excel file is damaged and could not be read to the end. Open it in "
+                    "Excel or LibreOffice, save it again as .xlsx and retry."
+                ),
+                "bad_file",
+            ) from exc
+        yield raw
 
 
 def first_rows(rows, count: int):

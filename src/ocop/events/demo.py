@@ -9,7 +9,7 @@ and note, a support record by its subject, kind and note. Dates are taken
 relative to ``ctx.today`` of the first run. Reads ``ctx.province``,
 ``ctx.communes`` and ``ctx.subjects``."""
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 from ocop.accounts.models import User
@@ -298,6 +298,7 @@ def load(*, ctx) -> None:
                 "commune": communes[spec["commune"]] if spec.get("commune") else None,
                 "organiser": spec.get("organiser", EVENTS_ORGANISER),
                 "starts_on": starts_on,
+                "start_time": spec.get("start_time", time(8, 0)),
                 "ends_on": starts_on + timedelta(days=spec["days"] - 1),
                 "place": spec["place"],
                 "target_groups": spec["target_groups"],

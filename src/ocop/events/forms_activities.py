@@ -78,6 +78,7 @@ class ActivityForm(BootstrapMixin, forms.ModelForm):
         fields = ACTIVITY_FIELDS
         widgets = {
             "starts_on": DATE_WIDGET,
+            "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "ends_on": DATE_WIDGET,
             "speakers": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 5}),

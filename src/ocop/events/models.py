@@ -91,6 +91,12 @@ class Activity(models.Model):
     )
     organiser = models.CharField(_("organising unit"), max_length=300)
     starts_on = models.DateField(_("from"))
+    start_time = models.TimeField(
+        _("starting time"),
+        null=True,
+        blank=True,
+        help_text=_("When the first day begins (e.g. 08:00); shown with the date."),
+    )
     ends_on = models.DateField(_("to"))
     place = models.CharField(_("place"), max_length=300)
     target_groups = models.JSONField(_("target groups"), default=list, blank=True)

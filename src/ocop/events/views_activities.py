@@ -18,6 +18,7 @@ from ocop.core.domain.activity import history_for
 from ocop.core.downloads import file_response
 from ocop.core.idempotency import once
 from ocop.core.language import render_in_chosen_language
+from ocop.producers.domain.queries import home_commune
 
 from . import rules
 from .domain import activities as activity_domain
@@ -31,7 +32,7 @@ from .domain.queries import (
     registration_counts,
     with_registration_counts,
 )
-from .enums import ActivityState, RegistrationState
+from .enums import ActivityLevel, ActivityState, RegistrationState
 from .forms_activities import (
     ActivityFilterForm,
     ActivityForm,
@@ -104,17 +105,19 @@ def _default_organiser(user) -> str:
 def activity_new(request):
     if not rules.is_manager(request.user):
         raise PermissionDenied(_("Only officers create activities."))
-    form = ActivityForm(
-        request.POST or None,
-        user=request.user,
-        initial={"organiser": _default_organiser(request.user), "is_public": True},
-    )
+    initial = {"organiser": _default_organiser(request.user), "is_public": True}
+    commune = home_commune(request.user)
+    if commune is not None:  # a commune officer's activity is at their commune's level
+        initial.update({"level": ActivityLevel.COMMUNE, "commune": commune})
+    form = ActivityForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data, topics = _data(form)
         try:
             activity = activity_domain.create_activity(by=request.user, data=data, topics=topics)
         except ValidationError as error:
             form.add_error(None, error)
+        except PermissionDenied as error:  # a unit outside the scope: the form again, as typed
+            form.add_error(None, str(error))
         else:
             messages.success(request, _("Activity created."))
             return redirect("events:activity", activity.pk)
@@ -141,6 +144,8 @@ def activity_edit(request, pk: int):
             )
         except ValidationError as error:
             form.add_error(None, error)
+        except PermissionDenied as error:  # moved to a unit outside the scope
+            form.add_error(None, str(error))
         else:
             messages.success(request, _("Activity saved."))
             return redirect("events:activity", activity.pk)

@@ -142,6 +142,7 @@ class PhotoForm(BootstrapMixin, forms.Form):
     longitude = forms.DecimalField(
         max_digits=8, decimal_places=5, required=False, widget=forms.HiddenInput
     )
+    client_id = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
 
 class AcknowledgeForm(BootstrapMixin, forms.Form):

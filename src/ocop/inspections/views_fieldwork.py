@@ -344,6 +344,7 @@ def visit_photo(request, pk: int):
                 latitude=data["latitude"],
                 longitude=data["longitude"],
                 location_consent=data["location_consent"],
+                client_id=data["client_id"],
                 by=request.user,
             )
         except (ValidationError, PermissionDenied) as error:

@@ -15,10 +15,12 @@ carries the per-request CSP nonce and CSRF token.
 
 import hashlib
 from collections.abc import Callable
+from functools import wraps
 
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
 
 VERSION_KEY = "ocop:portal:version"
 TIMEOUT = 15 * 60  # a bulk write that sends no signal shows within this
@@ -63,3 +65,26 @@ def cached(name: str, params: tuple, build: Callable[[], object], *, timeout: in
         value = build()
         cache.set(key, value, timeout=timeout)
     return value
+
+
+def shared_cache(*, max_age: int):
+    """A view decorator for public files that are the same for everyone (the
+    feed, robots.txt, product photos): ``Cache-Control: public`` for an
+    anonymous visitor, so proxies may keep them, but ``private`` when the
+    request carries a session, because nothing served to a signed-in person
+    may be kept by a shared cache (checked by tests/security)."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                patch_cache_control(response, private=True, max_age=max_age)
+            else:
+                patch_cache_control(response, public=True, max_age=max_age)
+            return response
+
+        return wrapper
+
+    return decorate

@@ -16,7 +16,6 @@ from django.contrib.sitemaps import Sitemap
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from ocop.certification.domain.rules import rules_table
@@ -26,7 +25,7 @@ from ocop.core.xlsx import escape_cell
 from ocop.geo.domain.queries import current_provinces
 
 from . import seo
-from .cache import cached
+from .cache import cached, shared_cache
 from .domain import queries
 
 
@@ -107,7 +106,7 @@ DISALLOW = (
 
 
 @login_not_required
-@cache_control(public=True, max_age=3600)
+@shared_cache(max_age=3600)
 @require_safe
 def robots_txt(request):
     lines = ["User-agent: *", "Allow: /"]
@@ -189,7 +188,7 @@ def _feed_csv() -> bytes:
 
 
 @login_not_required
-@cache_control(public=True, max_age=600)
+@shared_cache(max_age=600)
 @require_safe
 def feed_json(request):
     body = cached("feed.json", (), _feed_json)
@@ -199,7 +198,7 @@ def feed_json(request):
 
 
 @login_not_required
-@cache_control(public=True, max_age=600)
+@shared_cache(max_age=600)
 @require_safe
 def feed_csv(request):
     body = cached("feed.csv", (), _feed_csv)

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from ocop.core.forms import BootstrapMixin
@@ -15,11 +16,25 @@ SORT_CHOICES = [
 ]
 
 
+class CategoryChoiceField(forms.ModelChoiceField):
+    """A group or product set by its name in the page's language."""
+
+    def label_from_instance(self, obj):
+        if translation.get_language() == "en" and obj.name_en:
+            return f"{obj.code} {obj.name_en}"
+        return f"{obj.code} {obj.name}"
+
+
+class ProvinceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
 class CatalogueFilter(BootstrapMixin, forms.Form):
     """The public search (GET): every choice is by a stable code."""
 
     q = forms.CharField(label=_("Search products"), required=False, max_length=100)
-    province = forms.ModelChoiceField(
+    province = ProvinceChoiceField(
         label=_("Province"),
         queryset=None,
         required=False,
@@ -27,14 +42,14 @@ class CatalogueFilter(BootstrapMixin, forms.Form):
         empty_label=_("All provinces"),
     )
     star = forms.ChoiceField(label=_("Stars"), required=False, choices=STAR_CHOICES)
-    group = forms.ModelChoiceField(
+    group = CategoryChoiceField(
         label=_("Product group"),
         queryset=None,
         required=False,
         to_field_name="code",
         empty_label=_("All groups"),
     )
-    category = forms.ModelChoiceField(
+    category = CategoryChoiceField(
         label=_("Product set"),
         queryset=None,
         required=False,

@@ -15,7 +15,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from ocop.certification.enums import LiveStatus
@@ -24,10 +23,10 @@ from ocop.core.language import chosen_language, remember_language
 from ocop.core.pagination import CappedPaginator
 from ocop.core.qr import qr_svg_data_uri
 from ocop.producers.domain.queries import subjects_visible_to
-from ocop.trade.selectors import public_trade_for_product
+from ocop.trade.selectors import inquiry_url_for_subject, public_trade_for_product
 
 from . import seo
-from .cache import cached
+from .cache import cached, shared_cache
 from .domain import queries
 from .domain.profiles import can_edit_profile, save_public_profile
 from .forms import CatalogueFilter, PublicProfileForm
@@ -206,7 +205,7 @@ def product_by_id(request, pk: int):
 
 
 @login_not_required
-@cache_control(public=True, max_age=24 * 3600)
+@shared_cache(max_age=24 * 3600)
 @require_safe
 def image(request, image_pk: int, size: str = "full"):
     image = queries.public_image(image_pk)
@@ -231,7 +230,7 @@ def producer(request, pk: int, slug: str = ""):
             "subject": page.subject,
             "profile": page.profile,
             "url": url,
-            "inquiry_url": reverse("inquiry:subject", args=[page.subject.pk]),
+            "inquiry_url": inquiry_url_for_subject(page.subject),  # "" with none in force
         }
         return {
             "path": path,

@@ -5,6 +5,7 @@ from ocop.core.forms import BootstrapMixin
 from ocop.geo.domain.queries import current_units
 from ocop.geo.enums import Level
 from ocop.geo.widgets import UnitPickerWidget
+from ocop.producers.domain.queries import provinces_in_scope
 from ocop.producers.domain.subjects import SUBJECT_FIELDS
 from ocop.producers.enums import DocumentType, LegalForm
 from ocop.producers.models import Subject
@@ -50,11 +51,10 @@ class SubjectFilterForm(BootstrapMixin, forms.Form):
         choices=[("name", _("Name")), ("-created", _("Newest first"))],
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["province"].queryset = (
-            current_units().filter(level=Level.PROVINCE).order_by("code")
-        )
+        # Only the provinces the person's list can hold.
+        self.fields["province"].queryset = provinces_in_scope(user)
         self.fields["commune"].queryset = current_units().filter(level=Level.COMMUNE)
 
 

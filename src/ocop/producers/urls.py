@@ -12,4 +12,10 @@ urlpatterns = [
     path("<int:pk>/edit/", views.subject_edit, name="edit"),
     path("<int:pk>/documents/add/", views.document_add, name="document_add"),
     path("<int:pk>/consultants/add/", views.consultant_add, name="consultant_add"),
+    path("<int:pk>/invitations/new/", views.invitation_create, name="invitation_create"),
+    path(
+        "<int:pk>/invitations/<int:invitation_pk>/",
+        views.invitation_act,
+        name="invitation_act",
+    ),
 ]

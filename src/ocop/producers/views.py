@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -5,9 +6,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from ocop.accounts.domain.invitations import invite_representative, set_invitation_state
 from ocop.accounts.domain.queries import account_by_login
-from ocop.accounts.enums import Role
+from ocop.accounts.enums import InvitationState, Role
+from ocop.accounts.forms import InvitationForm
+from ocop.accounts.rules import can_invite
+from ocop.accounts.tokens import accept_url
 from ocop.core.domain.activity import history_for
 from ocop.core.downloads import file_response
 from ocop.core.idempotency import once
@@ -17,6 +23,7 @@ from ocop.producers.domain.queries import (
     document_flags,
     documents_visible_to,
     filter_subjects,
+    home_commune,
     subjects_visible_to,
 )
 from ocop.producers.domain.subjects import (
@@ -34,7 +41,7 @@ def subject_list(request):
     if request.GET.get("export") in ("xlsx", "csv"):
         # The export belongs to the registry import/export (same filters).
         return redirect(f"{reverse('registry_export:subjects')}?{request.GET.urlencode()}")
-    form = SubjectFilterForm(request.GET or None)
+    form = SubjectFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     subjects = filter_subjects(subjects_visible_to(request.user), filters=filters)
     page = CappedPaginator(subjects, 50).get_page(request.GET.get("page"))
@@ -68,6 +75,10 @@ def subject_detail(request, pk: int):
             .filter(role__in=[Role.PRODUCER, Role.CONSULTANT])
             .select_related("user"),
             "can_edit": can_edit_subject(request.user, subject),
+            "can_invite": can_invite(request.user, subject),
+            "invitations": subject.invitations.select_related("account", "created_by")
+            if can_invite(request.user, subject)
+            else [],
             "history": history_for(subject).select_related("actor")[:30],
             "nav_active": "subjects",
         },
@@ -97,7 +108,8 @@ def _save_subject(request, form, subject=None):
 def subject_create(request):
     if not can_create_subject(request.user):
         raise PermissionDenied(_("Only commune and provincial officers register subjects."))
-    form = SubjectForm(request.POST or None)
+    # A commune officer registers subjects of their commune: it is filled in.
+    form = SubjectForm(request.POST or None, initial={"commune": home_commune(request.user)})
     if request.method == "POST" and form.is_valid():
         subject = _save_subject(request, form)
         if subject is not None:
@@ -186,3 +198,71 @@ def consultant_add(request, pk: int):
             messages.success(request, _("Consultant authorised."))
             return redirect("producers:detail", pk=subject.pk)
     return render(request, "producers/consultant_form.html", {"form": form, "subject": subject})
+
+
+def _invitable_subject(request, pk: int):
+    subject = get_object_or_404(subjects_visible_to(request.user), pk=pk)
+    if not can_invite(request.user, subject):
+        raise PermissionDenied(_("Only officers whose unit covers this subject may invite."))
+    return subject
+
+
+def _handover(request, subject, invitation, token):
+    """The link of a phone invitation, shown once (no SMS gateway)."""
+    return render(
+        request,
+        "producers/invitation_handover.html",
+        {"subject": subject, "invitation": invitation, "link": accept_url(token)},
+    )
+
+
+@once
+def invitation_create(request, pk: int):
+    """Invite the subject's representative to an account scoped to it."""
+    subject = _invitable_subject(request, pk)
+    initial = {"full_name": subject.representative, "email": subject.email, "phone": subject.phone}
+    form = InvitationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation, token = invite_representative(
+                by=request.user, subject=subject, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if token is not None:
+                return _handover(request, subject, invitation, token)
+            messages.success(
+                request,
+                _("The invitation is being e-mailed to %(email)s.") % {"email": invitation.email},
+            )
+            return redirect("producers:detail", pk=subject.pk)
+    return render(
+        request,
+        "producers/invitation_form.html",
+        {"form": form, "subject": subject, "days": settings.OCOP_INVITATION_DAYS},
+    )
+
+
+@require_POST
+def invitation_act(request, pk: int, invitation_pk: int):
+    """Resend or revoke an invitation."""
+    subject = _invitable_subject(request, pk)
+    invitation = get_object_or_404(subject.invitations, pk=invitation_pk)
+    try:
+        invitation = set_invitation_state(
+            invitation=invitation, action=request.POST.get("action", ""), by=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("producers:detail", pk=subject.pk)
+    if getattr(invitation, "plain_token", None):
+        return _handover(request, subject, invitation, invitation.plain_token)
+    if invitation.state == InvitationState.REVOKED:
+        messages.success(request, _("Invitation revoked: its link no longer works."))
+    else:
+        messages.success(
+            request,
+            _("The invitation is being e-mailed again to %(email)s.") % {"email": invitation.email},
+        )
+    return redirect("producers:detail", pk=subject.pk)

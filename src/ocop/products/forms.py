@@ -5,6 +5,7 @@ from ocop.core.forms import BootstrapMixin
 from ocop.geo.domain.queries import current_units
 from ocop.geo.enums import Level
 from ocop.geo.widgets import UnitPickerWidget
+from ocop.producers.domain.queries import provinces_in_scope
 from ocop.products.domain.products import PRODUCT_FIELDS
 from ocop.products.enums import CategoryLevel, OcopStatus
 from ocop.products.models import Product, ProductCategory
@@ -78,10 +79,10 @@ class ProductListFilter(BootstrapMixin, forms.Form):
         ],
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        provinces = current_units().filter(level=Level.PROVINCE).order_by("code")
-        self.fields["province"].queryset = provinces
+        # Only the provinces the person's list can hold.
+        self.fields["province"].queryset = provinces_in_scope(user)
         self.fields["commune"].queryset = current_units().filter(level=Level.COMMUNE)
         self.fields["group"].queryset = ProductCategory.objects.filter(
             level=CategoryLevel.GROUP, legal_basis=CURRENT_BASIS

@@ -21,7 +21,7 @@ def product_list(request):
     if request.GET.get("export") in ("xlsx", "csv"):
         # The export belongs to the registry import/export (same filters).
         return redirect(f"{reverse('registry_export:products')}?{request.GET.urlencode()}")
-    form = ProductListFilter(request.GET or None)
+    form = ProductListFilter(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     products = filter_products(products_visible_to(request.user), filters=filters)
     page = CappedPaginator(products, 50).get_page(request.GET.get("page"))

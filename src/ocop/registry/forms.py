@@ -26,6 +26,22 @@ class UploadForm(BootstrapMixin, forms.Form):
     apply_valid = forms.BooleanField(
         label=gettext_lazy("Apply the valid rows even if some rows are bad"), required=False
     )
+    decision_number = forms.CharField(
+        label=gettext_lazy("Recognition decision number (annex)"),
+        max_length=100,
+        required=False,
+        help_text=gettext_lazy(
+            "Leave empty when the list's title rows name it (“Kèm theo Quyết định số "
+            "1234/QĐ-UBND ngày 15/11/2025…”): it is read from them and shown on the "
+            "next page. Rows with a star and no decision of their own get this one."
+        ),
+    )
+    decision_date = forms.DateField(
+        label=gettext_lazy("Decision date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=gettext_lazy("The certificates' validity is counted from it."),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,4 +86,17 @@ class MappingForm(BootstrapMixin, forms.Form):
 class ApplyForm(BootstrapMixin, forms.Form):
     apply_valid = forms.BooleanField(
         label=gettext_lazy("Apply the valid rows even if some rows are bad"), required=False
+    )
+
+
+class AnnexForm(BootstrapMixin, forms.Form):
+    """The annex's decision on the preview: prefilled from what was read."""
+
+    decision_number = forms.CharField(
+        label=gettext_lazy("Recognition decision number"), max_length=100, required=False
+    )
+    decision_date = forms.DateField(
+        label=gettext_lazy("Decision date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )

@@ -7,6 +7,8 @@ Confirming queues the list for a background task that imports it chunk by
 chunk; the progress page follows it (``domain/apply.py``).
 """
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,12 +22,13 @@ from ocop.registry.domain.apply import RUNNING, apply_batch, import_progress
 from ocop.registry.domain.fields import FIELDS
 from ocop.registry.domain.queries import import_batches_visible_to
 from ocop.registry.domain.service import (
+    annex_given,
     check_batch,
     start_import,
     stored_columns,
     stored_problems,
 )
-from ocop.registry.forms import ApplyForm, MappingForm, UploadForm
+from ocop.registry.forms import AnnexForm, ApplyForm, MappingForm, UploadForm
 from ocop.registry.models import ImportBatch
 from ocop.registry.rules import can_import
 
@@ -38,6 +41,13 @@ def _require_importer(user) -> None:
         raise PermissionDenied(_("Only provincial and central officers may import product lists."))
 
 
+def _iso_date(text):
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
 def upload(request):
     _require_importer(request.user)
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
@@ -48,6 +58,10 @@ def upload(request):
                 upload=form.cleaned_data["file"],
                 province=form.cleaned_data["province"],
                 apply_valid=form.cleaned_data["apply_valid"],
+                annex=annex_given(
+                    number=form.cleaned_data["decision_number"],
+                    day=form.cleaned_data["decision_date"],
+                ),
             )
         except PermissionDenied as exc:
             form.add_error("province", str(exc))
@@ -74,9 +88,26 @@ def preview(request, pk: int):
         return redirect("products_import:progress", pk=batch.pk)
     columns = stored_columns(batch)
     form = MappingForm(request.POST or None, columns=columns, mapping=batch.mapping)
-    if request.method == "POST" and form.is_valid():
+    summary = batch.summary or {}
+    annex_form = AnnexForm(
+        request.POST or None,
+        initial={
+            "decision_number": summary.get("annex_number", ""),
+            "decision_date": summary.get("annex_date") or None,
+        },
+    )
+    if request.method == "POST" and form.is_valid() and annex_form.is_valid():
+        annex = annex_given(
+            number=annex_form.cleaned_data["decision_number"],
+            day=annex_form.cleaned_data["decision_date"],
+        )
         try:
-            check_batch(by=request.user, batch=batch, mapping={**batch.mapping, **form.mapping()})
+            check_batch(
+                by=request.user,
+                batch=batch,
+                mapping={**batch.mapping, **form.mapping()},
+                annex=annex,
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -96,6 +127,8 @@ def preview(request, pk: int):
                 if c.header or c.field
             ],
             "form": form,
+            "annex_form": annex_form,
+            "annex_read_date": _iso_date(summary.get("annex_read_date")),
             "apply_form": ApplyForm(initial={"apply_valid": batch.summary.get("apply_valid")}),
             "problems": problems[:PREVIEW_PROBLEMS],
             "more_problems": max(0, len(problems) - PREVIEW_PROBLEMS),

@@ -24,7 +24,7 @@ def _kind(request) -> str:
 
 def export_products(request):
     kind = _kind(request)
-    form = ProductListFilter(request.GET or None)
+    form = ProductListFilter(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     products = filter_products(products_visible_to(request.user), filters=filters)
     name = f"san-pham-ocop-{timezone.localdate():%Y%m%d}.{kind}"
@@ -37,7 +37,7 @@ def export_products(request):
 
 def export_subjects(request):
     kind = _kind(request)
-    form = SubjectFilterForm(request.GET or None)
+    form = SubjectFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     subjects = filter_subjects(subjects_visible_to(request.user), filters=filters)
     name = f"chu-the-ocop-{timezone.localdate():%Y%m%d}.{kind}"

@@ -185,6 +185,8 @@ AUTH_PASSWORD_VALIDATORS = [
 OCOP_LOGIN_MAX_FAILURES = int(os.environ.get("OCOP_LOGIN_MAX_FAILURES", "5"))
 OCOP_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("OCOP_LOGIN_LOCKOUT_MINUTES", "15"))
 # Password-reset requests accepted per e-mail address and per client within an hour.
+# How long an invitation link to a subject's representative stays valid.
+OCOP_INVITATION_DAYS = int(os.environ.get("OCOP_INVITATION_DAYS", "7"))
 OCOP_PASSWORD_RESET_PER_EMAIL_HOUR = int(os.environ.get("OCOP_PASSWORD_RESET_PER_EMAIL_HOUR", "3"))
 OCOP_PASSWORD_RESET_PER_CLIENT_HOUR = int(
     os.environ.get("OCOP_PASSWORD_RESET_PER_CLIENT_HOUR", "10")
@@ -351,6 +353,9 @@ OCOP_STAMPS_BACKGROUND_MIN = int(os.environ.get("OCOP_STAMPS_BACKGROUND_MIN", "1
 OCOP_STAMPS_CHUNK = int(os.environ.get("OCOP_STAMPS_CHUNK", "5000"))
 # Applying an import list runs in a background task that commits this many
 # rows per transaction (resumable after a crash).
+# Criteria sheet files (manage.py load_criteria) larger than this are refused
+# before they are parsed; a sheet takes a few dozen KB.
+OCOP_CRITERIA_FILE_MAX_BYTES = int(os.environ.get("OCOP_CRITERIA_FILE_MAX_KB", "2048")) * 1024
 OCOP_IMPORT_CHUNK_ROWS = int(os.environ.get("OCOP_IMPORT_CHUNK_ROWS", "500"))
 # Background work: after this many seconds without a worker taking a queued
 # task, the page says so; after OCOP_TASK_STALLED_SECONDS without progress a

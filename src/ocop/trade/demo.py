@@ -34,7 +34,7 @@ POINTS = [
         "operator": "Trung tâm Xúc tiến Đầu tư, Thương mại và Du lịch tỉnh (dữ liệu demo)",
         "phone": "0237 3850 000",
         "years_open": 3,
-        "products": [FISH_SAUCE, DRIED_SQUID, NEM_CHUA],
+        "products": [FISH_SAUCE, DRIED_SQUID, NEM_CHUA, HONEY],
     },
     {
         "name": "Điểm bán sản phẩm OCOP Sầm Sơn",
@@ -47,7 +47,7 @@ POINTS = [
         "operator": "Hộ kinh doanh Lê Thị Hạnh (dữ liệu demo)",
         "phone": "0912 000 111",
         "years_open": 1,
-        "products": [FISH_SAUCE, NEM_CHUA],
+        "products": [FISH_SAUCE, NEM_CHUA, HONEY],
     },
     {
         "name": "Điểm giới thiệu sản phẩm OCOP xã Hoằng Hóa",
@@ -74,6 +74,7 @@ EXPORTS = [
     (FISH_SAUCE, "JP", 1),
     (FISH_SAUCE, "KR", 0),
     (DRIED_SQUID, "CN", 1),
+    (HONEY, "JP", 0),
 ]
 INQUIRY = {
     "name": "Trần Thu Hà",

@@ -7,9 +7,13 @@ from dataclasses import dataclass, field
 from django.db.models import CharField, F, IntegerField, Value
 from django.db.models.functions import Cast, ExtractYear
 from django.urls import reverse
+from django.utils import timezone
+
+from ocop.products.domain.queries import ocop_status
+from ocop.products.enums import OcopStatus
 
 from .domain.countries import country_name
-from .domain.queries import open_points
+from .domain.queries import open_points, public_products
 from .enums import LinkState, Platform
 from .models import ExportMarket, Listing
 
@@ -49,7 +53,11 @@ class PublicTrade:
 
 def public_trade_for_product(product) -> PublicTrade:
     """The open points of sale carrying ``product``, its working listings and
-    its export markets (newest year first), and the URL of its inquiry form."""
+    its export markets (newest year first), and the URL of its inquiry form;
+    nothing (no query) for a product whose certificate is not in force, which
+    may no longer be sold as an OCOP product."""
+    if ocop_status(product, today=timezone.localdate()) != OcopStatus.CERTIFIED:
+        return PublicTrade()
     points = list(
         open_points()
         .filter(products=product)
@@ -93,3 +101,11 @@ def public_trade_for_product(product) -> PublicTrade:
         key=lambda item: (-item.years[0], item.name),
     )
     return found
+
+
+def inquiry_url_for_subject(subject) -> str:
+    """The URL of the inquiry form of ``subject``, or "" when none of its
+    products holds a certificate in force (one query)."""
+    if not public_products().filter(subject=subject).exists():
+        return ""
+    return reverse("inquiry:subject", args=[subject.pk])

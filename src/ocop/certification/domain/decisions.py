@@ -532,3 +532,51 @@ def set_decision_state(*, decision: Decision, action: str, by, reason: str = "")
     older certificates, marks the products certified and logs each
     certificate; once committed, the subjects' producers are told."""
     return WORKFLOW.apply(obj=decision, action=action, by=by, reason=reason)
+
+
+@transaction.atomic
+def record_imported_decision(*, number: str, day: date | None, unit, by) -> Decision:
+    """The recognition decision of an imported annex, reused by number and
+    issuer (the province) or recorded as issued (no items, no PDF: the
+    decision was issued on paper; its certificates come from the list)."""
+    found = (
+        Decision.objects.filter(
+            level=AuthorityLevel.PROVINCE,
+            unit=unit,
+            state=DecisionState.ISSUED,
+            number__iexact=number.strip(),
+        )
+        .order_by("pk")
+        .first()
+    )
+    if found is not None:
+        return found
+    rule = None
+    if day is not None:
+        try:
+            rule = rule_on(day)
+        except NoRuleInForce:
+            rule = None
+    decision = Decision.objects.create(
+        state=DecisionState.ISSUED,
+        number=number.strip(),
+        date=day,
+        title=_("Recognition decision %(number)s (annex imported from an Excel list)")
+        % {"number": number.strip()},
+        authority=authority_for(level=AuthorityLevel.PROVINCE, unit=unit),
+        level=AuthorityLevel.PROVINCE,
+        unit=unit,
+        legal_basis="",
+        rule=rule,
+        created_by=by,
+        issued_by=by,
+        issued_at=timezone.now(),
+    )
+    log_action(
+        action="ocop.decision.imported",
+        by=by,
+        obj=decision,
+        unit=unit,
+        data={"number": decision.number, "date": day.isoformat() if day else None},
+    )
+    return decision

@@ -36,6 +36,34 @@ def log_action(
     return entry
 
 
+def log_many(
+    *,
+    action: str,
+    by=None,
+    model: type[models.Model],
+    rows: list[tuple[Any, str, Any, dict[str, Any]]],
+    batch_size: int = 500,
+) -> int:
+    """One entry per object in a few queries (an import that touches
+    thousands of products). ``rows`` are (pk, text, unit id, data)."""
+    content_type = ContentType.objects.get_for_model(model)
+    actor = by if (by is not None and getattr(by, "is_authenticated", False)) else None
+    entries = [
+        ActivityLog(
+            action=action,
+            actor=actor,
+            data=data or {},
+            unit_id=unit_id,
+            content_type=content_type,
+            object_id=str(pk),
+            object_repr=str(text)[:300],
+        )
+        for pk, text, unit_id, data in rows
+    ]
+    ActivityLog.objects.bulk_create(entries, batch_size=batch_size)
+    return len(entries)
+
+
 def history_for(obj: models.Model):
     """The activity log of one object, newest first."""
     return ActivityLog.objects.filter(

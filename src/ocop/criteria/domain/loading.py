@@ -22,8 +22,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from ocop.core.domain.activity import log_action
@@ -507,30 +509,96 @@ def load_rules_data(data: dict, *, by=None) -> dict:
 # Files --------------------------------------------------------------------------
 
 
+MAX_NESTING = 40  # the shipped sheets nest 6 deep
+
+
+def max_file_bytes() -> int:
+    return settings.OCOP_CRITERIA_FILE_MAX_BYTES
+
+
+def _refused(message: str, **values) -> SheetError:
+    return SheetError([message % values])
+
+
 def read_file(path) -> Any:
-    """The raw data of a .yaml/.yml, .json or .xlsx file."""
+    """The raw data of a .yaml/.yml, .json or .xlsx file. Refused, with a
+    message and before anything is parsed: another kind of file, a missing
+    one, one over ``OCOP_CRITERIA_FILE_MAX_BYTES``, a text file with NUL bytes
+    and a YAML file nested deeper than ``MAX_NESTING`` (libyaml's composer
+    recurses in C and would crash the process)."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if suffix not in SHEET_SUFFIXES:
+        raise _refused(_("The file %(name)s is not .yaml, .yml, .json or .xlsx."), name=path.name)
     try:
-        if suffix in (".yaml", ".yml"):
-            # libyaml's loader when installed: the shipped sheets load ~10× faster.
-            return yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)  # noqa: S506
-        if suffix == ".json":
-            return json.loads(path.read_text(encoding="utf-8"))
+        size = path.stat().st_size
+    except FileNotFoundError as exc:
+        raise _refused(_("The file %(name)s does not exist."), name=path) from exc
+    except OSError as exc:
+        raise _refused(
+            _("The file %(name)s cannot be read: %(error)s"), name=path.name, error=exc
+        ) from exc
+    if not path.is_file():
+        raise _refused(_("%(name)s is not a file."), name=path)
+    if size > max_file_bytes():
+        raise _refused(
+            _(
+                "The file %(name)s is too large (%(size)s); the limit is %(limit)s (a criteria "
+                "sheet takes a few dozen KB)."
+            ),
+            name=path.name,
+            size=filesizeformat(size),
+            limit=filesizeformat(max_file_bytes()),
+        )
+    try:
         if suffix == ".xlsx":
             from ocop.criteria.domain import excel  # noqa: PLC0415 -- slow import
 
             with path.open("rb") as handle:
                 return excel.read_sheet_xlsx(handle)
-    except FileNotFoundError as exc:
-        raise SheetError([_("The file %(name)s does not exist.") % {"name": path}]) from exc
-    except (yaml.YAMLError, json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise SheetError(
-            [_("The file %(name)s cannot be read: %(error)s") % {"name": path.name, "error": exc}]
+        raw = path.read_bytes()
+        if b"\x00" in raw:
+            raise _refused(
+                _(
+                    "The file %(name)s contains NUL bytes, so it is not a text (%(kind)s) file; "
+                    "it may be damaged or of another kind."
+                ),
+                name=path.name,
+                kind=suffix.lstrip(".").upper(),
+            )
+        text = raw.decode("utf-8")
+        if suffix == ".json":
+            return json.loads(text)
+        _check_nesting(text, name=path.name)
+        # libyaml's loader when installed: the shipped sheets load ~10× faster.
+        return yaml.load(text, Loader=YAML_LOADER)  # noqa: S506
+    except (yaml.YAMLError, json.JSONDecodeError, UnicodeDecodeError, OSError) as exc:
+        raise _refused(
+            _("The file %(name)s cannot be read: %(error)s"), name=path.name, error=exc
         ) from exc
-    raise SheetError(
-        [_("The file %(name)s is not .yaml, .yml, .json or .xlsx.") % {"name": path.name}]
+    except RecursionError as exc:
+        raise _too_deep(path.name) from exc
+
+
+def _too_deep(name: str) -> SheetError:
+    return _refused(
+        _("The file %(name)s nests lists or sections more than %(depth)s levels deep."),
+        name=name,
+        depth=MAX_NESTING,
     )
+
+
+def _check_nesting(text: str, *, name: str) -> None:
+    """Refuse a YAML text nested too deep, reading its events (the parser
+    keeps its own stack; only composing the document recurses)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=YAML_LOADER):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise _too_deep(name)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def load_data(data: Any, *, by=None) -> list:

@@ -148,7 +148,8 @@ class Reader:
         if number is None or not number.is_finite():
             self.fail(where, _("“%(key)s” must be a number, not “%(value)s”"), key=key, value=value)
             return None
-        if number != number.quantize(CENT) or abs(number) >= POINTS_LIMIT:
+        # The size first: quantizing a huge number raises InvalidOperation.
+        if abs(number) >= POINTS_LIMIT or number != number.quantize(CENT):
             self.fail(
                 where,
                 _("“%(key)s” must be below 10,000 with at most two decimals, not “%(value)s”"),

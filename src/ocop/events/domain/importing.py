@@ -304,6 +304,19 @@ def _check_rows(activity: Activity, by, rows: list[Row], columns) -> None:
         name = values.get("full_name", "")
         if not name:
             _error(row, columns, "full_name", _("the name is missing."))
+        organisation = ", ".join(
+            v for v in (values.get("position", ""), values.get("organisation", "")) if v
+        )
+        for key, text in (("full_name", name), ("organisation", organisation)):
+            limit = Registration._meta.get_field(key).max_length
+            if len(text) > limit:  # refused, never cut
+                _error(
+                    row,
+                    columns,
+                    key if key in columns else "position",
+                    _("%(length)s characters long; the limit is %(limit)s.")
+                    % {"length": len(text), "limit": limit},
+                )
         phone = values.get("phone", "")
         digits = normalise_phone(phone)
         if phone and not PHONE_DIGITS[0] <= len(digits) <= PHONE_DIGITS[1]:

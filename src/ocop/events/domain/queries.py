@@ -58,7 +58,7 @@ def public_calendar(*, today):
         )
         .select_related("province", "commune")
         .prefetch_related("topics")
-        .order_by("starts_on", "id")
+        .order_by("starts_on", "start_time", "id")
     )
 
 

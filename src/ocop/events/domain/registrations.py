@@ -18,7 +18,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
 from ocop.accounts.enums import Role
@@ -272,7 +272,7 @@ def register(
             )
             % {
                 "title": activity.title,
-                "date": date_format(activity.starts_on, "SHORT_DATE_FORMAT"),
+                "date": starts_text(activity),
                 "place": activity.place,
             },
             url=reverse("events:registration", args=[registration.token]),
@@ -475,3 +475,12 @@ def check_in(*, registration: Registration, by, method: str) -> tuple[Registrati
         data={"activity": activity.pk, "method": method},
     )
     return registration, True
+
+
+def starts_text(activity) -> str:
+    """When the activity begins, for people: "08:00 15/12/2026" (the date
+    alone when no start time is recorded)."""
+    day = date_format(activity.starts_on, "SHORT_DATE_FORMAT")
+    if activity.start_time is None:
+        return day
+    return f"{time_format(activity.start_time, 'H:i')} {day}"

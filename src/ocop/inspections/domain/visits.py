@@ -114,10 +114,17 @@ def add_photo(
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
     location_consent: bool = False,
+    client_id: str = "",
 ) -> Photo:
     """Attach a photo (JPEG or PNG, checked by content) with its time; its
-    place is kept only when the producer's representative agreed to it."""
+    place is kept only when the producer's representative agreed to it. With
+    a ``client_id`` (a photo taken without a signal) it is attached once."""
     visit = _open_for_recording(visit, by)
+    client_id = (client_id or "")[:64]
+    if client_id:
+        earlier = Photo.objects.filter(visit=visit, client_id=client_id).first()
+        if earlier is not None:
+            return earlier
     try:
         check_upload(upload, kinds=IMAGE_KINDS)
     except ValidationError as error:
@@ -132,6 +139,7 @@ def add_photo(
         latitude=latitude,
         longitude=longitude,
         location_consent=bool(location_consent and latitude is not None),
+        client_id=client_id,
         uploaded_by=by,
     )
     log_action(

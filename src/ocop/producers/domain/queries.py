@@ -5,6 +5,8 @@ from django.utils import timezone
 
 from ocop.accounts.enums import Role
 from ocop.accounts.rules import scope_for
+from ocop.geo.domain.queries import current_provinces
+from ocop.geo.models import AdminUnit
 from ocop.producers.models import EXPIRING_DAYS, EvidenceDocument, Subject
 
 REGISTRY = Role.registry_roles
@@ -17,6 +19,35 @@ def subjects_visible_to(user):
     return Subject.objects.filter(
         scope.q(province="province", commune="commune", subject="pk", roles=REGISTRY)
     ).select_related("commune", "province")
+
+
+def provinces_in_scope(user):
+    """The current provinces a person's lists can hold, for the choices of a
+    province filter: all of them for the central office, otherwise the
+    provinces of their own provinces, communes and subjects."""
+    provinces = current_provinces()
+    scope = scope_for(user)
+    if scope.is_national(REGISTRY):
+        return provinces
+    communes = AdminUnit.objects.filter(pk__in=sorted(scope.commune_ids(REGISTRY)))
+    subjects = Subject.objects.filter(pk__in=sorted(scope.subject_ids(REGISTRY)))
+    return provinces.filter(
+        Q(pk__in=sorted(scope.province_ids(REGISTRY)))
+        | Q(pk__in=communes.values("province_id"))
+        | Q(pk__in=subjects.values("province_id"))
+    )
+
+
+def home_commune(user) -> AdminUnit | None:
+    """The commune a commune officer works in, to start their forms with:
+    only when their whole scope is that one commune."""
+    scope = scope_for(user)
+    if scope.is_national() or scope.province_ids() or scope.subject_ids():
+        return None
+    communes = scope.commune_ids()
+    if len(communes) != 1:
+        return None
+    return AdminUnit.objects.filter(pk=next(iter(communes))).first()
 
 
 def documents_visible_to(user):

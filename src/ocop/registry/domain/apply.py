@@ -36,7 +36,7 @@ from ocop.core.domain.activity import log_action
 from ocop.registry.models import ImportBatch
 from ocop.registry.rules import check_import_permission
 
-from .service import Importer
+from .service import Importer, annex_of
 
 EFFECTS = (
     "subjects_created",
@@ -116,6 +116,7 @@ def run_apply(*, batch_id: int, max_chunks: int | None = None, chunk_size: int |
             if not rows.update(progress_at=timezone.now()):
                 raise Superseded
             written = write()
+            importer.log_written(batch=batch)
             supersede_older(product_ids=importer.writer.certified_product_ids)
             importer.writer.certified_product_ids.clear()
             fields = {"rows_done": importer.report.counts.rows}
@@ -134,6 +135,8 @@ def run_apply(*, batch_id: int, max_chunks: int | None = None, chunk_size: int |
         resume_after=batch.resume_row,
         commit=commit,
         max_chunks=max_chunks,
+        annex=annex_of(batch),
+        by=batch.applied_by,
     )
     try:
         with batch.file.open("rb") as handle:

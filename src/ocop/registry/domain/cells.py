@@ -186,3 +186,41 @@ def parse_registration_number(value) -> str:
             text = "0" + text
         return normalise_registration_number(text)
     return normalise_registration_number(str(value))
+
+
+# The decision an annex belongs to, from its title rows: "Kèm theo Quyết định
+# số 1234/QĐ-UBND ngày 15/11/2025 của UBND tỉnh …" or "… ngày 15 tháng 11 năm 2025".
+_ANNEX_NUMBER = re.compile(
+    r"(?:s[oố]|quy[eếê]t\s*đ[iị]nh|q[đd])\s*[:.]?\s*"
+    r"(\d{1,6}\s*/\s*(?:\d{4}\s*/\s*)?q[đd]\s*-\s*[\w.\-]*\w)",
+    re.IGNORECASE,
+)
+_ANNEX_NUMBER_BARE = re.compile(
+    r"(?<![\w/])(\d{1,6}\s*/\s*(?:\d{4}\s*/\s*)?q[đd]\s*-\s*[\w.\-]*\w)", re.IGNORECASE
+)
+_ANNEX_DATE = re.compile(
+    r"ng[aà]y\s*:?\s*(\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4}"
+    r"|\d{1,2}\s*th[aá]ng\s*\d{1,2}\s*n[aă]m\s*\d{4})",
+    re.IGNORECASE,
+)
+
+
+def parse_annex_title(texts: list[str]) -> tuple[str, date | None]:
+    """(decision number, decision date) named by an annex's title rows, or
+    ("", None). The date is the one written after the number (a title's
+    "Hà Nội, ngày …" of another line is not taken for it)."""
+    for text in texts:
+        match = _ANNEX_NUMBER.search(text) or _ANNEX_NUMBER_BARE.search(text)
+        if match is None:
+            continue
+        number = re.sub(r"q[đd]", "QĐ", re.sub(r"\s+", "", match.group(1)), count=1, flags=re.I)
+        number = number.upper()
+        found = _ANNEX_DATE.search(text, match.end())
+        day = None
+        if found is not None:
+            try:
+                day = parse_date(found.group(0))
+            except BadValue:
+                day = None
+        return number, day
+    return "", None

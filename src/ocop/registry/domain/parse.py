@@ -12,16 +12,20 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from ocop.certification.domain.rules import NoRuleInForce, rules_table, valid_until_for
+from ocop.certification.models import Certificate
 from ocop.core.text import fold_key, fold_vi
 from ocop.geo.domain.resolve import UNIT_TYPE_PREFIXES, AddressResolver, split_address
 from ocop.geo.enums import Era, Level
 from ocop.geo.models import AdminUnit
 from ocop.producers.enums import LegalForm
+from ocop.producers.models import Subject
 from ocop.producers.validators import validate_registration_number
+from ocop.products.domain.shorthands import group_shorthands
 from ocop.products.enums import CategoryLevel
-from ocop.products.models import ProductCategory
+from ocop.products.models import Product, ProductCategory
 
 from .cells import (
+    decision_key,
     parse_date,
     parse_decision,
     parse_legal_form,
@@ -32,6 +36,14 @@ from .cells import (
 from .fields import ADDRESS_FIELDS, NUMBERING
 from .problems import ERROR, WARNING, BadValue, Problem, Report
 from .read import Layout
+
+# The longest text each column may hold: the model fields it is written to.
+TEXT_LIMITS = {
+    "product_name": Product._meta.get_field("name").max_length,
+    "subject_name": Subject._meta.get_field("name").max_length,
+    **{name: Subject._meta.get_field("address").max_length for name in ADDRESS_FIELDS},
+}
+DECISION_LIMIT = Certificate._meta.get_field("decision_number").max_length
 
 
 @dataclass
@@ -118,7 +130,22 @@ class Reference:
             self.group_cache[key] = self._category(text, basis)
         return self.group_cache[key]
 
+    def shorthand(self, text: str, basis: str) -> list[ProductCategory] | None:
+        """The categories a group shorthand of provincial lists ("Chè",
+        "Dược liệu") stands for (products' data); None when it is none."""
+        shorthand_basis, table = group_shorthands()
+        if basis and basis != shorthand_basis:
+            return None
+        codes = table.get(fold_key(text.rstrip(".…")))
+        if not codes:
+            return None
+        found = [self.category_by_code.get(code.casefold()) for code in codes]
+        return [self._leaf(c) for c in found if c is not None] or None
+
     def _category(self, text: str, basis: str) -> ProductCategory | None:
+        meant = self.shorthand(text, basis)
+        if meant is not None:
+            return meant[0] if len(meant) == 1 else None
         first = text.split()[0].rstrip(".):").casefold() if text.split() else ""
         if first in self.category_by_code:
             return self._leaf(self.category_by_code[first])
@@ -172,6 +199,10 @@ class RowParser:
         self.reference = reference
         self.places: dict[tuple, Place | BadValue] = {}
         self.section_locality = ""
+        # The decision of an annex (its title rows or the upload form): given
+        # to every row with a star that names no decision of its own.
+        self.annex_number = ""
+        self.annex_date: date | None = None
 
     def is_section(self, values: list) -> bool:
         """Title rows inside the table ("I. HUYỆN HOẰNG HÓA", "Tổng cộng")."""
@@ -202,13 +233,26 @@ class RowParser:
             errors += exc.severity == ERROR
             self.report.problem(number, self.layout.label(name), exc, value)
 
-        if not product_name:
+        uncalculated = [f for f in self.layout.by_field if self.layout.uncalculated(number, f)]
+        for name in uncalculated:
+            bad(
+                name,
+                BadValue(
+                    "formula_without_value",
+                    _(
+                        "A formula cell without a calculated value — open the file in "
+                        "Excel/LibreOffice, save it and upload it again."
+                    ),
+                ),
+            )
+        if not product_name and "product_name" not in uncalculated:
             bad("product_name", BadValue("missing_product", _("The product name is missing.")))
-        if not subject_name:
+        if not subject_name and "subject_name" not in uncalculated:
             bad("subject_name", BadValue("missing_subject", _("The subject name is missing.")))
-        for name, text in (("product_name", product_name), ("subject_name", subject_name)):
-            if len(text) > 255:
-                bad(name, BadValue("too_long", _("The name is longer than 255 characters.")), text)
+        for name, limit in TEXT_LIMITS.items():
+            text = self.layout.text(values, name)
+            if len(text) > limit:
+                bad(name, too_long(text, limit), text)
         parsed = {}
         for name, parser in (("star", parse_star), ("score", parse_score)):
             try:
@@ -217,8 +261,10 @@ class RowParser:
                 bad(name, exc, self.layout.value(values, name))
                 parsed[name] = None
         decision_number, date_text = parse_decision(self.layout.value(values, "decision_number"))
-        if len(decision_number) > 100:
-            bad("decision_number", BadValue("too_long", _("The decision number is too long.")))
+        if not decision_number and parsed["star"] is not None:
+            decision_number = self.annex_number
+        if len(decision_number) > DECISION_LIMIT:
+            bad("decision_number", too_long(decision_number, DECISION_LIMIT), decision_number)
         raw_date = self.layout.value(values, "decision_date") or date_text or None
         date_column = (
             "decision_date" if self.layout.value(values, "decision_date") else "decision_number"
@@ -228,6 +274,13 @@ class RowParser:
         except BadValue as exc:
             bad(date_column, exc, raw_date)
             decision_date = None
+        if (
+            raw_date is None
+            and decision_number
+            and self.annex_number
+            and decision_key(decision_number) == decision_key(self.annex_number)
+        ):
+            decision_date = self.annex_date
         try:
             valid_until = parse_date(self.layout.value(values, "valid_until"), today=date.max)
         except BadValue:
@@ -283,7 +336,24 @@ class RowParser:
         group_text = self.layout.text(values, "group")
         category = None
         basis = self.reference.legal_basis(decision_date)
-        if group_text:
+        meant = self.reference.shorthand(group_text, basis) if group_text else None
+        if meant is not None and len(meant) > 1:
+            bad(
+                "group",
+                BadValue(
+                    "ambiguous_group",
+                    _(
+                        "“%(value)s” may mean several product sets (%(candidates)s): write "
+                        "the code of the right one in the group column."
+                    )
+                    % {
+                        "value": group_text,
+                        "candidates": "; ".join(f"{c.code} {c.name}" for c in meant),
+                    },
+                ),
+                group_text,
+            )
+        elif group_text:
             category = self.reference.category(group_text, basis)
             if category is None:
                 bad(
@@ -493,6 +563,18 @@ class RowParser:
         return ", ".join(leading)
 
     # Matching
+
+
+def too_long(text: str, limit: int) -> BadValue:
+    """A text longer than its column in the database: refused, never cut."""
+    return BadValue(
+        "too_long",
+        _(
+            "This is %(length)s characters long; the limit is %(limit)s. Shorten it: "
+            "nothing is cut on import."
+        )
+        % {"length": len(text), "limit": limit},
+    )
 
 
 def _bad_with_text(bad: BadValue, text: str) -> BadValue:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from ocop.core.xlsx import cell_text, first_rows, merged_ranges, sheet_rows
+from ocop.core.xlsx import cell_text, first_rows, merged_ranges, sheet_rows, uncached_formulas
 
 from .fields import FIELDS, HEADER_SEARCH_ROWS, HEADERS, NUMBERING, REQUIRED_FIELDS
 from .problems import Column
@@ -21,6 +21,12 @@ class Layout:
     header_row: int = 0
     columns: list[Column] = field(default_factory=list)
     by_field: dict[str, list[int]] = field(default_factory=dict)
+    titles: list[str] = field(default_factory=list)  # the text of the rows above the header
+    formulas: set[tuple[int, int]] = field(default_factory=set)  # uncalculated cells
+
+    def uncalculated(self, number: int, name: str) -> bool:
+        """The row's cell for ``name`` is a formula without a calculated value."""
+        return any((number, index) in self.formulas for index in self.by_field.get(name, ()))
 
     def label(self, name: str) -> str:
         """The header of the column holding ``name`` (for problems)."""
@@ -63,7 +69,18 @@ def find_sheet(workbook, mapping: dict | None):
                 _("These columns are missing: %(columns)s.") % {"columns": ", ".join(missing)},
                 code="missing_columns",
             )
-        layout = Layout(header_row=header_row, columns=columns, by_field=by_field)
+        titles = [
+            " ".join(t for t in (cell_text(v) for v in values) if t)
+            for number, values in head
+            if number < header_row
+        ]
+        layout = Layout(
+            header_row=header_row,
+            columns=columns,
+            by_field=by_field,
+            titles=[t for t in titles if t],
+            formulas=uncached_formulas(workbook, sheet),
+        )
         return layout, ((n, v) for n, v in rows if n >= first_data)
     raise ValidationError(
         _(

@@ -14,6 +14,7 @@ Re-importing the same file changes nothing.
 """
 
 from datetime import date
+from functools import partial
 from pathlib import Path, PurePath
 
 from django.core.exceptions import ValidationError
@@ -23,13 +24,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.certification.domain.certificates import supersede_older
-from ocop.core.domain.activity import log_action
+from ocop.certification.domain.decisions import record_imported_decision
+from ocop.core.domain.activity import log_action, log_many
 from ocop.core.uploads import XLSX, check_upload
 from ocop.core.xlsx import check_archive, open_workbook
 from ocop.geo.domain.resolve import AddressResolver
+from ocop.products.models import Product
 from ocop.registry.models import ImportBatch
 from ocop.registry.rules import check_import_permission
 
+from .cells import decision_key, parse_annex_title
 from .parse import Reference, Row, RowParser
 from .plan import Planner
 from .problems import ERROR, WARNING, Column, ImportResult, Problem, Report
@@ -54,8 +58,16 @@ class Importer:
         resume_after: int = 0,
         commit=None,
         max_chunks: int | None = None,
+        annex: dict | None = None,
+        by=None,
     ):
         self.mapping = mapping or {}
+        self.province = province
+        self.by = by
+        # The decision the list is an annex of: given on the upload form
+        # ({"number", "date"}) or read from the title rows (``run``).
+        self.annex_given = annex or {}
+        self.annex_read: tuple[str, date | None] = ("", None)
         self.apply_valid = apply_valid
         self.chunk_size = chunk_size
         # Chunked apply (``apply.py``): rows up to ``resume_after`` were
@@ -101,6 +113,9 @@ class Importer:
             self.layout.header_row = found.header_row
             self.layout.columns = found.columns
             self.layout.by_field = found.by_field
+            self.layout.titles = found.titles
+            self._use_annex(parse_annex_title(found.titles))
+            self.layout.formulas = found.formulas
             chunk: list[Row] = []
             replaying, last = False, 0
             for number, values in rows:
@@ -108,9 +123,14 @@ class Importer:
                     self.replay(chunk)  # the rest of what an earlier run wrote
                     chunk = []
                 replaying, last = number <= self.resume_after, number
-                if not any(v not in (None, "") for v in values):
-                    continue
-                if self.parser.is_section(values):
+                if not any(v not in (None, "") for v in values) and not any(
+                    (number, i) in self.layout.formulas for i in range(len(values))
+                ):
+                    continue  # empty (a row of uncalculated formulas is reported)
+                if self.parser.is_section(values) and not (
+                    self.layout.uncalculated(number, "product_name")
+                    or self.layout.uncalculated(number, "subject_name")
+                ):
                     continue
                 row = self.parser.parse_row(number, values)
                 if row is None:
@@ -133,6 +153,53 @@ class Importer:
             self.finished = True
         finally:
             workbook.close()
+
+    def _use_annex(self, read: tuple[str, date | None]) -> None:
+        self.annex_read = read
+        number = (self.annex_given.get("number") or read[0] or "").strip()
+        day = self.annex_given.get("date") or read[1]
+        self.parser.annex_number = number
+        self.parser.annex_date = day
+        if number and self.province is not None:
+            self.writer.annex_key = decision_key(number)
+            self.writer.annex_decision = partial(
+                record_imported_decision, number=number, day=day, unit=self.province, by=self.by
+            )
+
+    @property
+    def annex(self) -> dict:
+        """The annex's decision as read and as used (for the preview)."""
+        read_number, read_date = self.annex_read
+        return {
+            "annex_read_number": read_number,
+            "annex_read_date": read_date.isoformat() if read_date else "",
+            "annex_number": self.parser.annex_number,
+            "annex_date": self.parser.annex_date.isoformat() if self.parser.annex_date else "",
+        }
+
+    def log_written(self, *, batch: ImportBatch) -> None:
+        """One history entry per product the writes so far created or changed
+        (or gave a certificate), shown on the product's page; then forgotten,
+        so that a chunked apply logs each chunk once, in its transaction."""
+        annex = self.annex
+        rows = [
+            (
+                entry.pk,
+                entry.name,
+                entry.commune_id,
+                {
+                    "import": batch.pk,
+                    "file": batch.original_name,
+                    "created": entry.created,
+                    "star": entry.star,
+                    "decision_number": annex["annex_number"],
+                    "decision_date": annex["annex_date"],
+                },
+            )
+            for entry in self.writer.written.values()
+        ]
+        self.writer.written.clear()
+        log_many(action="ocop.product.imported", by=self.by, model=Product, rows=rows)
 
     def replay(self, chunk: list[Row]) -> None:
         """Plan rows an earlier run already wrote (they match what it wrote),
@@ -194,6 +261,7 @@ class Importer:
             "errors": self.report.problem_counts[ERROR],
             "warnings": self.report.problem_counts[WARNING],
             "applied": applied,
+            **self.annex,
         }
 
     def result(self, *, applied: bool, batch=None) -> ImportResult:
@@ -222,6 +290,7 @@ def run_import(
     original_name: str = "",
     chunk_size: int = CHUNK_SIZE,
     today: date | None = None,
+    annex: dict | None = None,
 ) -> ImportResult:
     """Import an .xlsx list (a path or a binary file object).
 
@@ -241,6 +310,8 @@ def run_import(
         apply_valid=apply_valid,
         chunk_size=chunk_size,
         today=today,
+        annex=annex,
+        by=by,
     )
     if dry_run:
         importer.run(source)
@@ -264,6 +335,7 @@ def run_import(
                 original_name=original_name,
                 result=result,
             )
+            importer.log_written(batch=batch)
             return importer.result(applied=True, batch=batch)
     return importer.result(applied=False, batch=batch)
 
@@ -295,8 +367,23 @@ def _record(*, batch, source, by, province, mapping, original_name, result) -> I
     return batch
 
 
-def create_batch(*, by, upload, province, apply_valid: bool = False) -> ImportBatch:
-    """Store an uploaded list for checking (the upload page)."""
+def annex_given(*, number: str = "", day: date | None = None) -> dict:
+    """The annex's decision as typed on the upload form, stored with the list."""
+    return {"number": (number or "").strip()[:100], "date": day.isoformat() if day else ""}
+
+
+def annex_of(batch: ImportBatch) -> dict:
+    """The annex's decision given for a stored list ({"number", "date"})."""
+    given = (batch.summary or {}).get("annex_given") or {}
+    day = given.get("date")
+    return {"number": given.get("number", ""), "date": date.fromisoformat(day) if day else None}
+
+
+def create_batch(
+    *, by, upload, province, apply_valid: bool = False, annex: dict | None = None
+) -> ImportBatch:
+    """Store an uploaded list for checking (the upload page), with the
+    annex's decision if typed on the form (``annex_given``)."""
     check_import_permission(by, province)
     check_upload(upload, kinds=(XLSX,))
     check_archive(upload)  # read once, later, by check_batch
@@ -304,17 +391,21 @@ def create_batch(*, by, upload, province, apply_valid: bool = False) -> ImportBa
         created_by=by,
         province=province,
         original_name=PurePath(upload.name or "import.xlsx").name[:255],
-        summary={"apply_valid": bool(apply_valid)},
+        summary={"apply_valid": bool(apply_valid), "annex_given": annex or annex_given()},
     )
     batch.file.save("import.xlsx", upload, save=False)
     batch.save()
     return batch
 
 
-def start_import(*, by, upload, province, apply_valid: bool = False) -> ImportResult:
+def start_import(
+    *, by, upload, province, apply_valid: bool = False, annex: dict | None = None
+) -> ImportResult:
     """Store an uploaded list and check it (a dry run). A file that cannot be
     read as a list (no header, say) is not kept."""
-    batch = create_batch(by=by, upload=upload, province=province, apply_valid=apply_valid)
+    batch = create_batch(
+        by=by, upload=upload, province=province, apply_valid=apply_valid, annex=annex
+    )
     try:
         return check_batch(by=by, batch=batch)
     except ValidationError:
@@ -332,8 +423,11 @@ def _stored(batch: ImportBatch, result: ImportResult, **extra) -> dict:
     }
 
 
-def check_batch(*, by, batch: ImportBatch, mapping: dict | None = None) -> ImportResult:
-    """Dry-run a stored list (the preview), with the user's column choices."""
+def check_batch(
+    *, by, batch: ImportBatch, mapping: dict | None = None, annex: dict | None = None
+) -> ImportResult:
+    """Dry-run a stored list (the preview), with the user's column choices
+    and the annex's decision as corrected on the preview."""
     check_import_permission(by, batch.province)
     if batch.status == ImportBatch.Status.APPLIED:
         raise ValidationError(_("This list has already been imported."), code="applied")
@@ -350,8 +444,16 @@ def check_batch(*, by, batch: ImportBatch, mapping: dict | None = None) -> Impor
                 code="partly_applied",
             )
         batch.mapping = mapping
+    if annex is not None:
+        batch.summary = {**(batch.summary or {}), "annex_given": annex}
     with batch.file.open("rb") as handle:
-        result = run_import(handle, province=batch.province, mapping=batch.mapping, dry_run=True)
+        result = run_import(
+            handle,
+            province=batch.province,
+            mapping=batch.mapping,
+            dry_run=True,
+            annex=annex_of(batch),
+        )
     batch.summary = _stored(batch, result)
     batch.problems = [p.as_dict() for p in result.problems]
     batch.status = ImportBatch.Status.CHECKED

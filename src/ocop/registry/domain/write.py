@@ -11,6 +11,7 @@ from ocop.producers.models import Subject
 from ocop.products.domain.products import bulk_save_products
 from ocop.products.models import Product
 
+from .cells import decision_key
 from .parse import Reference
 from .plan import Planner, ProductEntry, SubjectEntry
 
@@ -24,6 +25,14 @@ class Writer:
         self.reference = reference
         self.chunk_size = chunk_size
         self.certified_product_ids: set[int] = set()  # products given a certificate
+        # The decision of an annex: its key, and how to get (or record) it in
+        # certification, once, when a certificate of the list carries it.
+        self.annex_key = ""
+        self.annex_decision = None  # () -> Decision
+        self._decision = None
+        # The products written (created, changed or given a certificate) since
+        # the import last logged them (``Importer.log_written``), by pk.
+        self.written: dict[int, ProductEntry] = {}
 
     def write(self, *, dry_run: bool) -> None:
         """Write what the current chunk planned (nothing when ``dry_run``)."""
@@ -60,14 +69,29 @@ class Writer:
             for product, certificate in plan.new_certificates:
                 certificate.product_id = product.pk
                 self.certified_product_ids.add(product.pk)
-            record_imported_certificates(
-                certificates=[c for _p, c in plan.new_certificates], batch_size=self.chunk_size
-            )
+                self.written[product.pk] = product
+            for entry in products:
+                self.written[entry.pk] = entry
+            certificates = [c for _p, c in plan.new_certificates]
+            self._link_annex_decision(certificates)
+            record_imported_certificates(certificates=certificates, batch_size=self.chunk_size)
         plan.new_certificates = []
         for entry in subjects:
             entry.dirty = False
         for entry in products:
             entry.dirty = False
+
+    def _link_annex_decision(self, certificates) -> None:
+        if not self.annex_key or self.annex_decision is None:
+            return
+        linked = [c for c in certificates if decision_key(c.decision_number) == self.annex_key]
+        if not linked:
+            return
+        if self._decision is None:
+            self._decision = self.annex_decision()
+        for certificate in linked:
+            certificate.decision = self._decision
+            certificate.authority_level = self._decision.level
 
     def _subject(self, entry: SubjectEntry) -> Subject:
         return Subject(

@@ -4,17 +4,35 @@
     manage.py load_criteria --shipped
 
 Every file is checked before anything is written; if one is refused, every
-reason is printed and nothing at all is written.
+reason is printed (in the site's language, as on the web) and nothing at all
+is written. Files of another kind, missing, larger than
+OCOP_CRITERIA_FILE_MAX_KB, with NUL bytes, nested too deep or damaged are
+refused with a message, never a traceback.
 """
 
+from decimal import InvalidOperation
 from pathlib import Path
+from zipfile import BadZipFile
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ocop.criteria.domain.loading import LoadResult, SheetError, load_file, shipped_files
+from ocop.criteria.domain.loading import LoadResult, load_file, shipped_files
+
+# Errors a crafted or damaged file can still raise deep in a reader.
+UNREADABLE = (
+    BadZipFile,
+    KeyError,
+    RecursionError,
+    InvalidOperation,
+    ValueError,
+    TypeError,
+    OSError,
+    EOFError,
+)
 
 
 class Command(BaseCommand):
@@ -37,9 +55,16 @@ class Command(BaseCommand):
         with transaction.atomic():
             for path in paths:
                 try:
-                    results = load_file(path)
-                except SheetError as exc:
+                    with transaction.atomic():
+                        results = load_file(path)
+                except ValidationError as exc:  # SheetError and the core readers' refusals
                     failures[path] = exc.messages
+                    continue
+                except UNREADABLE as exc:  # never a traceback: say which file and why
+                    failures[path] = [
+                        _("The file %(name)s cannot be read as criteria (%(error)s).")
+                        % {"name": path.name, "error": type(exc).__name__}
+                    ]
                     continue
                 lines.extend(f"{path.name}: {_describe(result)}" for result in results)
             if failures:

@@ -9,16 +9,23 @@ must name its province. Nothing is written with --dry-run, nor when a row is
 bad unless --apply-valid is given. Re-importing the same file changes nothing.
 """
 
+from decimal import InvalidOperation
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
+from zipfile import BadZipFile
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 from openpyxl.utils import column_index_from_string
 
 from ocop.geo.enums import Era, Level
 from ocop.geo.models import AdminUnit
 from ocop.registry.domain.fields import FIELDS
 from ocop.registry.domain.service import run_import
+
+# Errors a crafted or damaged file can still raise deep in a reader.
+UNREADABLE = (BadZipFile, KeyError, RecursionError, InvalidOperation, ParseError, OSError, EOFError)
 
 
 class Command(BaseCommand):
@@ -49,15 +56,22 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, province, dry_run, apply_valid, maps, max_problems, **options):
         path = Path(file)
+        if not path.exists():
+            raise CommandError(_("The file %(name)s does not exist.") % {"name": path})
         if not path.is_file():
-            raise CommandError(f"No such file: {path}")
+            raise CommandError(_("%(name)s is not a file.") % {"name": path})
+        if path.suffix.lower() != ".xlsx":
+            raise CommandError(
+                _("The file %(name)s is not an Excel list (.xlsx); save it as .xlsx and retry.")
+                % {"name": path.name}
+            )
         unit = None
         if province:
             unit = AdminUnit.objects.filter(
                 era=Era.CURRENT, level=Level.PROVINCE, code=province.zfill(2)
             ).first()
             if unit is None:
-                raise CommandError(f"Unknown 2025 province code: {province}")
+                raise CommandError(_("Unknown 2025 province code: %(code)s") % {"code": province})
         mapping = self._mapping(maps)
         try:
             result = run_import(
@@ -65,6 +79,14 @@ class Command(BaseCommand):
             )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
+        except UNREADABLE as exc:  # never a traceback: the web's message
+            raise CommandError(
+                _(
+                    "The Excel file is damaged and could not be read to the end. Open it in "
+                    "Excel or LibreOffice, save it again as .xlsx and retry."
+                )
+                + f" ({type(exc).__name__})"
+            ) from exc
         self._report(result, max_problems)
         s = result.summary
         if dry_run:
@@ -73,8 +95,11 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Imported (batch #{result.batch.pk})."))
         else:
             raise CommandError(
-                f"Nothing was written: {s['rows_rejected']} row(s) are bad. Correct them, "
-                "or use --apply-valid to write the valid rows."
+                _(
+                    "Nothing was written: %(count)s rows are bad. Correct them, or use "
+                    "--apply-valid to write the valid rows."
+                )
+                % {"count": s["rows_rejected"]}
             )
 
     def _mapping(self, items: list[str]) -> dict[str, str]:

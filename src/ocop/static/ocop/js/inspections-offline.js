@@ -11,20 +11,27 @@
   const CACHE = "ocop-inspections-v1";
   const DB = "ocop-inspections";
   const STORE = "pending";
+  const PHOTOS = "photos";
 
   function openDb() {
     return new Promise((resolve, reject) => {
-      const request = indexedDB.open(DB, 1);
-      request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: "clientId" });
+      const request = indexedDB.open(DB, 2);
+      request.onupgradeneeded = () => {
+        const db = request.result;
+        for (const name of [STORE, PHOTOS]) {
+          if (!db.objectStoreNames.contains(name)) db.createObjectStore(name, { keyPath: "clientId" });
+        }
+      };
       request.onsuccess = () => resolve(request.result);
       request.onerror = () => reject(request.error);
     });
   }
 
-  function tx(mode, work) {
+  function tx(mode, work, name) {
+    const storeName = name || STORE;
     return openDb().then((db) => new Promise((resolve, reject) => {
-      const t = db.transaction(STORE, mode);
-      const result = work(t.objectStore(STORE));
+      const t = db.transaction(storeName, mode);
+      const result = work(t.objectStore(storeName));
       t.oncomplete = () => resolve(result && result.result !== undefined ? result.result : undefined);
       t.onerror = () => reject(t.error);
     }));
@@ -33,6 +40,9 @@
   const putPending = (entry) => tx("readwrite", (store) => store.put(entry));
   const dropPending = (id) => tx("readwrite", (store) => store.delete(id));
   const allPending = () => tx("readonly", (store) => store.getAll());
+  const putPhoto = (entry) => tx("readwrite", (store) => store.put(entry), PHOTOS);
+  const dropPhoto = (id) => tx("readwrite", (store) => store.delete(id), PHOTOS);
+  const allPhotos = () => tx("readonly", (store) => store.getAll(), PHOTOS);
 
   function newId() {
     if (self.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -72,7 +82,31 @@
     return { answers: answers, notes: String(data.get("notes") || "") };
   }
 
+  function sendPhotos(box) {
+    return allPhotos().then((entries) => entries.reduce((chain, entry) => chain.then(() => {
+      if (entry.refused) return null;
+      const body = new FormData();
+      body.append("csrfmiddlewaretoken", entry.csrf);
+      body.append("client_id", entry.clientId);
+      body.append("caption", entry.caption);
+      body.append("photo", entry.blob, entry.name);
+      return fetch(entry.url, { method: "POST", credentials: "same-origin", body: body })
+        .then((response) => {
+          if (response.ok && response.redirected) {
+            return dropPhoto(entry.clientId).then(() => say(box, entry.sent, "success"));
+          }
+          entry.refused = entry.failed;
+          return putPhoto(entry).then(() => say(box, entry.failed, "danger"));
+        })
+        .catch(() => null);
+    }), Promise.resolve()));
+  }
+
   function sync(box) {
+    return sendAnswers(box).then(() => sendPhotos(box));
+  }
+
+  function sendAnswers(box) {
     return allPending().then((entries) => entries.reduce((chain, entry) => chain.then(() => {
       if (entry.refused) return null;
       return fetch(entry.url, {
@@ -109,6 +143,28 @@
       });
       putPending(entry).then(() => say(box, form.dataset.offlineSaved, "info"));
     });
+    const photoForm = document.querySelector("form[data-offline-photo]");
+    if (photoForm) {
+      photoForm.addEventListener("submit", (event) => {
+        if (navigator.onLine) return;
+        const input = photoForm.querySelector("input[type=file]");
+        if (!input || !input.files.length) return;
+        event.preventDefault();
+        const file = input.files[0];
+        const csrf = photoForm.querySelector("input[name=csrfmiddlewaretoken]");
+        const caption = photoForm.querySelector("input[name=caption]");
+        putPhoto({
+          clientId: newId(),
+          url: photoForm.action,
+          csrf: csrf ? csrf.value : "",
+          caption: caption ? caption.value : "",
+          blob: file,
+          name: file.name,
+          sent: photoForm.dataset.offlineSent,
+          failed: photoForm.dataset.offlineFailed,
+        }).then(() => say(box, photoForm.dataset.offlinePhoto, "info"));
+      });
+    }
     window.addEventListener("online", () => sync(box));
     allPending().then((entries) => {
       const refused = entries.filter((e) => e.refused && e.url === form.dataset.offlineAnswers);
@@ -118,7 +174,27 @@
     if (navigator.onLine) sync(box);
   }
 
+  // The place of a photo only when the representative agreed (the tick).
+  function locateOnConsent() {
+    const form = document.querySelector("form[data-geo-consent]");
+    if (!form || !("geolocation" in navigator)) return;
+    const tick = form.querySelector("input[name=location_consent]");
+    const lat = form.querySelector("input[name=latitude]");
+    const lon = form.querySelector("input[name=longitude]");
+    if (!tick || !lat || !lon) return;
+    tick.addEventListener("change", () => {
+      lat.value = "";
+      lon.value = "";
+      if (!tick.checked) return;
+      navigator.geolocation.getCurrentPosition((position) => {
+        lat.value = position.coords.latitude.toFixed(5);
+        lon.value = position.coords.longitude.toFixed(5);
+      }, () => {}, { maximumAge: 60000, timeout: 10000 });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    locateOnConsent();
     register();
     precache();
     visitPage();

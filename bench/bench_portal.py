@@ -1,0 +1,158 @@
+"""Public catalogue benchmark: `python -m bench.bench_portal` (part of `make bench`).
+
+On the national data sets of ``bench/bench_national.py`` (the same databases,
+``ocop_national_1x`` / ``ocop_national_10x`` on ``BENCH_PG``, generated once by
+``bench/national.py``; ``BENCH_SCALES``, default ``1,10``), it measures in a
+fresh process the server time of the portal's pages for an anonymous visitor
+(Django test client, in-process), p50 and p95 over ``BENCH_N`` requests
+(default 50) after 5 warm-up requests, with the SQL queries of one request:
+
+* the home page (counts by star, province and group, the newest recognitions);
+* the catalogue searched for "mat ong", filtered 4★ and Hà Nội;
+* a product page (the certificate's live status, the other products of the
+  producer, where to buy, the QR code).
+
+Each page twice: **uncached** (the portal's cache emptied before each request:
+what the first visitor after a change gets) and **cached** (what everyone else
+gets). The cache is the test settings' local memory; with the database cache
+of a default installation a cached page costs two more reads.
+"""
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.bench_national import ROOT, SEED, create_database, database_url
+
+
+def child(scale: float, out: str) -> None:
+    from bench.national import ensure
+
+    start = time.perf_counter()
+    found = ensure(scale=scale, seed=SEED)
+    print(f"data set ready in {time.perf_counter() - start:.0f} s", file=sys.stderr)
+
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.utils import timezone
+
+    from bench.run import percentile
+    from ocop.portal.domain.queries import catalogue
+    from ocop.portal.seo import product_path
+
+    setup_test_environment()
+    visitor = Client()
+    n = int(os.environ.get("BENCH_N", "50"))
+    products = catalogue(today=timezone.localdate()).filter(province__code="01").order_by("id")
+    product = products[products.count() // 2]
+    cases = [
+        ("home", "/", None),
+        (
+            "search 'mat ong', 4★, Hà Nội",
+            "/san-pham/",
+            {"q": "mat ong", "star": "4", "province": "01"},
+        ),
+        ("product page", product_path(product), None),
+    ]
+
+    def measure(path, params, *, cold: bool, count: int):
+        times = []
+        for _ in range(count):
+            if cold:
+                cache.clear()
+            begin = time.perf_counter()
+            response = visitor.get(path, params or {})
+            times.append((time.perf_counter() - begin) * 1000)
+            assert response.status_code == 200, (path, response.status_code)
+        if cold:
+            cache.clear()
+        with CaptureQueriesContext(connection) as context:
+            visitor.get(path, params or {})
+        return times, len(context.captured_queries)
+
+    results = []
+    for label, path, params in cases:
+        for cold in (True, False):
+            measure(path, params, cold=cold, count=5)  # warm-up
+            times, queries = measure(path, params, cold=cold, count=n)
+            results.append((f"{label} ({'uncached' if cold else 'cached'})", times, queries))
+    counts = found["counts"]
+    Path(out).write_text(
+        json.dumps(
+            {
+                "scale": scale,
+                "products": counts.get("products_product", 0),
+                "pages": [
+                    {
+                        "label": label,
+                        "p50": statistics.median(times),
+                        "p95": percentile(times, 95),
+                        "queries": queries,
+                    }
+                    for label, times, queries in results
+                ],
+            }
+        )
+    )
+
+
+def main() -> None:
+    scales = [float(s) for s in os.environ.get("BENCH_SCALES", "1,10").split(",")]
+    print(
+        f"Machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, PostgreSQL; seed {SEED}, "
+        f"n={os.environ.get('BENCH_N', '50')}"
+    )
+    runs = []
+    for scale in scales:
+        url = database_url(scale)
+        create_database(url)
+        env = dict(os.environ, DATABASE_URL=url)
+        subprocess.run(
+            [sys.executable, "-m", "bench.national", "--scale", f"{scale:g}", "--seed", str(SEED)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+        with tempfile.NamedTemporaryFile(suffix=".json") as out:
+            subprocess.run(
+                [sys.executable, "-m", "bench.bench_portal", "--child", f"{scale:g}", out.name],
+                cwd=ROOT,
+                env=env,
+                check=True,
+            )
+            runs.append(json.loads(Path(out.name).read_text()))
+    print()
+    header = f"{'page':<42}"
+    for run in runs:
+        header += f" {run['scale']:g}× p50 {'p95':>6} {'q':>3} "
+    if len(runs) == 2:
+        header += f" {'ratio p50':>9} {'p95':>5}"
+    print(header)
+    for i, page in enumerate(runs[0]["pages"]):
+        line = f"{page['label']:<42}"
+        for run in runs:
+            row = run["pages"][i]
+            line += f" {row['p50']:>7.1f} {row['p95']:>6.1f} {row['queries']:>3} "
+        if len(runs) == 2:
+            a, b = runs[0]["pages"][i], runs[1]["pages"][i]
+            line += f" {b['p50'] / a['p50']:>9.2f} {b['p95'] / a['p95']:>5.2f}"
+        print(line)
+    print("\n(times in ms, server side; q = SQL queries of one request)")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--child":
+        sys.path.insert(0, str(ROOT / "src"))
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ocop.settings.test")
+        child(float(sys.argv[2]), sys.argv[3])
+    else:
+        main()
