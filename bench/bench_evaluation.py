@@ -172,7 +172,13 @@ def build_session(*, officer, council, members, sheet, products, title: str):
         council=council, by=officer, title=title, date=date(2025, 9, 15), place="Thanh Hóa"
     )
     for product in products:
-        sessions.add_item(session=session, product=product, by=officer, sheet=sheet)
+        sessions.add_item(
+            session=session,
+            product=product,
+            by=officer,
+            sheet=sheet,
+            exception_reason="Benchmark: synthetic session",
+        )
     sessions.set_attendance(session=session, present_member_ids=[m.pk for m in members], by=officer)
     return sessions.set_session_state(session=session, action="open", by=officer)
 
