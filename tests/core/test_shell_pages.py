@@ -18,7 +18,8 @@ def test_vendored_assets_exist():
 
 
 def test_csp_has_nonce_and_no_unsafe_inline(client):
-    response = client.get("/")
+    # The login page carries the shell's scripts (the public home page carries none).
+    response = client.get("/accounts/login/")
     policy = response.headers["Content-Security-Policy"]
     assert "unsafe-inline" not in policy
     assert "unsafe-eval" not in policy
