@@ -42,6 +42,49 @@ def form_started(token: str) -> int | None:
         return None
 
 
+HUMAN_MIN_SECONDS = 3  # a person takes longer than this to write a public form
+HUMAN_MAX_AGE_SECONDS = 24 * 3600  # a form older than a day is sent again
+HONEYPOT = "website"
+
+
+class HumanCheckMixin:
+    """The robot checks of a public form without an account: a honeypot field
+    left empty and a signed timestamp (``started``) showing the form was open
+    long enough for a person, and not for more than a day. The two messages
+    name what the form is ("report", "inquiry")."""
+
+    honeypot_message: str  # set by each form
+    too_fast_message: str
+
+    def __init__(self, *args, now: float | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.now = time.time() if now is None else now
+
+    @property
+    def fresh_token(self) -> str:
+        """The timestamp to render: a refused form can simply be sent again."""
+        return form_token(now=self.now)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.data.get(HONEYPOT):
+            raise forms.ValidationError(self.honeypot_message, code="honeypot")
+        started = form_started(self.data.get("started", ""))
+        if started is None:
+            raise forms.ValidationError(
+                _("The form could not be checked. Please send it again."), code="token"
+            )
+        elapsed = self.now - started
+        if elapsed < HUMAN_MIN_SECONDS:
+            raise forms.ValidationError(self.too_fast_message, code="too_fast")
+        if elapsed > HUMAN_MAX_AGE_SECONDS:
+            raise forms.ValidationError(
+                _("This form was opened more than a day ago. Please send it again."),
+                code="too_old",
+            )
+        return cleaned
+
+
 def _single_line(value) -> None:
     _check_characters(value, multiline=False)
 

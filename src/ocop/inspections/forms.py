@@ -2,23 +2,19 @@
 account; a honeypot field and a signed form timestamp keep robots out) and
 the officers' action forms."""
 
-import time
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ocop.core.forms import BootstrapMixin, form_started, form_token
+from ocop.core.forms import HUMAN_MIN_SECONDS, BootstrapMixin, HumanCheckMixin
 
 from .domain.complaints import CONTACT_MAX, MESSAGE_MAX, MESSAGE_MIN, PLACE_MAX
 from .domain.queries import KIND_COMPLAINT, KIND_FLAG
 from .enums import ComplaintState
 
-MIN_SECONDS = 3  # a person takes longer than this to write a report
-MAX_AGE_SECONDS = 24 * 3600  # a form older than a day is sent again
-HONEYPOT = "website"
+MIN_SECONDS = HUMAN_MIN_SECONDS
 
 
-class ComplaintForm(BootstrapMixin, forms.Form):
+class ComplaintForm(HumanCheckMixin, BootstrapMixin, forms.Form):
     message = forms.CharField(
         label=_("What did you see?"),
         min_length=MESSAGE_MIN,
@@ -40,42 +36,11 @@ class ComplaintForm(BootstrapMixin, forms.Form):
     )
     code = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, now: float | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.now = time.time() if now is None else now
-
-    @property
-    def fresh_token(self) -> str:
-        """The timestamp to render: a refused form can simply be sent again."""
-        return form_token(now=self.now)
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.data.get(HONEYPOT):
-            raise forms.ValidationError(
-                _(
-                    "Your report could not be accepted. If you are a person, leave the "
-                    "last field empty and send it again."
-                ),
-                code="honeypot",
-            )
-        started = form_started(self.data.get("started", ""))
-        if started is None:
-            raise forms.ValidationError(
-                _("The form could not be checked. Please send it again."), code="token"
-            )
-        elapsed = self.now - started
-        if elapsed < MIN_SECONDS:
-            raise forms.ValidationError(
-                _("That was very quick. Please check your report and send it again."),
-                code="too_fast",
-            )
-        if elapsed > MAX_AGE_SECONDS:
-            raise forms.ValidationError(
-                _("This form was opened more than a day ago. Please send it again."),
-                code="too_old",
-            )
-        return cleaned
+    honeypot_message = _(
+        "Your report could not be accepted. If you are a person, leave the "
+        "last field empty and send it again."
+    )
+    too_fast_message = _("That was very quick. Please check your report and send it again.")
 
 
 class ComplaintActionForm(forms.Form):

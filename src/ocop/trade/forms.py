@@ -1,14 +1,12 @@
 """Forms of trade promotion: they read input, ``trade.domain`` decides."""
 
-import time
-
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ocop.accounts.rules import scope_for
-from ocop.core.forms import BootstrapMixin, form_started, form_token
+from ocop.core.forms import HUMAN_MIN_SECONDS, BootstrapMixin, HumanCheckMixin
 from ocop.events.forms_reports import UnitChoiceField, scope_units
 from ocop.geo.domain.queries import current_units
 from ocop.geo.enums import Level
@@ -148,12 +146,10 @@ class ExportForm(BootstrapMixin, forms.Form):
 
 # Public inquiry form -------------------------------------------------------------------
 
-MIN_SECONDS = 3  # a person takes longer than this to write an inquiry
-MAX_AGE_SECONDS = 24 * 3600
-HONEYPOT = "website"
+MIN_SECONDS = HUMAN_MIN_SECONDS
 
 
-class InquiryForm(BootstrapMixin, forms.Form):
+class InquiryForm(HumanCheckMixin, BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=NAME_MAX)
     organisation = forms.CharField(
         label=_("Organisation or business (optional)"),
@@ -180,41 +176,11 @@ class InquiryForm(BootstrapMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    def __init__(self, *args, now: float | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.now = time.time() if now is None else now
-
-    @property
-    def fresh_token(self) -> str:
-        return form_token(now=self.now)
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.data.get(HONEYPOT):
-            raise forms.ValidationError(
-                _(
-                    "Your inquiry could not be accepted. If you are a person, leave the "
-                    "last field empty and send it again."
-                ),
-                code="honeypot",
-            )
-        started = form_started(self.data.get("started", ""))
-        if started is None:
-            raise forms.ValidationError(
-                _("The form could not be checked. Please send it again."), code="token"
-            )
-        elapsed = self.now - started
-        if elapsed < MIN_SECONDS:
-            raise forms.ValidationError(
-                _("That was very quick. Please check your inquiry and send it again."),
-                code="too_fast",
-            )
-        if elapsed > MAX_AGE_SECONDS:
-            raise forms.ValidationError(
-                _("This form was opened more than a day ago. Please send it again."),
-                code="too_old",
-            )
-        return cleaned
+    honeypot_message = _(
+        "Your inquiry could not be accepted. If you are a person, leave the "
+        "last field empty and send it again."
+    )
+    too_fast_message = _("That was very quick. Please check your inquiry and send it again.")
 
 
 class InquiryActionForm(forms.Form):
