@@ -219,7 +219,9 @@ def child(scale: float, out: str) -> None:
     )
 
 
-def main() -> None:
+def run_at_scales(child_module: str) -> list[dict]:
+    """Generate the national data at each scale of ``BENCH_SCALES`` and run
+    ``child_module --child SCALE OUT`` against it; the children's results."""
     scales = [float(s) for s in os.environ.get("BENCH_SCALES", "1,10").split(",")]
     print(
         f"Machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
@@ -241,12 +243,17 @@ def main() -> None:
         )
         with tempfile.NamedTemporaryFile(suffix=".json") as out:
             subprocess.run(
-                [sys.executable, "-m", "bench.bench_national", "--child", f"{scale:g}", out.name],
+                [sys.executable, "-m", child_module, "--child", f"{scale:g}", out.name],
                 cwd=ROOT,
                 env=env,
                 check=True,
             )
             runs.append(json.loads(Path(out.name).read_text()))
+    return runs
+
+
+def main() -> None:
+    runs = run_at_scales("bench.bench_national")
     print()
     for run in runs:
         counts = ", ".join(f"{k.split('_', 1)[1]} {v:,}" for k, v in run["counts"].items())

@@ -20,15 +20,12 @@ of a default installation a cached page costs two more reads.
 
 import json
 import os
-import platform
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from bench.bench_national import ROOT, SEED, create_database, database_url
+from bench.bench_national import ROOT, SEED, run_at_scales
 
 
 def child(scale: float, out: str) -> None:
@@ -105,31 +102,7 @@ def child(scale: float, out: str) -> None:
 
 
 def main() -> None:
-    scales = [float(s) for s in os.environ.get("BENCH_SCALES", "1,10").split(",")]
-    print(
-        f"Machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, PostgreSQL; seed {SEED}, "
-        f"n={os.environ.get('BENCH_N', '50')}"
-    )
-    runs = []
-    for scale in scales:
-        url = database_url(scale)
-        create_database(url)
-        env = dict(os.environ, DATABASE_URL=url)
-        subprocess.run(
-            [sys.executable, "-m", "bench.national", "--scale", f"{scale:g}", "--seed", str(SEED)],
-            cwd=ROOT,
-            env=env,
-            check=True,
-        )
-        with tempfile.NamedTemporaryFile(suffix=".json") as out:
-            subprocess.run(
-                [sys.executable, "-m", "bench.bench_portal", "--child", f"{scale:g}", out.name],
-                cwd=ROOT,
-                env=env,
-                check=True,
-            )
-            runs.append(json.loads(Path(out.name).read_text()))
+    runs = run_at_scales("bench.bench_portal")
     print()
     header = f"{'page':<42}"
     for run in runs:
