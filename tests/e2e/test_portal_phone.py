@@ -6,7 +6,6 @@ and its page says "đã bị thu hồi"."""
 
 import contextlib
 import re
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -16,27 +15,12 @@ from playwright.sync_api import expect
 
 from ocop.certification.models import Certificate
 from ocop.portal.seo import product_path
-from tests.e2e.helpers import PHONE, decode_qr, log_in, new_page, vi
+from tests.e2e.helpers import PHONE, axe_violations, decode_qr, log_in, new_page, vi
 
 pytestmark = pytest.mark.e2e
 
 HONEY = "Mật ong hoa nhãn Đồng Tâm"
-AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 BUDGET = 300 * 1024
-
-
-def serious_violations(page) -> list[str]:
-    """axe-core's serious and critical violations on the page (WCAG 2.1 AA)."""
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE.read_text() + ";null")  # through DevTools: not subject to the CSP
-    result = page.evaluate(
-        "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"
-    )
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])})"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_phone_search_filter_product_and_revocation(
@@ -56,7 +40,7 @@ def test_phone_search_filter_product_and_revocation(
 
     phone.goto(f"{live_server.url}/")
     expect(phone.locator("h1")).to_have_text(vi("OCOP products of Vietnam"))
-    assert serious_violations(phone) == []
+    assert axe_violations(phone) == []
     phone.get_by_label(vi("Search products")).fill("mat ong")
     phone.get_by_role("button", name=vi("Search")).click()
     expect(phone).to_have_url(re.compile(r"/san-pham/\?q=mat\+ong"))
@@ -68,7 +52,7 @@ def test_phone_search_filter_product_and_revocation(
     expect(phone).to_have_url(re.compile(r"province=38"))
     listing_url = phone.url
     expect(phone.locator(".card-title")).to_have_text([HONEY])
-    assert serious_violations(phone) == []
+    assert axe_violations(phone) == []
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
     received.clear()
@@ -85,7 +69,7 @@ def test_phone_search_filter_product_and_revocation(
     path = phone.evaluate("location.pathname")
     qr = decode_qr(phone.locator(".qr-box img").screenshot())
     assert qr == [f"{settings.SITE_URL}{path}"]
-    assert serious_violations(phone) == []
+    assert axe_violations(phone) == []
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
     # The province revokes the certificate in the back office.
@@ -99,6 +83,7 @@ def test_phone_search_filter_product_and_revocation(
     officer.get_by_label(vi("Revocation decision number")).fill("512/QĐ-UBND")
     officer.get_by_label(vi("Revocation decision date")).fill(timezone.localdate().isoformat())
     officer.locator("#revoke-button").click()
+    officer.locator("#confirm-action").click()  # the summary, then confirm
     expect(officer.locator("body")).to_contain_text("512/QĐ-UBND")
 
     # The next request: gone from the listing, and its page says so.

@@ -14,9 +14,8 @@ from playwright.sync_api import expect
 from ocop.portal.seo import product_path
 from ocop.products.models import Product
 from ocop.trade.forms import MIN_SECONDS
-from tests.e2e.test_portal_phone import serious_violations
 
-from .helpers import PHONE, log_in, new_page
+from .helpers import PHONE, axe_violations, log_in, new_page
 
 pytestmark = pytest.mark.e2e
 
@@ -41,7 +40,7 @@ def test_buyer_finds_where_to_buy_and_sends_an_inquiry(
     expect(block.locator("#trade-points")).to_contain_text(CENTRE)
     expect(block.locator("#trade-listings").get_by_role("link", name="Postmart")).to_be_visible()
     expect(block.locator("#trade-exports")).to_contain_text("Nhật Bản")
-    assert serious_violations(phone) == []
+    assert axe_violations(phone) == []
 
     block.get_by_role("link", name=CENTRE).click()
     expect(phone).to_have_url(re.compile(r"/diem-ban/38/#point-\d+$"))
@@ -55,7 +54,7 @@ def test_buyer_finds_where_to_buy_and_sends_an_inquiry(
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     points.filter(has_text=CENTRE).get_by_text("4 sản phẩm OCOP").click()
     expect(points.filter(has_text=CENTRE).get_by_text(HONEY)).to_be_visible()
-    assert serious_violations(phone) == []
+    assert axe_violations(phone) == []
 
     phone.go_back()
     phone.locator("#trade-inquiry").click()
@@ -68,7 +67,7 @@ def test_buyer_finds_where_to_buy_and_sends_an_inquiry(
     phone.get_by_label("Số lượng cần mua (không bắt buộc)").fill("120 hũ mỗi tháng")
     phone.get_by_label("Nội dung yêu cầu").fill("Xin báo giá sỉ và mẫu thử mật ong hoa nhãn.")
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    assert serious_violations(phone) == []
+    assert axe_violations(phone) == []
     left = MIN_SECONDS + 1 - (time.monotonic() - opened_at)
     if left > 0:
         phone.wait_for_timeout(left * 1000)
