@@ -163,7 +163,7 @@ def double_submits(base: str, commune_id: int, product_id: int) -> dict:
 
 
 def parallel_complaints(base: str, token: str) -> dict:
-    from ocop.inspections.forms import form_token
+    from ocop.core.forms import form_token
     from ocop.inspections.models import Complaint
 
     people = [Browser(base) for _ in range(COMPLAINTS)]
