@@ -159,3 +159,26 @@ def test_signed_in_people_keep_their_home(client, province_officer, honey):
     html = client.get("/").content.decode()
     assert reverse("site:dashboard") in html
     assert "Mật ong hoa nhãn Làng Y" not in html
+
+
+def test_exported_products_filter_and_count(client, honey, fish_sauce, tea, province_officer):
+    from ocop.trade.domain.exports import add_export_market
+
+    home = client.get("/").content.decode()
+    assert 'id="exported-count"' not in home  # nothing exported yet
+    year = timezone.localdate().year
+    add_export_market(by=province_officer, product=honey, country_code="JP", year=year)
+    add_export_market(by=province_officer, product=honey, country_code="KR", year=year - 1)
+    add_export_market(by=province_officer, product=fish_sauce, country_code="US", year=year)
+    # The next request (the trade change invalidates the cached pages).
+    assert listed(client, exported="1") == {"Mật ong hoa nhãn Làng Y", "Nước mắm cá cơm Làng X"}
+    assert listed(client, exported="1", star="4") == {"Mật ong hoa nhãn Làng Y"}
+    assert listed(client, exported="") == {
+        "Mật ong hoa nhãn Làng Y",
+        "Nước mắm cá cơm Làng X",
+        "Chè shan tuyết Ba Vì",
+    }
+    home = client.get("/").content.decode()
+    assert "2 sản phẩm đã xuất khẩu" in home
+    bad = client.get(reverse("portal:catalogue"), {"exported": "x"})
+    assert bad.status_code == 200

@@ -56,6 +56,11 @@ class CatalogueFilter(BootstrapMixin, forms.Form):
         to_field_name="code",
         empty_label=_("All product sets"),
     )
+    exported = forms.ChoiceField(
+        label=_("Export"),
+        required=False,
+        choices=[("", _("All products")), ("1", _("Exported products"))],
+    )
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
 
     def __init__(self, *args, **kwargs):

@@ -106,7 +106,7 @@ def catalogue(request):
     params = tuple(
         sorted(
             (key, request.GET.get(key, "")[:100])
-            for key in ("q", "province", "star", "group", "category", "sort", "page")
+            for key in ("q", "province", "star", "group", "category", "exported", "sort", "page")
         )
     )
 

@@ -25,6 +25,7 @@ from ocop.geo.domain.queries import current_provinces
 from ocop.producers.models import Subject
 from ocop.products.enums import CategoryLevel, OcopStatus
 from ocop.products.models import Product, ProductCategory, ProductImage
+from ocop.trade.domain.queries import exported_products
 
 from ..models import PublicProfile
 
@@ -73,6 +74,8 @@ def filter_catalogue(queryset, *, filters: dict):
         queryset = queryset.filter(group_code=filters["group"].code)
     if filters.get("category"):
         queryset = queryset.filter(category=filters["category"])
+    if filters.get("exported") == "1":
+        queryset = exported_products(queryset)
     ordering = SORTS.get(filters.get("sort") or "", SORTS["name"])
     if filters.get("q"):
         queryset = search(queryset, filters["q"])
@@ -100,6 +103,7 @@ class Counts:
     by_star: dict[int, int]
     by_province: dict[int, int]
     by_group: dict[str, int]
+    exported: int
 
 
 def counts(*, today: date) -> Counts:
@@ -109,6 +113,7 @@ def counts(*, today: date) -> Counts:
     by_province = {r["province"]: r["n"] for r in base.values("province").annotate(n=Count("id"))}
     by_group = {r["group_code"]: r["n"] for r in base.values("group_code").annotate(n=Count("id"))}
     subjects = base.values("subject").distinct().count()
+    exported = exported_products(base).count()
     return Counts(
         products=sum(by_star.values()),
         subjects=subjects,
@@ -116,6 +121,7 @@ def counts(*, today: date) -> Counts:
         by_star=by_star,
         by_province=by_province,
         by_group=by_group,
+        exported=exported,
     )
 
 
