@@ -33,7 +33,7 @@ def test_a_list_filter_with_a_unit_that_is_not_a_number_answers_the_page(
 
 
 def _build(form_class, data, user):
-    if form_class in (IdeaFilterForm, ActivityFilterForm):
+    if form_class in (IdeaFilterForm, ActivityFilterForm, SubjectFilterForm):
         return form_class(data=data, user=user)
     return form_class(data=data)
 

@@ -33,6 +33,7 @@ def test_the_progress_bar_follows_the_background_work(
     log_in(page, live_server.url, "tinh.canbo")
     page.goto(f"{live_server.url}/stamps/{batch.pk}/")
     page.locator("#action-approve").click()
+    page.locator("#confirm-action").click()  # the summary, then confirm
     bar = page.locator("#job-progress progress")
     expect(bar).to_be_visible()
     expect(bar).to_have_js_property("value", 0)
