@@ -16,6 +16,8 @@ from ocop.cycles.models import Dossier
 from ocop.evaluation.domain import sessions
 from ocop.evaluation.models import Scoresheet, Session
 from ocop.events.models import Activity
+from ocop.inspections.models import Visit
+from ocop.portal.seo import product_path
 from ocop.products.models import Product
 from ocop.stamps.models import Stamp, StampBatch
 
@@ -57,6 +59,11 @@ def pages_by_role():
                 reverse("accounts:login"),
                 reverse("verify:stamp", args=[stamp.token]),
                 reverse("complaints:report") + f"?stamp={stamp.token}",
+                reverse("portal:catalogue") + "?q=mat+ong",
+                product_path(product),
+                reverse("points:province", args=["38"]),
+                reverse("inquiry:product", args=[product.pk]),
+                reverse("site:guides"),
             ],
         ),
         (
@@ -80,6 +87,9 @@ def pages_by_role():
                 reverse("events:activity", args=[Activity.objects.order_by("pk").first().pk]),
                 reverse("events:report"),
                 reverse("producers:create"),
+                reverse("trade:overview"),
+                reverse("trade:points"),
+                reverse("inspections:plans"),
             ],
         ),
         (
@@ -91,7 +101,15 @@ def pages_by_role():
         ),
         ("xa.hoanghoa", [reverse("site:dashboard"), reverse("cycles:dossiers")]),
         ("sx.dongtam", [reverse("site:dashboard"), reverse("events:mine")]),
-        ("thanhtra", [reverse("site:dashboard"), reverse("inspections:list")]),
+        (
+            "thanhtra",
+            [
+                reverse("site:dashboard"),
+                reverse("inspections:list"),
+                reverse("inspections:visits"),
+                reverse("inspections:visit", args=[Visit.objects.order_by("pk").first().pk]),
+            ],
+        ),
         ("tinh.quantri", [reverse("accounts:list"), reverse("accounts:create")]),
     ]
 
