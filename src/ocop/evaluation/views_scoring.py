@@ -2,17 +2,23 @@
 answers and the comment, the submission (with its confirmation step) and the
 chair's reopening."""
 
+import json
+
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ocop.core import confirm
+from ocop.core.domain.activity import log_action
+from ocop.core.models import ActivityLog
 from ocop.criteria.domain.queries import compiled_sheet, sheet_with_tree
 from ocop.criteria.stars import mandatory_levels
 
@@ -22,7 +28,7 @@ from .domain.evidence import evidence_for
 from .domain.presentation import sheet_rows
 from .forms import ReasonForm
 from .models import Scoresheet
-from .rules import can_edit_scoresheet
+from .rules import can_edit_scoresheet, scoresheet_lock
 
 
 def _errors(request, error: ValidationError | PermissionDenied) -> None:
@@ -237,3 +243,98 @@ def reopen(request, pk: int):
             request, _("The sheet is reopened; the member can change it and submit again.")
         )
     return redirect("evaluation:item", sheet.item_id)
+
+
+# Offline ------------------------------------------------------------------------------------
+
+# The inspections' service worker (network first, cached copy without a
+# signal) serves the scoring pages too: the same static file, served under
+# /evaluation/ so that its scope covers the scoresheets.
+SERVICE_WORKER = settings.SRC_DIR / "static" / "ocop" / "js" / "inspections-sw.js"
+OFFLINE_SYNCED = "ocop.scoresheet.offline_synced"
+
+
+@login_not_required
+@require_safe
+def service_worker(request):
+    response = HttpResponse(
+        SERVICE_WORKER.read_bytes(), content_type="application/javascript; charset=utf-8"
+    )
+    response["Service-Worker-Allowed"] = reverse("evaluation:sw").rsplit("/", 1)[0] + "/"
+    response["Cache-Control"] = "no-cache, private"
+    return response
+
+
+def _json_error(status: str, message: str, code: int) -> JsonResponse:
+    return JsonResponse({"status": status, "message": message}, status=code)
+
+
+@require_POST
+def sync(request, pk: int):
+    """Answers (and the comment) typed without a signal, sent once when back
+    online (JSON: ``client_id``, ``answers`` {code: {"options": [...],
+    "value": ...}}, ``comment``). Answers are last-write-wins per criterion; the
+    same client id twice is recorded once. A sheet that can no longer change
+    (session closed, sheet submitted, round over) is not touched: 409 with the
+    message for the member."""
+    sheet = _my_sheet(request, pk)
+    try:
+        body = json.loads(request.body or b"{}")
+        client_id = str(body.get("client_id") or "")[:64]
+        answers = {
+            str(code): (
+                [str(o) for o in (entry.get("options") or [])],
+                entry.get("value"),
+            )
+            for code, entry in dict(body.get("answers") or {}).items()
+        }
+        comment = body.get("comment")
+    except (ValueError, TypeError, AttributeError):
+        return _json_error("invalid", _("The data sent is not readable."), 400)
+    if not client_id:
+        return _json_error("invalid", _("The answers carry no client id."), 400)
+    lock = scoresheet_lock(request.user, sheet)
+    if lock is not None and lock != "not_own":
+        return _json_error(
+            "closed",
+            _(
+                "Your answers typed without a signal were not sent: %(reason)s They stay "
+                "on this phone; tell the council's secretary or the chair."
+            )
+            % {"reason": lock.label},
+            409,
+        )
+    if ActivityLog.objects.filter(
+        action=OFFLINE_SYNCED, data__scoresheet=sheet.pk, data__client_id=client_id
+    ).exists():
+        return JsonResponse(
+            {"status": "duplicate", "message": _("These answers had already been received.")}
+        )
+    try:
+        for code, (options, value) in answers.items():
+            scoring.save_answer(
+                scoresheet=sheet,
+                criterion_code=code,
+                by=request.user,
+                options=options,
+                value=None if value in (None, "") else str(value),
+            )
+        if comment is not None:
+            scoring.save_comment(scoresheet=sheet, by=request.user, comment=str(comment))
+    except PermissionDenied as error:
+        return _json_error("forbidden", str(error), 403)
+    except ValidationError as error:
+        return _json_error("invalid", " ".join(error.messages), 400)
+    log_action(
+        action=OFFLINE_SYNCED,
+        by=request.user,
+        obj=sheet,
+        data={"scoresheet": sheet.pk, "client_id": client_id, "criteria": sorted(answers)},
+        unit=sheet.item.session.council.unit,
+    )
+    return JsonResponse(
+        {
+            "status": "saved",
+            "message": _("The answers typed without a signal are saved on the server."),
+        }
+    )

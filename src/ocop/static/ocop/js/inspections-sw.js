@@ -1,4 +1,6 @@
-/* Service worker of the inspections pages (scope /inspections/): every GET is
+/* Service worker of the pages used without a signal, served twice: from
+   /inspections/sw.js (scope /inspections/) and from /evaluation/sw.js (scope
+   /evaluation/, the council member's scoring sheets). Every GET is
    fetched from the network first and kept in the cache, so that the pages an
    inspector opened (the assigned visits, their checklists) and the static
    files they use open again without a signal. POSTs are never touched: the
