@@ -7,6 +7,8 @@ session the chair closed meanwhile is refused: the page shows the message and
 the phone still holds the answer."""
 
 import pytest
+from django.utils import translation
+from django.utils.formats import localize
 from playwright.sync_api import expect
 
 from ocop.core.models import ActivityLog
@@ -82,6 +84,10 @@ def test_answers_typed_offline_arrive_once_and_a_closed_session_refuses(
         CriterionScore.objects.filter(scoresheet=sheet).values_list("criterion__code", "options")
     )
     assert answers == {first.code: [choice_1.code], second.code: [choice_2.code]}
+    sheet.refresh_from_db()  # the totals box shows the new total without a reload
+    with translation.override("vi"):
+        total = localize(sheet.total)
+    expect(phone.locator("#sheet-total")).to_have_text(total)
     phone.reload()  # nothing left to send: nothing is sent twice
     phone.wait_for_timeout(500)
     assert phone.evaluate(f"({QUEUED})('{sync_url}')") is None

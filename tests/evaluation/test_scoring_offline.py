@@ -50,6 +50,7 @@ def test_answers_typed_offline_are_saved_once(client, item, members):
     first = post(client, sheet, body)
     assert first.status_code == 200, first.content
     assert first.json()["status"] == "saved"
+    assert 'id="totals"' in first.json()["totals"]
     again = post(client, sheet, body)
     assert again.status_code == 200
     assert again.json()["status"] == "duplicate"

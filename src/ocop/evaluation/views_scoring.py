@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -332,9 +333,22 @@ def sync(request, pk: int):
         data={"scoresheet": sheet.pk, "client_id": client_id, "criteria": sorted(answers)},
         unit=sheet.item.session.council.unit,
     )
+    sheet.refresh_from_db()
+    # The running totals as the autosave shows them, to replace the stale box.
+    totals = render_to_string(
+        "evaluation/_totals.html",
+        {
+            "scoresheet": sheet,
+            "parts": compiled_sheet(sheet.item.sheet_id).spec.parts,
+            "error": None,
+            "saved": True,
+        },
+        request=request,
+    )
     return JsonResponse(
         {
             "status": "saved",
             "message": _("The answers typed without a signal are saved on the server."),
+            "totals": totals,
         }
     )

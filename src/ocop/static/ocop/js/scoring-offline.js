@@ -119,7 +119,10 @@
       syncing = true;
       return getPending(url).then((entry) => {
         if (!entry) return null;
-        if (entry.refused) return refused(entry);
+        if (entry.refused) {
+          if (!document.getElementById("offline-ack")) refused(entry);
+          return null;
+        }
         const clientId = entry.clientId;
         entry.sending = true;
         return putPending(entry).then(() => fetch(url, {
@@ -130,6 +133,8 @@
         }).then((response) => response.json().then((body) => getPending(url).then((now) => {
           const changed = now && now.clientId !== clientId;
           if (response.ok) {
+            const totals = document.getElementById("totals");
+            if (totals && body.totals) totals.outerHTML = body.totals;
             const status = document.getElementById("save-status");
             if (status) status.textContent = body.message;
             say(box, body.message, "success");
@@ -165,6 +170,9 @@
       });
     });
     window.addEventListener("online", () => { sync(); });
+    // A send that failed with the phone believing it is online (a weak
+    // signal) is retried now and then.
+    setInterval(() => { sync(); }, 30000);
     getPending(url).then((entry) => {
       if (!entry) return null;
       if (entry.refused) return refused(entry);
