@@ -224,6 +224,8 @@ RULES: dict[str, Rule] = {
     "evaluation:scoresheet": rule(roles(CM), args={"pk": "scoresheet"}),
     "evaluation:answer": rule(roles(CM), args={"pk": "scoresheet"}),
     "evaluation:comment": rule(roles(CM), args={"pk": "scoresheet"}),
+    "evaluation:sync": rule(roles(CM), args={"pk": "scoresheet"}),  # answers sent after offline
+    "evaluation:sw": rule(EVERYONE),  # the service worker script, public like a static file
     "evaluation:submit": rule(roles(CM), args={"pk": "scoresheet"}),
     "evaluation:reopen": rule(COUNCIL_VIEWERS, args={"pk": "scoresheet"}, note=DOMAIN),
     "evaluation:scoresheet_pdf": rule(roles(CM), args={"pk": "scoresheet"}),
