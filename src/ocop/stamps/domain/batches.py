@@ -344,6 +344,7 @@ def void_preview(*, batch: StampBatch, serials=None) -> tuple[int, list[str]]:
     return target.count(), listed
 
 
+@transaction.atomic
 def void_stamps(*, batch: StampBatch, serials=None, reason: str, by) -> int:
     """Void active stamps of an approved batch: the ``serials`` listed (as
     typed: any case, spaces or dashes), or the whole batch when ``serials``
