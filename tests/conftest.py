@@ -30,12 +30,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """The rate-limit counters (verification page) live in a per-process
-    cache: each test starts with none, whatever the tests before it opened."""
+def _fresh_caches():
+    """The rate-limit counters (verification page) and the cached public pages
+    live in per-process caches: each test starts with none, whatever the tests
+    before it opened or rendered (a page cached by an earlier test would show
+    that test's rows and photos, which the database no longer holds)."""
     from django.core.cache import caches
 
     caches["ratelimit"].clear()
+    caches["default"].clear()
 
 
 @pytest.fixture(autouse=True)

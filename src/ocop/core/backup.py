@@ -32,6 +32,7 @@ from pathlib import Path, PurePosixPath
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import connections, transaction
@@ -338,4 +339,7 @@ def restore_backup(source: Path, *, using: str = "default", storage=None) -> dic
         )
         raise BackupError(f"The restored row counts differ from the backup's:\n{lines}")
     files = _unpack_media(storage, source / manifest["media"]["file"])
+    # Cached pages (the portal's, the verification page's) describe the data
+    # that was just replaced.
+    cache.clear()
     return {**manifest, "restored_files": files}

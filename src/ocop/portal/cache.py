@@ -14,6 +14,7 @@ carries the per-request CSP nonce and CSRF token.
 """
 
 import hashlib
+import time
 from collections.abc import Callable
 from functools import wraps
 
@@ -26,11 +27,18 @@ VERSION_KEY = "ocop:portal:version"
 TIMEOUT = 15 * 60  # a bulk write that sends no signal shows within this
 
 
+def _fresh_version() -> int:
+    # A cache may evict the counter (a full local-memory or database cache
+    # culls keys): starting again at 1 would find the pages cached under the
+    # first versions. Microseconds since the epoch are past any counter value.
+    return time.time_ns() // 1000
+
+
 def version() -> int:
     value = cache.get(VERSION_KEY)
     if value is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        value = cache.get(VERSION_KEY) or 1
+        cache.add(VERSION_KEY, _fresh_version(), timeout=None)
+        value = cache.get(VERSION_KEY) or _fresh_version()
     return value
 
 
@@ -38,7 +46,7 @@ def _bump() -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # no version yet (or evicted): any new value will do
-        cache.set(VERSION_KEY, int(timezone.now().timestamp()), timeout=None)
+        cache.set(VERSION_KEY, _fresh_version(), timeout=None)
 
 
 def bump() -> None:
