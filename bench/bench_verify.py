@@ -36,6 +36,7 @@ from bench.run import ROOT
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
 STAMPS_SCANNED = 1000
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 LABELS = int(os.environ.get("BENCH_LABELS", "10000"))
 
 
@@ -134,7 +135,7 @@ def run_wrk(base: str, paths: list[str]) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(lua)
     out = subprocess.run(
-        ["wrk", "-t2", "-c8", f"-d{SECONDS}s", "--latency", "-s", f.name, base],
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", "-s", f.name, base],
         capture_output=True,
         text=True,
         check=True,

@@ -37,8 +37,17 @@ def _fresh_caches():
     that test's rows and photos, which the database no longer holds)."""
     from django.core.cache import caches
 
+    from ocop.stamps import views_public
+    from ocop.stamps.domain import readmodel, scanbuffer
+
     caches["ratelimit"].clear()
     caches["default"].clear()
+    # The verification page's per-process read model and scan buffer likewise.
+    readmodel.MEMO.clear()
+    views_public.PAGES.clear()
+    scanbuffer.BUFFER.discard()
+    yield
+    scanbuffer.BUFFER.discard()  # a buffered test's scans belong to its rolled-back data
 
 
 @pytest.fixture(autouse=True)

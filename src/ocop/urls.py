@@ -6,6 +6,11 @@ from django.views.i18n import set_language
 from ocop.api.urls import api_urls
 
 urlpatterns = [
+    # Public verification pages (QR codes): /s/…, /c/…, /01/… (GS1 Digital Link).
+    # First: they are the site's hottest pages and nothing else lives under
+    # these prefixes (resolving them after every app's patterns cost more
+    # than the page's own work).
+    path("", include("ocop.stamps.urls_public")),
     path("", include("ocop.site.urls")),
     path("", include("ocop.core.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
@@ -26,8 +31,6 @@ urlpatterns = [
     path("trade/", include("ocop.trade.urls")),
     path("api/v1/", api_urls),
     path("django-admin/", admin.site.urls),
-    # Public verification pages (QR codes): /s/…, /c/…, /01/… (GS1 Digital Link).
-    path("", include("ocop.stamps.urls_public")),
     # The public "report a suspected fake" form (linked from the verification pages).
     path("", include("ocop.inspections.urls_public")),
     # Points of sale by province and the buyers' inquiry form (no login).

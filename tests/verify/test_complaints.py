@@ -56,12 +56,16 @@ def central_officer():
     return user_with_role(Role.CENTRAL_OFFICER, username="tw")
 
 
-def test_the_page_carries_the_form_with_the_scanned_code(client, stamp, english):
+def test_the_page_links_to_the_form_with_the_scanned_code(client, stamp, english):
     body = client.get(f"/s/{stamp.token}").content.decode()
     assert "Report a suspected fake" in body
-    assert f'name="code" value="s/{stamp.token}"' in body
-    assert 'name="started" value="' in body
-    assert 'name="website"' in body
+    link = f"/report-fake/?code=s%2F{stamp.token}"
+    assert f'href="{link}"' in body
+    assert "csrfmiddlewaretoken" not in body  # a scan makes no CSRF token
+    form = client.get(link).content.decode()
+    assert f'name="code" value="s/{stamp.token}"' in form
+    assert 'name="started" value="' in form
+    assert 'name="website"' in form
 
 
 def test_a_report_reaches_the_products_province_and_only_it(
@@ -140,8 +144,12 @@ def test_a_report_of_an_unknown_code_goes_to_the_central_office(
 
 
 def test_the_warning_page_form_files_a_report_with_the_garbage_code(client):
+    import html
+
     page = client.get("/s/%27%20OR%201=1").content.decode()
-    code = page.split('name="code" value="')[1].split('"')[0]
+    link = html.unescape(page.split('<p class="mb-3" id="report"><a class="btn btn-danger" href="')[1])
+    form = client.get(link.split('"')[0]).content.decode()
+    code = html.unescape(form.split('name="code" value="')[1].split('"')[0])
     assert report(client, code).status_code == 302
     assert Complaint.objects.get().province is None
 

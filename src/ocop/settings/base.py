@@ -332,6 +332,13 @@ OCOP_COMPLAINTS_PER_HOUR = int(os.environ.get("OCOP_COMPLAINTS_PER_HOUR", "5"))
 # Verification pages (stamp and certificate QR codes) opened per client and
 # minute; more get HTTP 429 and are not logged as scans. 0: no limit.
 OCOP_VERIFY_RATE_LIMIT = int(os.environ.get("OCOP_VERIFY_RATE_LIMIT", "60"))
+# The scan log is buffered per web process and written in batches
+# (stamps/domain/scanbuffer.py): every OCOP_SCAN_FLUSH_SECONDS, or as soon as
+# OCOP_SCAN_FLUSH_MAX scans wait; 0 writes each scan at once. A crash (not a
+# graceful stop) loses at most the scans of that interval in that process.
+OCOP_SCAN_FLUSH_SECONDS = float(os.environ.get("OCOP_SCAN_FLUSH_SECONDS", "1"))
+OCOP_SCAN_FLUSH_MAX = int(os.environ.get("OCOP_SCAN_FLUSH_MAX", "500"))
+OCOP_SCAN_BUFFER_MAX = int(os.environ.get("OCOP_SCAN_BUFFER_MAX", "100000"))
 # Lists of products, subjects and tasks count at most this many rows
 # ("more than 5,000"): counting stays constant as the data grows (core/pagination.py).
 OCOP_LIST_COUNT_CAP = int(os.environ.get("OCOP_LIST_COUNT_CAP", "5000"))

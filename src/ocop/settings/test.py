@@ -29,6 +29,9 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 MEDIA_ROOT = tempfile.mkdtemp(prefix="ocop-test-media-")
 ALLOWED_HOSTS = ["*"]
 SECURE_HSTS_SECONDS = 0
+# Each scan written at once (through the same batch writer): a test reads the
+# log right after the page; the buffer's own tests set an interval.
+OCOP_SCAN_FLUSH_SECONDS = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("OCOP_TEST_SQLITE") or None}
 STATIC_ROOT = tempfile.mkdtemp(prefix="ocop-test-static-")

@@ -6,3 +6,8 @@ class StampsConfig(AppConfig):
     name = "ocop.stamps"
     label = "stamps"
     verbose_name = _("OCOP stamps")
+
+    def ready(self):
+        from .domain import readmodel  # noqa: PLC0415 -- app ready
+
+        readmodel.connect()

@@ -162,3 +162,19 @@ class Scan(models.Model):
 
     def __str__(self):
         return f"{self.stamp_id} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ReadVersion(models.Model):
+    """The version of everything the verification page reads besides the
+    stamp's own row (products, subjects, images, certificates, decisions,
+    revocations, stamp batches, production batches and their events): the
+    sum of ``value`` over the rows. A change inserts a row of 1 in its own
+    transaction (``domain/readmodel.py: bump``), so writers never wait on each
+    other, and the sum grows when (and only when) such a transaction commits,
+    whatever order they commit in. ``compact_read_versions`` folds the rows
+    into the first one without changing the sum."""
+
+    value = models.BigIntegerField(default=1)
+
+    def __str__(self):
+        return str(self.value)

@@ -1,19 +1,20 @@
 """The public verification page (no login): what a consumer's phone opens
 when scanning an OCOP stamp or a certificate's QR code.
 
-Kept lean for a cheap phone and a busy server: two reads compiled once per
-process (the stamp with its product, subject and units; the certificate),
-the scan log (one statement on PostgreSQL), no session, and
-``Cache-Control: no-store`` because the status is live. A stamp of a
-recorded production batch costs two more reads (the batch and its events).
-Rendering the template costs more than all of that, so identical pages are
-rendered once (``PageMemo``): the data is still read on every request.
+Kept lean for a cheap phone and a busy server: one statement per scan (the
+stamp's row with the read model's version, see ``domain/hotpath.py``), the
+rest from the per-process read model (``domain/readmodel.py``), the scan log
+queued for a batched write (``domain/scanbuffer.py``), no session, and
+``Cache-Control: no-store`` because the status is live. Rendering the
+template costs more than all of that, so identical pages are rendered once
+(``PageMemo``): the stamp's own values are filled in on every request.
 """
 
 import secrets
 import threading
 from collections import OrderedDict
 from dataclasses import astuple
+from functools import cache
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -27,18 +28,17 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format, number_format
 from django.utils.html import escape
+from django.utils.http import urlencode
 from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from ocop.core.downloads import file_response
-from ocop.core.forms import form_token
 from ocop.core.language import chosen_language, remember_language, render_in_chosen_language
 from ocop.core.ratelimit import allow
-from ocop.traceability.domain.queries import public_batch
 
 from .domain import verify as verifying
-from .domain.scans import fingerprint, parse_location, record_location, record_scan
+from .domain.scans import fingerprint, parse_location, record_location
 from .enums import VerifyOutcome
 
 
@@ -50,7 +50,7 @@ class PageMemo:
     it shows (the language, the outcome and every field of the product and
     certificate it was rendered from) except the values that change with each
     request, which are rendered as placeholders and replaced on the way out:
-    the stamp's serial and scans, the scanned code, the CSRF token, the form
+    the stamp's serial and scans, the scanned code (in the report link), the
     timestamp and the CSP nonce."""
 
     def __init__(self, size: int):
@@ -81,11 +81,22 @@ PAGES = PageMemo(size=512)
 _MARK = secrets.token_hex(8)
 SLOTS = {
     name: f"\ue000{_MARK}:{name}\ue000"
-    for name in ("serial", "first_scan", "scans", "code", "where", "csrf", "started", "nonce")
+    for name in ("serial", "first_scan", "scans", "report", "where", "nonce")
 }
 
 
 def _page_key(language: str, result, *, where: bool, batch) -> tuple | None:
+    if result.version is not None and result.batch_id is not None:
+        # A stamp: its batch's read model under this version says it all.
+        return (
+            language,
+            result.outcome,
+            timezone.localdate(),
+            result.batch_id,
+            result.version,
+            result.stamp is not None,
+            where,
+        )
     if batch is not None:  # its events are not in the key: rendered every time
         return None
     return (
@@ -101,13 +112,24 @@ def _page_key(language: str, result, *, where: bool, batch) -> tuple | None:
     )
 
 
-def _request_values(request, result, where: str) -> dict[str, str]:
+@cache
+def _url(name: str) -> str:
+    """A URL of ours with ``{}`` for the token (reversed once per process)."""
+    marker = "T" * 20
+    if name == "complaints:report":
+        return reverse(name)
+    return reverse(name, args=[marker]).replace(marker, "{}")
+
+
+def _first_scan(at) -> str:
+    return date_format(timezone.localtime(at), "SHORT_DATETIME_FORMAT")
+
+
+def _request_values(result, where: str) -> dict[str, str]:
     stamp = result.stamp
     values = {
-        "code": result.code,
+        "report": f"{_url('complaints:report')}?{urlencode({'code': result.code})}",
         "where": where,
-        "csrf": get_token(request),
-        "started": form_token(),
         "serial": "",
         "first_scan": "—",
         "scans": "",
@@ -115,9 +137,7 @@ def _request_values(request, result, where: str) -> dict[str, str]:
     if stamp is not None:
         values["serial"] = stamp.serial
         if stamp.first_scan_at is not None:
-            values["first_scan"] = date_format(
-                timezone.localtime(stamp.first_scan_at), "SHORT_DATETIME_FORMAT"
-            )
+            values["first_scan"] = _first_scan(stamp.first_scan_at)
         values["scans"] = ngettext(
             "%(n)s scan, including this one", "%(n)s scans, including this one", stamp.scan_count
         ) % {"n": number_format(stamp.scan_count, force_grouping=True)}
@@ -128,11 +148,11 @@ def _verification_page(request, result, batch, *, locate: bool = True) -> str:
     certificate = result.certificate
     stamp = result.stamp
     where = (
-        reverse("verify:where", args=[stamp.token])
+        _url("verify:where").format(stamp.token)
         if locate and stamp is not None and result.outcome != VerifyOutcome.VOIDED
         else ""
     )
-    values = _request_values(request, result, where)
+    values = _request_values(result, where)
     key = _page_key(translation.get_language(), result, where=bool(where), batch=batch)
     page = PAGES.get(key) if key is not None else None
     if page is None:
@@ -157,9 +177,7 @@ def _verification_page(request, result, batch, *, locate: bool = True) -> str:
             "serial": SLOTS["serial"],
             "first_scan": SLOTS["first_scan"],
             "scans_text": SLOTS["scans"],
-            "code": SLOTS["code"],
-            "started": SLOTS["started"],
-            "csrf_token": SLOTS["csrf"],
+            "report_url": SLOTS["report"],
             "csp_nonce": SLOTS["nonce"],
         }
         page = render_to_string("stamps/public/verify.html", context, request=request)
@@ -184,12 +202,14 @@ def verify_page(request, **_ignored):
     client = fingerprint(request)
     if not allow(f"verify:{client}", limit=settings.OCOP_VERIFY_RATE_LIMIT, window=60):
         return _too_many(request)
-    result = verifying.verify(request.path_info, today=timezone.localdate())
-    stamp = result.stamp
     lang = chosen_language(request)
-    if stamp is not None and request.method == "GET" and lang is None:
-        record_scan(stamp=stamp, fingerprint=client)
-    batch = public_batch(stamp.production_batch_id) if stamp is not None else None
+    result = verifying.verify(
+        request.path_info,
+        today=timezone.localdate(),
+        consumer_scan=request.method == "GET" and lang is None,
+        fingerprint=client,
+    )
+    batch = result.production_batch
     with translation.override(lang or translation.get_language()):
         page = _verification_page(request, result, batch)
     return remember_language(HttpResponse(page, status=result.http_status), lang)
@@ -223,9 +243,7 @@ def serial_page(request):
             except ValidationError as exc:
                 error = exc.messages[0]
             else:
-                stamp = result.stamp
-                batch = public_batch(stamp.production_batch_id) if stamp is not None else None
-                page = _verification_page(request, result, batch, locate=False)
+                page = _verification_page(request, result, result.production_batch, locate=False)
                 return remember_language(HttpResponse(page, status=result.http_status), lang)
         response = render(request, "stamps/public/serial.html", {"serial": text, "error": error})
     return remember_language(response, lang)
@@ -233,13 +251,18 @@ def serial_page(request):
 
 @login_not_required
 @never_cache
-@require_POST
+@require_http_methods(["GET", "POST"])
 def where(request, token: str):
     """A consented, approximate location for this client's latest scan of the
-    stamp (sent by static/ocop/verify.js)."""
+    stamp (sent by static/ocop/verify.js). GET gives the script the CSRF
+    token for its POST: the verification page itself carries none, so that
+    a scan never pays for making one (only a person who agrees to share
+    their location does)."""
     stamp = verifying.stamp_by_token(token)
     if stamp is None:
         return JsonResponse({"ok": False}, status=404)
+    if request.method == "GET":
+        return JsonResponse({"csrf": get_token(request)})
     location = parse_location(request.POST.get("latitude"), request.POST.get("longitude"))
     if location is None:
         return JsonResponse({"ok": False}, status=400)

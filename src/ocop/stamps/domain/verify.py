@@ -3,13 +3,22 @@
 A code is the path of a QR URL (see ``links.py``):
 
 * ``s/{token}`` — a stamp;
-* ``01/{GTIN}/21/{token}`` — a stamp in the GS1 Digital Link form, optionally
-  with the lot qualifier (``01/{GTIN}/10/{lot}/21/{token}``); the GTIN must be
-  the product's (compared as GTIN-14), otherwise the code is unknown;
+* ``01/{GTIN}/21/{token}`` — a stamp in the GS1 Digital Link form, with the
+  lot qualifier when its stamps were issued for a production batch
+  (``01/{GTIN}/10/{lot}/21/{token}``); the GTIN must be the stamp's (compared
+  as GTIN-14) and a lot must be its production batch's, otherwise the code
+  is unknown (never "genuine"), as is any other qualifier (``/22/``);
 * ``c/{token}`` — a certificate (the QR of the certificate PDF).
 
 A malformed code (wrong length or characters) is answered without touching
-the database. Reads only: the scan log is written by ``scans.py``.
+the database.
+
+``verify(path, *, today, consumer_scan=False, fingerprint="")`` is the one
+entry point (the page, the resolver and the API): a stamp costs one statement
+(``hotpath.stamp_row``: the stamp's row and the read model's version) plus the
+read model (``readmodel.py``) when it is cold or stale; ``consumer_scan=True``
+counts the scan and queues it for the log (``scanbuffer.py``). Machine
+requests (the API, linksets, HEAD) pass ``consumer_scan=False``.
 
 For a stamp the certificate shown is the product's newest certificate that
 was not superseded; its status is *live* (``live_status``): a certificate
@@ -17,26 +26,25 @@ whose date has passed reads as expired even before the periodic job has run.
 """
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from ocop.certification.domain.rules import rules_table
 from ocop.certification.domain.status import live_status
-from ocop.certification.enums import CertificateStatus, LiveStatus
+from ocop.certification.enums import LiveStatus
 from ocop.certification.models import Certificate
-from ocop.geo.models import AdminUnit
-from ocop.producers.models import Subject
 from ocop.products.models import Product, ProductImage
+from ocop.traceability.models import ProductionBatch
 
 from ..enums import StampState, VerifyOutcome
 from ..models import Stamp
+from . import scanbuffer
+from .hotpath import stamp_row
 from .links import TOKEN_ALPHABET, TOKEN_LENGTH, gtin14
+from .readmodel import CertificateView, ProductView, batch_view, certificate_view, product_view
 from .serials import normalise_serial
 
 STAMP_CHARS = frozenset(TOKEN_ALPHABET)
@@ -64,43 +72,13 @@ class Code:
     kind: str  # "stamp" or "certificate"
     token: str
     gtin: str = ""  # GTIN-14 of a GS1 Digital Link
-
-
-@dataclass
-class ProductView:
-    """What the page shows of a product."""
-
-    id: int
-    name: str
-    gtin: str
-    subject_name: str
-    commune_name: str
-    province_id: int
-    province_name: str
-
-
-@dataclass
-class CertificateView:
-    """What the page shows of a certificate (``live_status`` reads status,
-    valid_until and decision_date)."""
-
-    id: int
-    token: str
-    number: str
-    star: int
-    decision_number: str
-    decision_date: date | None
-    valid_until: date | None
-    status: str
-    status_changed_at: datetime | None
-    revocation_number: str | None
-    revocation_date: date | None
-    superseded_by_token: str | None = None
+    lot: str = ""  # its lot qualifier (AI 10), if any
+    variant: str = ""  # its consumer product variant (AI 22): never printed by us
 
 
 @dataclass
 class StampView:
-    """What the page shows of a stamp; ``record_scan`` updates the counters."""
+    """What the page shows of a stamp; ``scanbuffer.record`` updates the counters."""
 
     pk: int
     serial: str
@@ -122,6 +100,12 @@ class Verification:
     revoked_on: date | None = None
     newer_token: str = ""  # the certificate that superseded this one
     thumbnail: str = ""  # stored name of the product's first image (thumbnail)
+    production_batch: ProductionBatch | None = None  # with its events (public)
+    lot: str = ""  # the stamp's production batch's lot code
+    # A stamp's verdict: its batch and the read model's version, which with the
+    # outcome and the day determine everything shown but the stamp's own values.
+    batch_id: int | None = None
+    version: int | None = None
 
     @property
     def http_status(self) -> int:
@@ -161,7 +145,12 @@ def _gs1(parts: list[str]) -> Code | None:
     if any(not value or len(value) > 20 for _, value in pairs):
         return None
     token = pairs[-1][1]
-    return Code("stamp", token, gtin14(gtin)) if is_stamp_token(token) else None
+    if not is_stamp_token(token):
+        return None
+    values = dict(pairs)
+    return Code(
+        "stamp", token, gtin14(gtin), lot=values.get("10", ""), variant=values.get("22", "")
+    )
 
 
 def parse_code(path: str) -> Code | None:
@@ -193,176 +182,6 @@ def _rules() -> list:
     return table
 
 
-class Prepared:
-    """A read compiled once per process and database, then only executed.
-
-    The verification page is the hottest path of the site: compiling the ORM
-    query of a stamp joined to its product, subject and units costs ten times
-    more than running it. The ORM builds the SQL and the column converters
-    once (with a marker in place of the looked-up value); each call executes
-    that SQL with the new value and applies the same converters, returning a
-    dict of the values_list names.
-    """
-
-    def __init__(self, build: Callable, marker):
-        self._build = build  # build(marker) -> a values_list() queryset
-        self._marker = marker
-        self._compiled: dict[str, tuple] = {}
-
-    def _compile(self, using: str) -> tuple:
-        queryset = self._build(self._marker)
-        query = queryset.query
-        compiler = query.get_compiler(using)
-        sql, params = compiler.as_sql()
-        slots = [i for i, value in enumerate(params) if value == self._marker]
-        if not slots:
-            raise ValueError("the marker does not appear in the query's parameters")
-        # The names of the row's columns, as Django's own values iterables read them.
-        if query.selected:
-            names = list(query.selected)
-        else:
-            names = [*query.extra_select, *query.values_select, *query.annotation_select]
-        converters = compiler.get_converters([column for column, _sql, _alias in compiler.select])
-        compiled = (sql, list(params), slots, names, converters)
-        self._compiled[using] = compiled
-        return compiled
-
-    def first(self, value, *, using: str = DEFAULT_DB_ALIAS) -> dict | None:
-        sql, params, slots, names, converters = self._compiled.get(using) or self._compile(using)
-        params = list(params)
-        for slot in slots:
-            params[slot] = value
-        connection = connections[using]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
-        if row is None:
-            return None
-        row = list(row)
-        for position, (functions, expression) in converters.items():
-            converted = row[position]
-            for function in functions:
-                converted = function(converted, expression, connection)
-            row[position] = converted
-        return dict(zip(names, row, strict=True))
-
-
-TOKEN_MARKER = "__marker__"  # noqa: S105 -- not a secret: never a valid token, never sent
-ID_MARKER = -987654321
-
-
-def _thumbnail(product_path: str):
-    return Subquery(
-        ProductImage.objects.filter(product=OuterRef(product_path))
-        .order_by("position", "id")
-        .values("thumbnail")[:1]
-    )
-
-
-# Columns of the product read through the stamp's (or certificate's) join;
-# the names of its subject and units come from scalar subqueries, which keep
-# the planner's join search small (on PostgreSQL, planning a six-table join
-# cost more than running it).
-PRODUCT_FIELDS = {"id": "id", "name": "name", "gtin": "gtin", "province_id": "province_id"}
-PRODUCT_NAMES = ("subject_name", "commune_name", "province_name")
-CERTIFICATE_FIELDS = {
-    "id": "id",
-    "token": "token",
-    "number": "number",
-    "star": "star",
-    "decision_number": "decision_number",
-    "decision_date": "decision_date",
-    "valid_until": "valid_until",
-    "status": "status",
-    "status_changed_at": "status_changed_at",
-    "revocation_number": "revocation__decision_number",
-    "revocation_date": "revocation__decision_date",
-}
-STAMP_FIELDS = {
-    "pk": "id",
-    "serial": "serial",
-    "token": "token",
-    "state": "state",
-    "first_scan_at": "first_scan_at",
-    "scan_count": "scan_count",
-    "product_id": "batch__product_id",
-    "production_batch_id": "batch__production_batch_id",
-}
-STAMP_GTIN = "batch__gtin"  # the GTIN the stamp was issued under
-
-
-def _value_of(model, reference: str, field: str):
-    return Subquery(model.objects.filter(pk=OuterRef(reference)).values(field)[:1])
-
-
-def _product_annotations(prefix: str) -> dict:
-    return {
-        "subject_name": _value_of(Subject, f"{prefix}subject_id", "name"),
-        "commune_name": _value_of(AdminUnit, f"{prefix}commune_id", "full_name"),
-        "province_name": _value_of(AdminUnit, f"{prefix}province_id", "full_name"),
-        "thumbnail": _thumbnail(f"{prefix}id"),
-    }
-
-
-def _columns(fields: dict[str, str], prefix: str = "") -> list[str]:
-    return [f"{prefix}{path}" for path in fields.values()]
-
-
-def _pick(row: dict, fields: dict[str, str], prefix: str = "") -> dict:
-    return {name: row[f"{prefix}{path}"] for name, path in fields.items()}
-
-
-def _product(row: dict, prefix: str) -> ProductView:
-    return ProductView(
-        **_pick(row, PRODUCT_FIELDS, prefix), **{name: row[name] for name in PRODUCT_NAMES}
-    )
-
-
-# A stamp with its product, subject and units (one query).
-STAMP_QUERY = Prepared(
-    lambda token: (
-        Stamp.objects.filter(token=token)
-        .annotate(**_product_annotations("batch__product__"))
-        .values_list(
-            *_columns(STAMP_FIELDS),
-            STAMP_GTIN,
-            *_columns(PRODUCT_FIELDS, "batch__product__"),
-            *PRODUCT_NAMES,
-            "thumbnail",
-        )[:1]
-    ),
-    TOKEN_MARKER,
-)
-# The newest certificate of a product that was not superseded.
-CURRENT_CERTIFICATE_QUERY = Prepared(
-    lambda product_id: (
-        Certificate.objects.filter(product_id=product_id)
-        .exclude(status=CertificateStatus.SUPERSEDED)
-        .order_by(F("decision_date").desc(nulls_last=True), "-id")
-        .values_list(*_columns(CERTIFICATE_FIELDS))[:1]
-    ),
-    ID_MARKER,
-)
-# A certificate by its token, with its product (one query).
-CERTIFICATE_QUERY = Prepared(
-    lambda token: (
-        Certificate.objects.filter(token=token)
-        .annotate(
-            **_product_annotations("product__"),
-            newer_token=_value_of(Certificate, "superseded_by_id", "token"),
-        )
-        .values_list(
-            *_columns(CERTIFICATE_FIELDS),
-            *_columns(PRODUCT_FIELDS, "product__"),
-            *PRODUCT_NAMES,
-            "thumbnail",
-            "newer_token",
-        )[:1]
-    ),
-    TOKEN_MARKER,
-)
-
-
 def _judge(result: Verification, certificate: CertificateView | None, today: date) -> Verification:
     result.certificate = certificate
     if certificate is None:
@@ -388,51 +207,94 @@ def gtin_matches(scanned: str, *, issued: str, current: str) -> bool:
     return scanned in {gtin14(g) for g in (issued, current) if g}
 
 
-def verify_stamp(code: Code, *, path: str, today: date) -> Verification:
+def _stamp_result(code: Code, row, *, path: str, today: date) -> Verification:
     result = Verification(VerifyOutcome.UNKNOWN, clean_code(path))
-    row = STAMP_QUERY.first(code.token)
-    if row is None:
+    view = batch_view(row.batch_id, version=row.version)
+    result.batch_id, result.version = row.batch_id, row.version
+    if view is None:
         return result
-    product = _product(row, "batch__product__")
-    if not gtin_matches(code.gtin, issued=row[STAMP_GTIN], current=product.gtin):
+    product = view.product
+    if not gtin_matches(code.gtin, issued=view.gtin, current=product.gtin):
         return result
-    result.stamp = StampView(**_pick(row, STAMP_FIELDS))
+    if code.variant or (code.lot and code.lot != view.lot):
+        # Not a code we printed: never shown as genuine.
+        return result
+    result.stamp = StampView(
+        pk=row.pk,
+        serial=row.serial,
+        token=row.token,
+        state=row.state,
+        first_scan_at=row.first_scan_at,
+        scan_count=row.scan_count,
+        product_id=product.id,
+        production_batch_id=view.production_batch.pk if view.production_batch else None,
+    )
     result.product = product
-    result.thumbnail = row["thumbnail"] or ""
-    if result.stamp.state == StampState.VOIDED:
+    result.thumbnail = view.thumbnail
+    result.production_batch = view.production_batch
+    result.lot = view.lot
+    if row.state == StampState.VOIDED:
         result.outcome = VerifyOutcome.VOIDED
         return result
-    found = CURRENT_CERTIFICATE_QUERY.first(product.id)
-    certificate = CertificateView(**_pick(found, CERTIFICATE_FIELDS)) if found else None
-    return _judge(result, certificate, today)
+    return _judge(result, view.certificate, today)
+
+
+def verify_stamp(
+    code: Code, *, path: str, today: date, consumer_scan: bool = False, fingerprint: str = ""
+) -> Verification:
+    """A stamp's verdict; with ``consumer_scan`` the scan is counted (and
+    queued for the log) only when the code designates the stamp."""
+    with scanbuffer.BUFFER.lock:  # the row and this process's unwritten scans agree
+        row = stamp_row(code.token)
+        if row is None:
+            return Verification(VerifyOutcome.UNKNOWN, clean_code(path))
+        result = _stamp_result(code, row, path=path, today=today)
+        stamp = result.stamp
+        if stamp is None:
+            return result
+        if consumer_scan:
+            scanbuffer.record(stamp=stamp, fingerprint=fingerprint, at=timezone.now())
+        else:
+            waiting, earliest = scanbuffer.BUFFER.waiting_for(stamp.pk)
+            stamp.scan_count += waiting
+            stamp.first_scan_at = stamp.first_scan_at or earliest
+    return result
 
 
 def verify_certificate(code: Code, *, path: str, today: date) -> Verification:
     result = Verification(VerifyOutcome.UNKNOWN, clean_code(path))
-    row = CERTIFICATE_QUERY.first(code.token)
-    if row is None:
+    found = certificate_view(token=code.token)
+    if found is None:
         return result
-    certificate = CertificateView(
-        **_pick(row, CERTIFICATE_FIELDS), superseded_by_token=row["newer_token"]
-    )
-    result.product = _product(row, "product__")
-    result.thumbnail = row["thumbnail"] or ""
+    certificate, product_id = found
+    product = product_view(product_id)
+    if product is None:
+        return result
+    result.product, result.thumbnail = product
     _judge(result, certificate, today)
     if result.outcome == VerifyOutcome.SUPERSEDED:
         result.newer_token = certificate.superseded_by_token or ""
     return result
 
 
-def verify(path: str, *, today: date) -> Verification:
+def verify(
+    path: str, *, today: date, consumer_scan: bool = False, fingerprint: str = ""
+) -> Verification:
     """The verdict on a scanned path: malformed and unknown codes are unknown.
-    Two reads for a stamp (stamp with product; certificate), one for a
-    certificate; none for a malformed code."""
+
+    ``consumer_scan=True`` (a person's phone opening the page) counts a scan
+    of a stamp and queues it for the scan log under ``fingerprint``
+    (``scans.fingerprint(request)``); machine requests (the API, linksets,
+    HEAD, OPTIONS) leave it False and count nothing. A stamp costs one
+    statement when its read model is warm; a certificate three reads."""
     code = parse_code(path)
     if code is None:
         return Verification(VerifyOutcome.UNKNOWN, clean_code(path))
     if code.kind == "certificate":
         return verify_certificate(code, path=path, today=today)
-    return verify_stamp(code, path=path, today=today)
+    return verify_stamp(
+        code, path=path, today=today, consumer_scan=consumer_scan, fingerprint=fingerprint
+    )
 
 
 def verify_serial(text: str, *, today: date) -> Verification:
@@ -466,11 +328,20 @@ def lookup(path: str) -> tuple[Stamp | None, Product | None]:
     if code.kind == "certificate":
         certificate = Certificate.objects.select_related("product").filter(token=code.token).first()
         return (None, certificate.product) if certificate else (None, None)
-    stamp = Stamp.objects.select_related("batch__product").filter(token=code.token).first()
+    stamp = (
+        Stamp.objects.select_related("batch__product", "batch__production_batch")
+        .filter(token=code.token)
+        .first()
+    )
     if stamp is None:
         return None, None
     product = stamp.batch.product
     if not gtin_matches(code.gtin, issued=stamp.batch.gtin, current=product.gtin):
+        return None, None
+    production_batch = stamp.batch.production_batch
+    if code.variant or (
+        code.lot and code.lot != (production_batch.lot_code if production_batch else "")
+    ):
         return None, None
     return stamp, product
 

@@ -23,11 +23,17 @@
         var body = new URLSearchParams();
         body.set("latitude", position.coords.latitude.toFixed(2));
         body.set("longitude", position.coords.longitude.toFixed(2));
-        fetch(box.getAttribute("data-url"), {
-          method: "POST",
-          credentials: "same-origin",
-          headers: { "X-CSRFToken": box.getAttribute("data-csrf") },
-          body: body
+        var url = box.getAttribute("data-url");
+        // The page carries no CSRF token (a scan never pays for one): ask for it now.
+        fetch(url, { credentials: "same-origin" }).then(function (response) {
+          return response.json();
+        }).then(function (answer) {
+          return fetch(url, {
+            method: "POST",
+            credentials: "same-origin",
+            headers: { "X-CSRFToken": answer.csrf },
+            body: body
+          });
         }).then(function (response) {
           say(response.ok ? "thanks" : "failed");
         }).catch(function () {

@@ -1,0 +1,76 @@
+"""The verification hot path: one statement per scanned stamp.
+
+It reads the stamp's own row (what changes with every scan or void: its
+state, first scan time and counter) together with the read model's version
+(the sum of the ``ReadVersion`` rows), in one statement built once per database vendor from the
+models' public ``_meta`` (identifiers quoted; the token is a parameter). The
+rest of the page (product, certificate, production batch) comes from the
+per-process read model (``readmodel.py``), valid while the version is.
+
+``tests/verify/test_hotpath.py`` checks the row against the plain ORM.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.utils.dateparse import parse_datetime
+
+from ..models import ReadVersion, Stamp
+
+ROW_FIELDS = ("id", "batch_id", "serial", "token", "state", "first_scan_at", "scan_count")
+
+
+@dataclass
+class StampRow:
+    """A stamp as the page needs it, plus the read model's version (None when
+    the version row is missing: then nothing cached is trusted)."""
+
+    pk: int
+    batch_id: int
+    serial: str
+    token: str
+    state: str
+    first_scan_at: datetime | None
+    scan_count: int
+    version: int | None
+
+
+def _statement(connection) -> str:
+    quote = connection.ops.quote_name
+    stamp, version = Stamp._meta, ReadVersion._meta
+    columns = ", ".join(
+        quote(stamp.get_field(name.removesuffix("_id")).column) for name in ROW_FIELDS
+    )
+    value = quote(version.get_field("value").column)
+    token = quote(stamp.get_field("token").column)
+    return (
+        f"SELECT {columns}, (SELECT SUM({value}) FROM {quote(version.db_table)}) "  # noqa: S608 -- identifiers only
+        f"FROM {quote(stamp.db_table)} WHERE {token} = %s"
+    )
+
+
+_STATEMENTS: dict[str, str] = {}
+
+
+def _aware(value) -> datetime | None:
+    """A datetime column as the ORM gives it (aware, UTC): SQLite returns text."""
+    if value is None or (isinstance(value, datetime) and value.tzinfo is not None):
+        return value
+    parsed = parse_datetime(value) if isinstance(value, str) else value
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
+
+
+def stamp_row(token: str, *, using: str = DEFAULT_DB_ALIAS) -> StampRow | None:
+    """The stamp with this token and the read model's version, or None."""
+    connection = connections[using]
+    sql = _STATEMENTS.get(connection.vendor)
+    if sql is None:
+        sql = _STATEMENTS[connection.vendor] = _statement(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [token])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    pk, batch_id, serial, token, state, first_scan_at, scan_count, version = row
+    return StampRow(pk, batch_id, serial, token, state, _aware(first_scan_at), scan_count, version)

@@ -1,0 +1,177 @@
+"""Live status with a warm read model, the hot path's contract with the
+ORM, and the buffered scan log (counts, graceful stop, crash bound)."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from ocop.certification.domain.certificates import revoke
+from ocop.certification.models import RevocationGround
+from ocop.stamps.domain import readmodel, scanbuffer
+from ocop.stamps.domain.batches import void_stamps
+from ocop.stamps.domain.hotpath import ROW_FIELDS, stamp_row
+from ocop.stamps.domain.verify import verify
+from ocop.stamps.enums import VerifyOutcome
+from ocop.stamps.models import ReadVersion, Scan, Stamp
+
+from .conftest import make_batch, make_stamp
+
+pytestmark = pytest.mark.django_db
+
+
+def outcome(response) -> str:
+    return response.headers["X-OCOP-Outcome"] if "X-OCOP-Outcome" in response.headers else ""
+
+
+def warm(client, stamp) -> None:
+    """Two scans: the second is served from the read model."""
+    for _ in range(2):
+        assert client.get(f"/s/{stamp.token}").status_code == 200
+    assert readmodel.MEMO.views, "the read model holds the stamp's batch"
+
+
+def test_a_revocation_is_visible_on_the_next_scan_with_the_cache_warm(
+    client, stamp, certificate, province_officer
+):
+    warm(client, stamp)
+    assert verify(f"s/{stamp.token}", today=timezone.localdate()).outcome == VerifyOutcome.VALID
+    revoke(
+        certificate=certificate,
+        ground=RevocationGround.objects.get(code="safety_or_process_violation"),
+        decision_number="345/QĐ-UBND",
+        decision_date=timezone.localdate(),
+        by=province_officer,
+    )
+    result = verify(f"s/{stamp.token}", today=timezone.localdate())
+    assert result.outcome == VerifyOutcome.REVOKED
+    assert result.certificate.revocation_number == "345/QĐ-UBND"
+    body = client.get(f"/s/{stamp.token}").content.decode()
+    assert "345/QĐ-UBND" in body
+
+
+def test_a_void_is_visible_on_the_next_scan_with_the_cache_warm(
+    client, stamp, producer_x, province_officer
+):
+    warm(client, stamp)
+    void_stamps(batch=stamp.batch, reason="Tem in hỏng", by=province_officer)
+    response = client.get(f"/s/{stamp.token}")
+    assert response.status_code == 410
+
+
+def test_an_expiry_is_visible_on_the_next_days_scan_with_the_cache_warm(stamp, certificate):
+    path = f"s/{stamp.token}"
+    today = timezone.localdate()
+    assert verify(path, today=today).outcome in (VerifyOutcome.VALID, VerifyOutcome.EXPIRING)
+    assert readmodel.MEMO.views
+    after = certificate.valid_until + timedelta(days=1)
+    assert verify(path, today=after).outcome == VerifyOutcome.EXPIRED
+
+
+def test_a_product_renamed_shows_on_the_next_scan(client, stamp, product_x):
+    warm(client, stamp)
+    product_x.name = "Nước mắm nhĩ Đồng Tâm (tên mới)"
+    product_x.save()
+    assert "tên mới" in client.get(f"/s/{stamp.token}").content.decode()
+
+
+def test_a_change_bumps_the_version_and_compaction_keeps_it(stamp, certificate):
+    before = stamp_row(stamp.token).version
+    certificate.number = "999/GCN-OCOP"
+    certificate.save()
+    bumped = stamp_row(stamp.token).version
+    assert bumped > before
+    assert ReadVersion.objects.count() > 1
+    assert readmodel.compact() >= 1
+    assert ReadVersion.objects.count() == 1
+    assert stamp_row(stamp.token).version == bumped
+
+
+# The hot path's contract ------------------------------------------------------
+
+
+@pytest.mark.parametrize("scanned", [False, True])
+def test_the_hot_path_row_is_the_orms(client, stamp, scanned):
+    if scanned:
+        client.get(f"/s/{stamp.token}")
+    row = stamp_row(stamp.token)
+    orm = Stamp.objects.filter(token=stamp.token).values(*ROW_FIELDS).get()
+    assert [getattr(row, "pk" if f == "id" else f) for f in ROW_FIELDS] == list(orm.values())
+    assert row.version == sum(ReadVersion.objects.values_list("value", flat=True))
+    assert stamp_row("x" * 20) is None
+
+
+def test_the_read_model_is_the_orms(stamp, certificate, product_x):
+    row = stamp_row(stamp.token)
+    view = readmodel.batch_view(row.batch_id, version=row.version)
+    assert view is readmodel.batch_view(row.batch_id, version=row.version)  # memorised
+    assert view.product.name == product_x.name
+    assert view.product.subject_name == product_x.subject.name
+    assert view.product.province_name == product_x.province.full_name
+    assert view.certificate.token == certificate.token
+    assert view.certificate.valid_until == certificate.valid_until
+    assert readmodel.batch_view(row.batch_id, version=row.version + 1) is not view
+
+
+# The buffered scan log --------------------------------------------------------
+
+
+@pytest.fixture
+def buffered(settings):
+    settings.OCOP_SCAN_FLUSH_SECONDS = 3600  # only an explicit flush or stop writes
+    settings.OCOP_SCAN_FLUSH_MAX = 10**6
+    yield scanbuffer.BUFFER
+    scanbuffer.BUFFER.discard()
+
+
+def test_scans_leave_the_request_and_the_count_shown_stays_right(client, stamp, buffered):
+    first = timezone.now()
+    for n in range(1, 4):
+        result = verify(
+            f"s/{stamp.token}", today=date.today(), consumer_scan=True, fingerprint="f" * 32
+        )
+        assert result.stamp.scan_count == n
+        assert result.stamp.first_scan_at >= first
+    stamp.refresh_from_db()
+    assert (stamp.scan_count, Scan.objects.count()) == (0, 0)  # nothing written yet
+    shown_first = result.stamp.first_scan_at
+    assert buffered.flush() == 3
+    stamp.refresh_from_db()
+    assert (stamp.scan_count, stamp.first_scan_at, Scan.objects.count()) == (3, shown_first, 3)
+    # After the write the count goes on from the database, not twice.
+    result = verify(f"s/{stamp.token}", today=date.today(), consumer_scan=True, fingerprint="f")
+    assert (result.stamp.scan_count, result.stamp.first_scan_at) == (4, shown_first)
+
+
+def test_machine_requests_count_no_scan(client, stamp, buffered):
+    assert client.head(f"/s/{stamp.token}").status_code == 200
+    verify(f"s/{stamp.token}", today=date.today())
+    assert buffered.flush() == 0
+
+
+def test_a_graceful_stop_loses_no_buffered_scan(client, stamp, producer_x, buffered):
+    other = make_stamp(stamp.batch)
+    for token in [stamp.token] * 5 + [other.token] * 2:
+        assert client.get(f"/s/{token}").status_code == 200
+    assert Scan.objects.count() == 0
+    assert buffered.stop() == 7  # what atexit runs on a graceful stop
+    assert Scan.objects.filter(stamp=stamp).count() == 5
+    assert Stamp.objects.get(pk=other.pk).scan_count == 2
+
+
+def test_a_stamp_deleted_before_the_write_logs_nothing(stamp, product_x, producer_x, buffered):
+    doomed = make_stamp(make_batch(product_x, by=producer_x))
+    for token in (stamp.token, doomed.token):
+        verify(f"s/{token}", today=date.today(), consumer_scan=True, fingerprint="f")
+    Stamp.objects.filter(pk=doomed.pk).delete()
+    assert buffered.flush() == 2
+    assert list(Scan.objects.values_list("stamp_id", flat=True)) == [stamp.pk]
+
+
+def test_the_buffer_is_bounded(stamp, buffered, settings):
+    settings.OCOP_SCAN_BUFFER_MAX = 3
+    for _ in range(5):
+        verify(f"s/{stamp.token}", today=date.today(), consumer_scan=True, fingerprint="f")
+    buffered._cap()
+    assert len(buffered.queue) == 3
+    assert buffered.waiting_for(stamp.pk)[0] == 3
