@@ -117,7 +117,7 @@ def build_data():
     return product, batches
 
 
-def wait_ready(url: str, timeout: float = 30) -> None:
+def wait_ready(url: str, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -219,7 +219,7 @@ def main() -> None:
 
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     print(f"# Verification page — {platform.node()}, {os.cpu_count()} cores, {engine}")
-    print(f"gunicorn 2 sync workers; wrk -t2 -c8 -d{SECONDS}s over loopback")
+    print(f"gunicorn 2 sync workers; wrk -t2 -c{CONNECTIONS} -d{SECONDS}s over loopback")
     conn_max_age = settings.DATABASES["default"]["CONN_MAX_AGE"]
     print(f"persistent database connections for both views (CONN_MAX_AGE={conn_max_age})")
     print(f"{'view':<28}{'requests/s':>12}{'p99 ms':>10}{'non-2xx':>9}")

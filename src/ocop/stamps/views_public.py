@@ -14,7 +14,7 @@ import secrets
 import threading
 from collections import OrderedDict
 from dataclasses import astuple
-from functools import cache
+from functools import cache, lru_cache
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -112,6 +112,18 @@ def _page_key(language: str, result, *, where: bool, batch) -> tuple | None:
     )
 
 
+# Never stored (the status is live): what ``never_cache`` writes, as constants
+# (its per-request date formatting cost more than the page's read).
+NO_STORE = "max-age=0, no-cache, no-store, must-revalidate, private"
+EXPIRED = "Thu, 01 Jan 1970 00:00:00 GMT"
+
+
+def no_store(response):
+    response["Cache-Control"] = NO_STORE
+    response["Expires"] = EXPIRED
+    return response
+
+
 @cache
 def _url(name: str) -> str:
     """A URL of ours with ``{}`` for the token (reversed once per process)."""
@@ -121,8 +133,16 @@ def _url(name: str) -> str:
     return reverse(name, args=[marker]).replace(marker, "{}")
 
 
-def _first_scan(at) -> str:
+@lru_cache(maxsize=8192)
+def _first_scan(at, language: str) -> str:
     return date_format(timezone.localtime(at), "SHORT_DATETIME_FORMAT")
+
+
+@lru_cache(maxsize=4096)
+def _scans_text(count: int, language: str) -> str:
+    return ngettext("%(n)s scan, including this one", "%(n)s scans, including this one", count) % {
+        "n": number_format(count, force_grouping=True)
+    }
 
 
 def _request_values(result, where: str) -> dict[str, str]:
@@ -137,10 +157,8 @@ def _request_values(result, where: str) -> dict[str, str]:
     if stamp is not None:
         values["serial"] = stamp.serial
         if stamp.first_scan_at is not None:
-            values["first_scan"] = _first_scan(stamp.first_scan_at)
-        values["scans"] = ngettext(
-            "%(n)s scan, including this one", "%(n)s scans, including this one", stamp.scan_count
-        ) % {"n": number_format(stamp.scan_count, force_grouping=True)}
+            values["first_scan"] = _first_scan(stamp.first_scan_at, translation.get_language())
+        values["scans"] = _scans_text(stamp.scan_count, translation.get_language())
     return values
 
 
@@ -191,7 +209,6 @@ def _verification_page(request, result, batch, *, locate: bool = True) -> str:
 
 
 @login_not_required
-@never_cache
 @require_safe
 def verify_page(request, **_ignored):
     """``/s/{token}``, ``/01/{GTIN}[/10/{lot}]/21/{token}`` and ``/c/{token}``.
@@ -210,15 +227,18 @@ def verify_page(request, **_ignored):
         fingerprint=client,
     )
     batch = result.production_batch
-    with translation.override(lang or translation.get_language()):
+    if lang is None:
         page = _verification_page(request, result, batch)
-    return remember_language(HttpResponse(page, status=result.http_status), lang)
+    else:
+        with translation.override(lang):
+            page = _verification_page(request, result, batch)
+    return no_store(remember_language(HttpResponse(page, status=result.http_status), lang))
 
 
 def _too_many(request):
     response = render_in_chosen_language(request, "stamps/public/too_many.html", {}, status=429)
     response["Retry-After"] = "60"
-    return response
+    return no_store(response)
 
 
 @login_not_required

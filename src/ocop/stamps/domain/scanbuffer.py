@@ -22,7 +22,7 @@ the buffer is written to the database (``Scan`` rows, and the stamps'
 What the consumer sees stays correct: the page shows the stamp's counters as
 read in the same statement as the stamp plus this process's scans of that
 stamp not yet written (``record``), under a lock that the writer holds from
-its write to the moment it forgets the written scans, so a scan is never
+its commit to the moment it forgets the written scans, so a scan is never
 counted twice nor missed by its own process. Scans of the same stamp still
 waiting in *another* process's buffer (at most ``OCOP_SCAN_FLUSH_SECONDS``
 old) are not in the count until written. With Redis (``REDIS_URL``) the
@@ -33,8 +33,9 @@ import atexit
 import logging
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, close_old_connections, connections, transaction
@@ -53,41 +54,74 @@ class Pending:
     fingerprint: str
 
 
-def _write(scans: list[Pending], *, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Write buffered scans in one transaction: the Scan rows, then per stamp
-    one UPDATE of its counter and first-scan time. Scans of a stamp deleted
-    since are dropped."""
-    by_stamp: dict[int, list[Pending]] = {}
-    for scan in scans:
-        by_stamp.setdefault(scan.stamp_id, []).append(scan)
-    connection = connections[using]
+def _statements(connection) -> tuple[str, str]:
+    """INSERT of a scan and UPDATE of a stamp's counters, from the models'
+    ``_meta`` (identifiers quoted; values are parameters)."""
     quote = connection.ops.quote_name
-    meta = Stamp._meta
-    count = quote(meta.get_field("scan_count").column)
-    first = quote(meta.get_field("first_scan_at").column)
-    update = (
-        f"UPDATE {quote(meta.db_table)} SET {count} = {count} + %s, "  # noqa: S608 -- identifiers only
-        f"{first} = COALESCE({first}, %s) WHERE {quote(meta.pk.column)} = %s"
+    stamp, scan = Stamp._meta, Scan._meta
+
+    def column(meta, name):
+        return quote(meta.get_field(name).column)
+
+    count, first = column(stamp, "scan_count"), column(stamp, "first_scan_at")
+    columns = ", ".join(column(scan, name) for name in ("stamp", "at", "fingerprint"))
+    table, key = quote(stamp.db_table), column(stamp, "id")
+    # A scan of a stamp deleted since it was queued is dropped.
+    insert = (
+        f"INSERT INTO {quote(scan.db_table)} ({columns}) SELECT %s, %s, %s "  # noqa: S608 -- identifiers only
+        f"WHERE EXISTS (SELECT 1 FROM {table} WHERE {key} = %s)"
     )
+    update = (
+        f"UPDATE {table} SET {count} = {count} + %s, "  # noqa: S608 -- identifiers only
+        f"{first} = COALESCE({first}, %s) WHERE {key} = %s"
+    )
+    return insert, update
+
+
+def _utc_text(at: datetime) -> str:
+    return str(at.astimezone(UTC).replace(tzinfo=None))
+
+
+def datetime_adapter(connection) -> Callable[[datetime], object]:
+    """How an aware datetime is passed to the database: what
+    ``connection.ops.adapt_datetimefield_value`` gives (checked by
+    ``tests/verify/test_live.py``), without its per-value checks on SQLite
+    (UTC text), where they cost more than writing the row."""
+    if connection.vendor == "sqlite" and connection.timezone_name == "UTC":
+        return _utc_text
+    return connection.ops.adapt_datetimefield_value
+
+
+def _write(
+    scans: list[Pending], *, before_commit: Callable[[], object], using: str = DEFAULT_DB_ALIAS
+) -> None:
+    """Write buffered scans in one transaction: the Scan rows, then per stamp
+    one UPDATE of its counter and first-scan time (two ``executemany``).
+    Scans of a stamp deleted since are dropped. ``before_commit()`` runs
+    after the statements, just before the commit (the buffer takes its lock
+    there: only the commit, not the writing, holds up a scan). On PostgreSQL
+    the commit does not wait for the disk (a log line: the crash bound of the
+    module's docstring covers it)."""
+    connection = connections[using]
+    adapt = datetime_adapter(connection)
+    by_stamp: dict[int, list] = {}
+    for scan in scans:
+        entry = by_stamp.get(scan.stamp_id)
+        if entry is None:
+            by_stamp[scan.stamp_id] = [1, scan.at]
+        else:
+            entry[0] += 1
+            entry[1] = min(entry[1], scan.at)
+    insert, update = _statements(connection)
+    rows = [(s.stamp_id, adapt(s.at), s.fingerprint, s.stamp_id) for s in scans]
+    counters = [(count, adapt(first), pk) for pk, (count, first) in sorted(by_stamp.items())]
     with transaction.atomic(using=using):
-        existing = set(
-            Stamp.objects.using(using).filter(pk__in=list(by_stamp)).values_list("pk", flat=True)
-        )
-        Scan.objects.using(using).bulk_create(
-            [
-                Scan(stamp_id=s.stamp_id, at=s.at, fingerprint=s.fingerprint)
-                for s in scans
-                if s.stamp_id in existing
-            ],
-            batch_size=500,
-        )
-        rows = [
-            (len(group), connection.ops.adapt_datetimefield_value(min(s.at for s in group)), pk)
-            for pk, group in sorted(by_stamp.items())
-            if pk in existing
-        ]
         with connection.cursor() as cursor:
-            cursor.executemany(update, rows)
+            if connection.vendor == "postgresql":
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            cursor.executemany(insert, rows)
+            cursor.executemany(update, counters)
+        before_commit()
 
 
 class LocalBuffer:
@@ -96,7 +130,8 @@ class LocalBuffer:
     def __init__(self):
         self.queue: deque[Pending] = deque()
         self.waiting: dict[int, list] = {}  # stamp id -> [count, earliest time]
-        self.lock = threading.RLock()  # held while reading counters and while writing
+        self.lock = threading.RLock()  # held while reading counters and while committing
+        self.writing = threading.Lock()  # one write at a time
         self.wake = threading.Event()
         self.thread: threading.Thread | None = None
         self.registered = False
@@ -129,25 +164,41 @@ class LocalBuffer:
     # -- the writer's side ---------------------------------------------------
 
     def flush(self) -> int:
-        """Write what is queued; returns how many scans were written."""
-        with self.lock:
-            if not self.queue:
+        """Write what is queued; returns how many scans were written. One
+        write at a time (the thread, a graceful stop, a location)."""
+        with self.writing:
+            with self.lock:
+                batch = list(self.queue)
+            if not batch:
                 return 0
-            batch = list(self.queue)
+            held = []
+
+            def hold():
+                self.lock.acquire()
+                held.append(True)
+
             try:
-                _write(batch)
+                _write(batch, before_commit=hold)
             except Exception:
+                if held:
+                    self.lock.release()
                 logger.exception("scan log: %d scans kept for the next write", len(batch))
-                self._cap()
+                with self.lock:
+                    self._cap()
                 return 0
-            for _ in batch:
-                self.queue.popleft()
-            for scan in batch:
-                entry = self.waiting[scan.stamp_id]
-                entry[0] -= 1
-                if entry[0] == 0:
-                    del self.waiting[scan.stamp_id]
+            try:  # committed: forget the written scans (the lock is held since the commit)
+                for scan in batch:
+                    self.queue.popleft()
+                    self._forget(scan)
+            finally:
+                self.lock.release()
             return len(batch)
+
+    def _forget(self, scan: Pending) -> None:
+        entry = self.waiting[scan.stamp_id]
+        entry[0] -= 1
+        if entry[0] == 0:
+            del self.waiting[scan.stamp_id]
 
     def _cap(self) -> None:
         excess = len(self.queue) - settings.OCOP_SCAN_BUFFER_MAX
@@ -155,15 +206,11 @@ class LocalBuffer:
             return
         logger.error("scan log: buffer full, %d oldest scans dropped", excess)
         for _ in range(excess):
-            scan = self.queue.popleft()
-            entry = self.waiting[scan.stamp_id]
-            entry[0] -= 1
-            if entry[0] == 0:
-                del self.waiting[scan.stamp_id]
+            self._forget(self.queue.popleft())
 
     def _run(self) -> None:
         while True:
-            self.wake.wait(settings.OCOP_SCAN_FLUSH_SECONDS)
+            self.wake.wait(max(settings.OCOP_SCAN_FLUSH_SECONDS, 0.05))
             self.wake.clear()
             close_old_connections()
             self.flush()
