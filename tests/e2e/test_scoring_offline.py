@@ -99,7 +99,9 @@ def test_answers_typed_offline_arrive_once_and_a_closed_session_refuses(
     expect(phone.locator(f"[id='c-{first.code}-{choice_1.code}']")).to_be_checked()
     expect(phone.locator(f"[id='c-{second.code}-{choice_2.code}']")).to_be_checked()
     expect(phone.locator(".pending-mark")).to_have_count(2)
-    expect(phone.locator(f"[id='criterion-{first.code}'] .pending-mark")).to_have_text(vi("not sent yet"))
+    expect(phone.locator(f"[id='criterion-{first.code}'] .pending-mark")).to_have_text(
+        vi("not sent yet")
+    )
     expect(phone.locator("#offline-status")).to_contain_text(pending)
 
     context.set_offline(False)
