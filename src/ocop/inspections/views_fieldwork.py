@@ -137,7 +137,7 @@ def _plan_page(
     removed = [c for c in rows if c.removed_at is not None]
     editable = preparer and plan.state in plans.EDITABLE
     if editable and remove_form is None and candidates:
-        remove_form = RemoveCandidateForm(candidates=_active(plan))
+        remove_form = RemoveCandidateForm(candidates=_active(plan), prefix="remove")
     plan_visits = list(
         plan.visits.select_related("product", "inspector").order_by("scheduled_on", "pk")
     )
@@ -234,7 +234,7 @@ def plan_add(request, pk: int):
 @require_POST
 def plan_remove(request, pk: int):
     plan = _plan(request, pk)
-    form = RemoveCandidateForm(request.POST, candidates=_active(plan))
+    form = RemoveCandidateForm(request.POST, candidates=_active(plan), prefix="remove")
     if form.is_valid():
         try:
             plans.remove_candidate(
