@@ -5,58 +5,90 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('certification', '0006_unconfirmed_in_english'),
+        ("certification", "0006_unconfirmed_in_english"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Refresh',
+            name="Refresh",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=30, unique=True)),
-                ('refreshed_at', models.DateTimeField()),
-                ('cursor', models.DateTimeField(null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=30, unique=True)),
+                ("refreshed_at", models.DateTimeField()),
+                ("cursor", models.DateTimeField(null=True)),
             ],
         ),
         migrations.CreateModel(
-            name='CertificateFact',
+            name="CertificateFact",
             fields=[
-                ('certificate', models.OneToOneField(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='certification.certificate')),
-                ('product_id', models.BigIntegerField()),
-                ('province_id', models.BigIntegerField()),
-                ('commune_id', models.BigIntegerField()),
-                ('group_code', models.CharField(blank=True, max_length=10)),
-                ('category_id', models.BigIntegerField(null=True)),
-                ('legal_form', models.CharField(blank=True, max_length=10)),
-                ('star', models.PositiveSmallIntegerField()),
-                ('recognised_on', models.DateField(null=True)),
-                ('valid_until', models.DateField(null=True)),
-                ('stored_valid', models.BooleanField()),
-                ('ended_on', models.DateField(null=True)),
-                ('change', models.CharField(blank=True, max_length=10)),
-                ('revoked_on', models.DateField(null=True)),
-                ('lapses', models.BooleanField()),
+                (
+                    "certificate",
+                    models.OneToOneField(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="+",
+                        serialize=False,
+                        to="certification.certificate",
+                    ),
+                ),
+                ("product_id", models.BigIntegerField()),
+                ("province_id", models.BigIntegerField()),
+                ("commune_id", models.BigIntegerField()),
+                ("group_code", models.CharField(blank=True, max_length=10)),
+                ("category_id", models.BigIntegerField(null=True)),
+                ("legal_form", models.CharField(blank=True, max_length=10)),
+                ("star", models.PositiveSmallIntegerField()),
+                ("recognised_on", models.DateField(null=True)),
+                ("valid_until", models.DateField(null=True)),
+                ("stored_valid", models.BooleanField()),
+                ("ended_on", models.DateField(null=True)),
+                ("change", models.CharField(blank=True, max_length=10)),
+                ("revoked_on", models.DateField(null=True)),
+                ("lapses", models.BooleanField()),
             ],
             options={
-                'indexes': [models.Index(fields=['province_id', 'valid_until'], name='stats_fact_prov_valid'), models.Index(fields=['commune_id', 'valid_until'], name='stats_fact_comm_valid'), models.Index(fields=['product_id'], name='stats_fact_product'), models.Index(fields=['recognised_on'], name='stats_fact_recognised')],
+                "indexes": [
+                    models.Index(
+                        fields=["province_id", "valid_until"], name="stats_fact_prov_valid"
+                    ),
+                    models.Index(
+                        fields=["commune_id", "valid_until"], name="stats_fact_comm_valid"
+                    ),
+                    models.Index(fields=["product_id"], name="stats_fact_product"),
+                    models.Index(fields=["recognised_on"], name="stats_fact_recognised"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ScanDay',
+            name="ScanDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('province_id', models.BigIntegerField()),
-                ('commune_id', models.BigIntegerField()),
-                ('day', models.DateField()),
-                ('scans', models.PositiveBigIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("province_id", models.BigIntegerField()),
+                ("commune_id", models.BigIntegerField()),
+                ("day", models.DateField()),
+                ("scans", models.PositiveBigIntegerField(default=0)),
             ],
             options={
-                'indexes': [models.Index(fields=['province_id', 'day'], name='stats_scanday_prov')],
-                'constraints': [models.UniqueConstraint(fields=('commune_id', 'day'), name='stats_scanday_unique')],
+                "indexes": [models.Index(fields=["province_id", "day"], name="stats_scanday_prov")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("commune_id", "day"), name="stats_scanday_unique"
+                    )
+                ],
             },
         ),
     ]
