@@ -282,6 +282,8 @@ RULES: dict[str, Rule] = {
     "inspections:plan": rule(HANDLERS, args={"pk": "inspection_plan"}),
     "inspections:plan_act": rule(HANDLERS, args={"pk": "inspection_plan"}, note=DOMAIN),
     "inspections:plan_add": rule(HANDLERS, args={"pk": "inspection_plan"}, note=DOMAIN),
+    "inspections:plan_remove": rule(HANDLERS, args={"pk": "inspection_plan"}, note=DOMAIN),
+    "inspections:plan_repropose": rule(HANDLERS, args={"pk": "inspection_plan"}, note=DOMAIN),
     "inspections:plan_assign": rule(HANDLERS, args={"pk": "inspection_plan"}, note=DOMAIN),
     "inspections:visits": rule(HANDLERS),
     "inspections:visit": rule(HANDLERS, args={"pk": "visit"}),
