@@ -16,6 +16,8 @@ ACTION_LABELS = {
     "ocop.invitation.resent": _("invitation sent again"),
     "ocop.invitation.revoked": _("invitation revoked"),
     "ocop.invitation.accepted": _("invitation accepted"),
+    "ocop.api_token.created": _("API token created"),
+    "ocop.api_token.revoked": _("API token revoked"),
     "ocop.council.created": _("council set up"),
     "ocop.council.changed": _("council changed"),
     "ocop.council.member_added": _("member added to the council"),
