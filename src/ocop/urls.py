@@ -37,6 +37,8 @@ urlpatterns = [
     path("", include("ocop.trade.urls_public")),
     # The public catalogue: /san-pham/…, /chu-the/…, /du-lieu-mo/…, sitemap.xml, robots.txt.
     path("", include("ocop.portal.urls")),
+    # Compressed GS1 Digital Links (/{base64url}): last, every other root URL wins.
+    path("", include("ocop.stamps.urls_compressed")),
 ]
 
 handler400 = "ocop.core.views.error_400"

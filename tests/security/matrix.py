@@ -405,7 +405,10 @@ RULES: dict[str, Rule] = {
     "verify:certificate_image": rule(EVERYONE, out=SAME, args={"token": "certificate.token"}),
     "verify:certificate": rule(EVERYONE, out=SAME, args={"token": "certificate.token"}),
     "verify:gs1": rule(EVERYONE, out=SAME, args={"rest": "{stamp_product.gtin}/21/{stamp.token}"}),
-    # The catch-all for malformed codes: a friendly "not found" page for everyone.
+    "verify:gs1resolver": rule(EVERYONE),
+    # A compressed GS1 Digital Link: 307 to its uncompressed form.
+    "gs1_compressed": rule(EVERYONE, path="/DBA-WvSoJugDYToj40JEZUpk51KFaVo"),
+    # The catch-all for malformed codes: the counterfeit warning (400) for everyone.
     "ocop.stamps.views_public.verify_page": rule(NOBODY, path="/s/abc/def/ghi"),
     "complaints:report": rule(EVERYONE),
     "complaints:report_sent": rule(EVERYONE),

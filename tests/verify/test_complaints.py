@@ -147,7 +147,9 @@ def test_the_warning_page_form_files_a_report_with_the_garbage_code(client):
     import html
 
     page = client.get("/s/%27%20OR%201=1").content.decode()
-    link = html.unescape(page.split('<p class="mb-3" id="report"><a class="btn btn-danger" href="')[1])
+    link = html.unescape(
+        page.split('<p class="mb-3" id="report"><a class="btn btn-danger" href="')[1]
+    )
     form = client.get(link.split('"')[0]).content.decode()
     code = html.unescape(form.split('name="code" value="')[1].split('"')[0])
     assert report(client, code).status_code == 302

@@ -1,7 +1,7 @@
 """Live status with a warm read model, the hot path's contract with the
 ORM, and the buffered scan log (counts, graceful stop, crash bound)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -18,10 +18,6 @@ from ocop.stamps.models import ReadVersion, Scan, Stamp
 from .conftest import make_batch, make_stamp
 
 pytestmark = pytest.mark.django_db
-
-
-def outcome(response) -> str:
-    return response.headers["X-OCOP-Outcome"] if "X-OCOP-Outcome" in response.headers else ""
 
 
 def warm(client, stamp) -> None:
@@ -128,7 +124,7 @@ def test_scans_leave_the_request_and_the_count_shown_stays_right(client, stamp, 
     first = timezone.now()
     for n in range(1, 4):
         result = verify(
-            f"s/{stamp.token}", today=date.today(), consumer_scan=True, fingerprint="f" * 32
+            f"s/{stamp.token}", today=timezone.localdate(), consumer_scan=True, fingerprint="f" * 32
         )
         assert result.stamp.scan_count == n
         assert result.stamp.first_scan_at >= first
@@ -139,13 +135,15 @@ def test_scans_leave_the_request_and_the_count_shown_stays_right(client, stamp, 
     stamp.refresh_from_db()
     assert (stamp.scan_count, stamp.first_scan_at, Scan.objects.count()) == (3, shown_first, 3)
     # After the write the count goes on from the database, not twice.
-    result = verify(f"s/{stamp.token}", today=date.today(), consumer_scan=True, fingerprint="f")
+    result = verify(
+        f"s/{stamp.token}", today=timezone.localdate(), consumer_scan=True, fingerprint="f"
+    )
     assert (result.stamp.scan_count, result.stamp.first_scan_at) == (4, shown_first)
 
 
 def test_machine_requests_count_no_scan(client, stamp, buffered):
     assert client.head(f"/s/{stamp.token}").status_code == 200
-    verify(f"s/{stamp.token}", today=date.today())
+    verify(f"s/{stamp.token}", today=timezone.localdate())
     assert buffered.flush() == 0
 
 
@@ -162,7 +160,7 @@ def test_a_graceful_stop_loses_no_buffered_scan(client, stamp, producer_x, buffe
 def test_a_stamp_deleted_before_the_write_logs_nothing(stamp, product_x, producer_x, buffered):
     doomed = make_stamp(make_batch(product_x, by=producer_x))
     for token in (stamp.token, doomed.token):
-        verify(f"s/{token}", today=date.today(), consumer_scan=True, fingerprint="f")
+        verify(f"s/{token}", today=timezone.localdate(), consumer_scan=True, fingerprint="f")
     Stamp.objects.filter(pk=doomed.pk).delete()
     assert buffered.flush() == 2
     assert list(Scan.objects.values_list("stamp_id", flat=True)) == [stamp.pk]
@@ -171,7 +169,7 @@ def test_a_stamp_deleted_before_the_write_logs_nothing(stamp, product_x, produce
 def test_the_buffer_is_bounded(stamp, buffered, settings):
     settings.OCOP_SCAN_BUFFER_MAX = 3
     for _ in range(5):
-        verify(f"s/{stamp.token}", today=date.today(), consumer_scan=True, fingerprint="f")
+        verify(f"s/{stamp.token}", today=timezone.localdate(), consumer_scan=True, fingerprint="f")
     buffered._cap()
     assert len(buffered.queue) == 3
     assert buffered.waiting_for(stamp.pk)[0] == 3

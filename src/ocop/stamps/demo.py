@@ -24,7 +24,7 @@ def load(*, ctx) -> None:
         product = ctx.stamp.batch.product
         ctx.notes.append(
             f"Demo stamp {ctx.stamp.serial} ({product.name}): "
-            f"{stamp_url(token=ctx.stamp.token, gtin=product.gtin)}"
+            f"{stamp_url(token=ctx.stamp.token, gtin=product.gtin, lot=ctx.lot.lot_code)}"
         )
 
 

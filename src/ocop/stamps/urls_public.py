@@ -4,6 +4,7 @@ printed in QR codes: keep them short and stable)."""
 from django.urls import path, re_path
 
 from . import views_public as views
+from . import views_resolver
 
 app_name = "verify"
 urlpatterns = [
@@ -12,9 +13,10 @@ urlpatterns = [
     path("s/<str:token>", views.verify_page, name="stamp"),
     path("c/<str:token>/image", views.certificate_image, name="certificate_image"),
     path("c/<str:token>", views.verify_page, name="certificate"),
-    # GS1 Digital Link: /01/{GTIN}/21/{serial}, optionally with /10/{lot}
-    # before the serial; the view parses (and judges) the whole path.
-    path("01/<path:rest>", views.verify_page, name="gs1"),
-    # Anything else under /s/, /c/ or /01/ is a malformed code: the warning page.
-    re_path(r"^(?:s|c|01)/", views.verify_page),
+    # GS1 Digital Link (the GS1-Conformant resolver): /01/{GTIN}[/10/{lot}]/21/{serial}
+    # for a stamp, /01/{GTIN} for a product; the view parses the whole path.
+    re_path(r"^01/(?P<rest>.*)$", views_resolver.resolve, name="gs1"),
+    path(".well-known/gs1resolver", views_resolver.well_known, name="gs1resolver"),
+    # Anything else under /s/ or /c/ is a malformed code: the warning page (400).
+    re_path(r"^(?:s|c)/", views.verify_page),
 ]

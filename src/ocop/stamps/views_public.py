@@ -211,14 +211,21 @@ def _verification_page(request, result, batch, *, locate: bool = True) -> str:
 @login_not_required
 @require_safe
 def verify_page(request, **_ignored):
-    """``/s/{token}``, ``/01/{GTIN}[/10/{lot}]/21/{token}`` and ``/c/{token}``.
+    """``/s/{token}`` and ``/c/{token}`` (``/01/…`` comes through the resolver,
+    ``views_resolver``).
 
     A scan is logged for a stamp's page opened with GET (not when the person
     only switched the page's language). A client that opens more than
     ``OCOP_VERIFY_RATE_LIMIT`` pages a minute gets HTTP 429 (nothing logged)."""
+    return verification_response(request)[0]
+
+
+def verification_response(request):
+    """The verification page for ``request.path_info`` and the verdict shown
+    (None when the client is over its rate limit)."""
     client = fingerprint(request)
     if not allow(f"verify:{client}", limit=settings.OCOP_VERIFY_RATE_LIMIT, window=60):
-        return _too_many(request)
+        return _too_many(request), None
     lang = chosen_language(request)
     result = verifying.verify(
         request.path_info,
@@ -232,7 +239,8 @@ def verify_page(request, **_ignored):
     else:
         with translation.override(lang):
             page = _verification_page(request, result, batch)
-    return no_store(remember_language(HttpResponse(page, status=result.http_status), lang))
+    response = HttpResponse(page, status=result.http_status)
+    return no_store(remember_language(response, lang)), result
 
 
 def _too_many(request):
@@ -271,7 +279,7 @@ def serial_page(request):
 
 @login_not_required
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def where(request, token: str):
     """A consented, approximate location for this client's latest scan of the
     stamp (sent by static/ocop/verify.js). GET gives the script the CSRF
@@ -281,7 +289,7 @@ def where(request, token: str):
     stamp = verifying.stamp_by_token(token)
     if stamp is None:
         return JsonResponse({"ok": False}, status=404)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return JsonResponse({"csrf": get_token(request)})
     location = parse_location(request.POST.get("latitude"), request.POST.get("longitude"))
     if location is None:

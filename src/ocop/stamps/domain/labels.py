@@ -93,8 +93,10 @@ def render_labels(*, batch: StampBatch, progress: Progress | None = None) -> byt
     html = render_to_string(TEMPLATE, context)
     document = HTML(string=html, base_url=str(settings.SRC_DIR / "static")).render()
     gtin = batch.gtin  # the GTIN the batch was issued under, as on its other sheets
+    # The lot (AI 10) of the production batch the stamps were issued for, if any.
+    lot = batch.production_batch.lot_code if batch.production_batch_id else ""
     return document.write_pdf(
-        finisher=_Sheets(stamps=stamps, gtin=gtin, progress=progress),
+        finisher=_Sheets(stamps=stamps, gtin=gtin, lot=lot, progress=progress),
     )
 
 
@@ -102,9 +104,10 @@ class _Sheets:
     """WeasyPrint finisher: the rendered label and footer become forms, then
     the real pages are written with one label per stamp."""
 
-    def __init__(self, *, stamps, gtin: str, progress):
+    def __init__(self, *, stamps, gtin: str, lot: str = "", progress):
         self.stamps = stamps
         self.gtin = gtin
+        self.lot = lot
         self.progress = progress
 
     def __call__(self, document, pdf):
@@ -129,7 +132,9 @@ class _Sheets:
         self.font = serial_font(pdf)
         total = len(self.stamps)
         pages = max(1, -(-total // PER_PAGE))
-        urls = [stamp_url(token=token, gtin=self.gtin) for _serial, token in self.stamps]
+        urls = [
+            stamp_url(token=token, gtin=self.gtin, lot=self.lot) for _serial, token in self.stamps
+        ]
         codes = qr_bits_in_order(urls)
         try:
             for index in range(pages):

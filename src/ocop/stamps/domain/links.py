@@ -3,13 +3,16 @@ never a database id or a sequential serial.
 
 * a stamp: ``{SITE_URL}/s/{token}``; when the product has a GTIN, the GS1
   Digital Link form ``{SITE_URL}/01/{GTIN-14}/21/{token}`` (AI 21 = serial;
-  the token is 20 characters of the GS1 AI encodable set, within AI 21's 20).
+  the token is 20 characters of the GS1 AI encodable set, within AI 21's 20),
+  with ``/10/{lot}`` before it when the stamps were issued for a production
+  batch (its lot code, percent-encoded as GS1 Digital Link requires).
 
 A certificate's URL (``/c/{token}``) is built by ``certification.domain.links``.
 """
 
 import secrets
 import string
+from urllib.parse import quote
 
 from django.conf import settings
 
@@ -26,8 +29,12 @@ def gtin14(gtin: str) -> str:
     return gtin.strip().zfill(14)
 
 
-def stamp_url(*, token: str, gtin: str = "") -> str:
+def stamp_url(*, token: str, gtin: str = "", lot: str = "") -> str:
+    """The printed URL; with a GTIN, the GS1 Digital Link, carrying the lot
+    (AI 10) when the stamps were issued for a production batch."""
     base = settings.SITE_URL.rstrip("/")
+    if gtin and lot:
+        return f"{base}/01/{gtin14(gtin)}/10/{quote(lot, safe='')}/21/{token}"
     if gtin:
         return f"{base}/01/{gtin14(gtin)}/21/{token}"
     return f"{base}/s/{token}"

@@ -52,6 +52,7 @@ class ProductView:
     commune_name: str
     province_id: int
     province_name: str
+    status: str = ""  # OCOP status (the catalogue publishes certified, expired, revoked)
 
 
 @dataclass
@@ -107,6 +108,7 @@ PRODUCT_VALUES = {
     "commune_name": "commune__full_name",
     "province_id": "province_id",
     "province_name": "province__full_name",
+    "status": "status",
 }
 
 

@@ -42,6 +42,7 @@ from ocop.traceability.models import ProductionBatch
 from ..enums import StampState, VerifyOutcome
 from ..models import Stamp
 from . import scanbuffer
+from .digital_link import DigitalLinkError, parse_path
 from .hotpath import stamp_row
 from .links import TOKEN_ALPHABET, TOKEN_LENGTH, gtin14
 from .readmodel import CertificateView, ProductView, batch_view, certificate_view, product_view
@@ -107,9 +108,11 @@ class Verification:
     batch_id: int | None = None
     version: int | None = None
 
+    malformed: bool = False  # a syntax error (HTTP 400), not merely unknown (404)
+
     @property
     def http_status(self) -> int:
-        return HTTP_STATUS.get(self.outcome, 200)
+        return 400 if self.malformed else HTTP_STATUS.get(self.outcome, 200)
 
     @property
     def in_force(self) -> bool:
@@ -130,27 +133,29 @@ def is_certificate_token(token: str) -> bool:
     return len(token) in CERTIFICATE_TOKEN_LENGTHS and set(token) <= CERTIFICATE_CHARS
 
 
-def _gs1(parts: list[str]) -> Code | None:
+def _gs1(path: str) -> Code | None:
     # 01/{gtin}[/22/{cpv}][/10/{lot}]/21/{serial}: the qualifiers of AI 01 in
-    # GS1 Digital Link's order; query attributes are never part of the path.
-    if len(parts) < 4 or len(parts) % 2 or parts[0] != "01":
+    # GS1 Digital Link's order (``digital_link.parse_path``: a syntax error
+    # raises); query attributes are never part of the path.
+    link = parse_path(path)
+    if not is_stamp_token(link.serial):
         return None
-    gtin = parts[1]
-    if not (gtin.isascii() and gtin.isdigit() and len(gtin) in (8, 12, 13, 14)):
-        return None
-    pairs = list(zip(parts[2::2], parts[3::2], strict=True))
-    keys = [key for key, _ in pairs]
-    if keys[-1] != "21" or keys not in (["21"], ["10", "21"], ["22", "21"], ["22", "10", "21"]):
-        return None
-    if any(not value or len(value) > 20 for _, value in pairs):
-        return None
-    token = pairs[-1][1]
-    if not is_stamp_token(token):
-        return None
-    values = dict(pairs)
     return Code(
-        "stamp", token, gtin14(gtin), lot=values.get("10", ""), variant=values.get("22", "")
+        "stamp", link.serial, link.gtin, lot=link.lot, variant=link.qualifiers.get("22", "")
     )
+
+
+def is_malformed(path: str) -> bool:
+    """Whether a scanned path breaks the syntax of our codes (HTTP 400): a GS1
+    Digital Link that is not valid, a short code whose token cannot be one."""
+    parts = str(path).strip("/").split("/")
+    if parts[0] == "01":
+        try:
+            parse_path(str(path))
+        except DigitalLinkError:
+            return True
+        return False
+    return parse_code(path) is None
 
 
 def parse_code(path: str) -> Code | None:
@@ -163,7 +168,12 @@ def parse_code(path: str) -> Code | None:
         return Code("stamp", parts[1]) if is_stamp_token(parts[1]) else None
     if len(parts) == 2 and parts[0] == "c":
         return Code("certificate", parts[1]) if is_certificate_token(parts[1]) else None
-    return _gs1(parts)
+    if parts[0] != "01":
+        return None
+    try:
+        return _gs1(path)
+    except DigitalLinkError:
+        return None
 
 
 # The rules table (validity and expiry warnings) is a handful of rows changed
@@ -289,7 +299,7 @@ def verify(
     statement when its read model is warm; a certificate three reads."""
     code = parse_code(path)
     if code is None:
-        return Verification(VerifyOutcome.UNKNOWN, clean_code(path))
+        return Verification(VerifyOutcome.UNKNOWN, clean_code(path), malformed=is_malformed(path))
     if code.kind == "certificate":
         return verify_certificate(code, path=path, today=today)
     return verify_stamp(
