@@ -274,6 +274,7 @@ FEED_FIELDS = (
     "province_code",
     "image_url",
     "updated_at",
+    "national_code",
 )
 
 
