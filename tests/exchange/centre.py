@@ -43,7 +43,7 @@ class Centre:
         return result
 
     def python(self, code: str) -> str:
-        return self.manage("shell", "-c", code).stdout.strip()
+        return self.manage("shell", "-v", "0", "-c", code).stdout.strip()
 
 
 def _pg_admin():
