@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_fieldwork
+from . import views, views_fieldwork, views_offline
 
 app_name = "inspections"
 urlpatterns = [
@@ -14,6 +14,8 @@ urlpatterns = [
     path("plans/<int:pk>/", views_fieldwork.plan_detail, name="plan"),
     path("plans/<int:pk>/act/", views_fieldwork.plan_act, name="plan_act"),
     path("plans/<int:pk>/add/", views_fieldwork.plan_add, name="plan_add"),
+    path("plans/<int:pk>/remove/", views_fieldwork.plan_remove, name="plan_remove"),
+    path("plans/<int:pk>/repropose/", views_fieldwork.plan_repropose, name="plan_repropose"),
     path("plans/<int:pk>/assign/", views_fieldwork.plan_assign, name="plan_assign"),
     path("visits/", views_fieldwork.visit_list, name="visits"),
     path("visits/<int:pk>/", views_fieldwork.visit_detail, name="visit"),
@@ -29,6 +31,6 @@ urlpatterns = [
     path("visits/<int:pk>/report.pdf", views_fieldwork.visit_pdf, name="visit_pdf"),
     path("visits/<int:pk>/proposal/", views_fieldwork.proposal_act, name="proposal_act"),
     path("figures/", views_fieldwork.figures, name="figures"),
-    path("sw.js", views_fieldwork.service_worker, name="sw"),
-    path("visits/<int:pk>/sync/", views_fieldwork.visit_sync, name="visit_sync"),
+    path("sw.js", views_offline.service_worker, name="sw"),
+    path("visits/<int:pk>/sync/", views_offline.visit_sync, name="visit_sync"),
 ]

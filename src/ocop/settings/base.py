@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "ocop.inspections",
     "ocop.events",
     "ocop.trade",
+    "ocop.stats",
     "ocop.registry",
     "ocop.exchange",
     "ocop.api",
@@ -189,6 +190,12 @@ OCOP_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("OCOP_LOGIN_LOCKOUT_MINUTES", "1
 # Password-reset requests accepted per e-mail address and per client within an hour.
 # How long an invitation link to a subject's representative stays valid.
 OCOP_INVITATION_DAYS = int(os.environ.get("OCOP_INVITATION_DAYS", "7"))
+# Personal API tokens: the longest validity a person may choose.
+OCOP_API_TOKEN_MAX_DAYS = int(os.environ.get("OCOP_API_TOKEN_MAX_DAYS", "365"))
+# The JSON API's limits per client and minute: public operations (per address)
+# and back-office operations (per token); 0 turns a limit off.
+OCOP_API_PUBLIC_RATE_LIMIT = int(os.environ.get("OCOP_API_PUBLIC_RATE_LIMIT", "120"))
+OCOP_API_TOKEN_RATE_LIMIT = int(os.environ.get("OCOP_API_TOKEN_RATE_LIMIT", "600"))
 OCOP_PASSWORD_RESET_PER_EMAIL_HOUR = int(os.environ.get("OCOP_PASSWORD_RESET_PER_EMAIL_HOUR", "3"))
 OCOP_PASSWORD_RESET_PER_CLIENT_HOUR = int(
     os.environ.get("OCOP_PASSWORD_RESET_PER_CLIENT_HOUR", "10")
@@ -337,6 +344,9 @@ OCOP_VERIFY_RATE_LIMIT = int(os.environ.get("OCOP_VERIFY_RATE_LIMIT", "60"))
 # Lists of products, subjects and tasks count at most this many rows
 # ("more than 5,000"): counting stays constant as the data grows (core/pagination.py).
 OCOP_LIST_COUNT_CAP = int(os.environ.get("OCOP_LIST_COUNT_CAP", "5000"))
+# A search reads at most this many candidate rows and ranks them (core/search.py):
+# its first page costs the same however many rows match.
+OCOP_SEARCH_CANDIDATES = int(os.environ.get("OCOP_SEARCH_CANDIDATES", "300"))
 OCOP_CLIENT_IP_HEADER = os.environ.get("OCOP_CLIENT_IP_HEADER", "")
 
 # Stamps: the largest number of stamps one request may ask for, and the
