@@ -61,6 +61,7 @@ db: setup
 	$(DEV) $(MANAGE) load_dossier_rules
 	$(DEV) $(MANAGE) load_certification_rules
 	$(DEV) $(MANAGE) load_inspection_data
+	$(DEV) $(MANAGE) load_national_targets
 	$(DEV) $(MANAGE) load_event_topics
 	$(DEV) $(MANAGE) load_demo
 

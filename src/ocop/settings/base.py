@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "ocop.inspections",
     "ocop.events",
     "ocop.trade",
+    "ocop.stats",
     "ocop.registry",
     "ocop.api",
     "ocop.portal",

@@ -1,0 +1,3 @@
+from .models_targets import NationalTarget, ProvinceTarget
+
+__all__ = ["NationalTarget", "ProvinceTarget"]
