@@ -104,6 +104,7 @@ bench: setup
 	@# The national data set needs PostgreSQL (BENCH_PG, default the local server).
 	$(PY) -m bench.bench_national
 	$(PY) -m bench.bench_portal
+	$(PY) -m bench.bench_dashboards
 	$(PY) -m bench.backup_roundtrip
 
 clean:

@@ -26,6 +26,7 @@ from ocop.products.enums import CategoryLevel
 from ocop.products.forms import CURRENT_BASIS
 from ocop.products.models import ProductCategory
 from ocop.stats.domain import pending, targets
+from ocop.stats.domain.cache import kept, scope_key
 from ocop.stats.domain.people import subjects
 from ocop.stats.domain.products import certificate_changes, certified_products
 from ocop.stats.domain.trends import changes_by_year
@@ -69,12 +70,31 @@ def levels_for(user) -> list[Level]:
     return levels
 
 
-def _page(request, level: str, template: str, context: dict):
-    levels = levels_for(request.user)
+def _allowed(request, level: str) -> list[Level]:
+    levels = getattr(request, "_ocop_levels", None)
+    if levels is None:
+        levels = request._ocop_levels = levels_for(request.user)
     if level not in {lv.key for lv in levels}:
         raise PermissionDenied(_("This dashboard is not for your role."))
+    return levels
+
+
+def _kept(request, level: str, unit) -> dict:
+    """The level's figures for this person and unit, counted once and kept
+    (``stats.domain.cache``); ``counted_at`` says when."""
+    _allowed(request, level)
+    user = request.user
+    today = timezone.localdate()
+    params = (unit.pk if unit else None, scope_key(user))
+    counted_at, figures = kept(
+        f"dashboard:{level}", params, lambda: COMPUTE[level](user, today, unit)
+    )
+    return {**figures, "counted_at": counted_at}
+
+
+def _page(request, level: str, template: str, context: dict):
     context.update(
-        levels=levels,
+        levels=_allowed(request, level),
         level=level,
         today=timezone.localdate(),
         nav_active="dashboard",
@@ -109,7 +129,10 @@ def _by_star(breakdown) -> list:
 
 @require_safe
 def centre(request):
-    today = timezone.localdate()
+    return _page(request, "centre", "site/dashboards/centre.html", _kept(request, "centre", None))
+
+
+def _centre(user, today, unit=None) -> dict:
     year_start = date(today.year, 1, 1)
     by_star = certified_products(by=("star",))
     by_province = certified_products(by=("province", "star"))
@@ -129,17 +152,16 @@ def centre(request):
         }
         for position, pk in enumerate(ranked, start=1)
     ]
-    context = {
+    return {
         "by_star": _by_star(by_star),
         "total": by_star.total,
         "new_total": new.total,
         "province_rows": rows,
         "trend": changes_by_year(today=today),
-        "change_labels": list(CHANGE_LABELS.items()),
-        "pipeline": pending.five_star_pipeline(user=request.user, year=today.year, today=today),
+        "change_labels": [(k, str(v)) for k, v in CHANGE_LABELS.items()],
+        "pipeline": pending.five_star_pipeline(user=user, year=today.year, today=today),
         "national": targets.national_progress(today=today),
     }
-    return _page(request, "centre", "site/dashboards/centre.html", context)
 
 
 # Province -------------------------------------------------------------------------------
@@ -163,10 +185,14 @@ def _chosen(request, units: list[AdminUnit]) -> AdminUnit:
 
 @require_safe
 def province(request):
-    user = request.user
-    today = timezone.localdate()
-    units = _units_of(user, PROVINCE_ROLES, "province")
+    units = _units_of(request.user, PROVINCE_ROLES, "province")
     unit = _chosen(request, units)
+    context = _kept(request, "province", unit)
+    context["units"] = units
+    return _page(request, "province", "site/dashboards/province.html", context)
+
+
+def _province(user, today, unit) -> dict:
     by_commune = certified_products(unit=unit, by=("commune", "star"))
     by_group = certified_products(unit=unit, by=("group", "star"))
     communes = AdminUnit.objects.filter(pk__in=by_commune.values("commune")).in_bulk()
@@ -178,9 +204,8 @@ def province(request):
     }
     changes = certificate_changes(unit=unit, start=date(today.year, 1, 1), end=today)
     year_targets = targets.targets_visible_to(user).filter(province=unit, year=today.year)
-    context = {
+    return {
         "unit": unit,
-        "units": units,
         "by_star": _by_star(certified_products(unit=unit, by=("star",))),
         "total": by_commune.total,
         "commune_rows": sorted(
@@ -195,7 +220,7 @@ def province(request):
             {"group": groups.get(code), "code": code, "stars": _star_row(by_group, code)}
             for code in by_group.values("group")
         ],
-        "changes": [(CHANGE_LABELS[k], changes[k].total) for k in CHANGE_LABELS],
+        "changes": [(str(CHANGE_LABELS[k]), changes[k].total) for k in CHANGE_LABELS],
         "expiring": [
             (days, pending.certificates_expiring(user=user, days=days, today=today, unit=unit))
             for days in (30, 90)
@@ -206,12 +231,11 @@ def province(request):
         "complaints": pending.complaints(user=user),
         "targets": targets.province_progress(year_targets, today=today, user=user),
     }
-    return _page(request, "province", "site/dashboards/province.html", context)
 
 
 def _dossier_rows(user, states, unit=None):
     figures = pending.dossiers(user=user, states=states, unit=unit)
-    return [(DossierState(state).label, figures[state]) for state in states]
+    return [(str(DossierState(state).label), figures[state]) for state in states]
 
 
 # Commune --------------------------------------------------------------------------------
@@ -219,14 +243,17 @@ def _dossier_rows(user, states, unit=None):
 
 @require_safe
 def commune(request):
-    user = request.user
-    today = timezone.localdate()
-    units = _units_of(user, COMMUNE_ROLES, "commune")
+    units = _units_of(request.user, COMMUNE_ROLES, "commune")
     unit = _chosen(request, units)
+    context = _kept(request, "commune", unit)
+    context["units"] = units
+    return _page(request, "commune", "site/dashboards/commune.html", context)
+
+
+def _commune(user, today, unit) -> dict:
     by_star = certified_products(unit=unit, by=("star",))
-    context = {
+    return {
         "unit": unit,
-        "units": units,
         "subjects": subjects(unit=unit)["total"],
         "by_star": _by_star(by_star),
         "total": by_star.total,
@@ -235,11 +262,8 @@ def commune(request):
             (days, pending.certificates_expiring(user=user, days=days, today=today, unit=unit))
             for days in (30, 90)
         ],
-        "dossiers": _dossier_rows(
-            user, (*pending.WAITING_AT_COMMUNE, DossierState.RETURNED), unit
-        ),
+        "dossiers": _dossier_rows(user, (*pending.WAITING_AT_COMMUNE, DossierState.RETURNED), unit),
     }
-    return _page(request, "commune", "site/dashboards/commune.html", context)
 
 
 # Producer -------------------------------------------------------------------------------
@@ -247,9 +271,12 @@ def commune(request):
 
 @require_safe
 def producer(request):
-    user = request.user
-    today = timezone.localdate()
-    context = {
+    context = _kept(request, "producer", None)
+    return _page(request, "producer", "site/dashboards/producer.html", context)
+
+
+def _producer(user, today, unit=None) -> dict:
+    return {
         "in_force": pending.certificates_in_force(user=user, today=today),
         "expiring": [
             (days, pending.certificates_expiring(user=user, days=days, today=today))
@@ -269,7 +296,6 @@ def producer(request):
         "stamp_requests": pending.stamp_requests(user=user),
         "trainings": pending.trainings_coming(user=user, today=today),
     }
-    return _page(request, "producer", "site/dashboards/producer.html", context)
 
 
 # Council member -------------------------------------------------------------------------
@@ -277,9 +303,21 @@ def producer(request):
 
 @require_safe
 def council(request):
-    context = {"sheets": pending.sheets_to_score(user=request.user)}
+    context = _kept(request, "council", None)
     return _page(request, "council", "site/dashboards/council.html", context)
 
+
+def _council(user, today, unit=None) -> dict:
+    return {"sheets": pending.sheets_to_score(user=user)}
+
+
+COMPUTE = {
+    "centre": _centre,
+    "province": _province,
+    "commune": _commune,
+    "producer": _producer,
+    "council": _council,
+}
 
 VIEWS = {
     "centre": centre,

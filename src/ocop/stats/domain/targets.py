@@ -170,8 +170,9 @@ def set_province_target(
         raise PermissionDenied(_("You may only set the targets of your own province."))
     _check(province=province, commune=commune, year=year, star=star, new_products=new_products)
     target = (
-        ProvinceTarget.objects.select_for_update()
+        ProvinceTarget.objects.select_for_update(of=("self",))
         .filter(province=province, year=year, commune=commune, star=star)
+        .order_by("pk")
         .first()
     )
     created = target is None
