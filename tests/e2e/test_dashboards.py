@@ -53,7 +53,7 @@ def test_every_role_opens_its_dashboard_and_every_number_opens_its_list(
         expect(page.locator(f'#dashboard[data-level="{level}"]')).to_be_visible()
         if level in CHARTED:
             # The chart is drawn from its table, which stays below it.
-            expect(page.locator(f"[data-chart-for] canvas")).to_have_count(1)
+            expect(page.locator("[data-chart-for] canvas")).to_have_count(1)
             expect(page.locator(CHARTED[level])).to_be_visible()
         assert axe_violations(page) == [], (username, "desktop")
         followed = _follow_every_figure(page, base)

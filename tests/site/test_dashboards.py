@@ -138,3 +138,20 @@ def test_the_commune_and_producer_dashboards_count_dossiers_documents_and_certif
     assert 'data-level="producer"' in page
     assert re.search(r'id="in-force"><a href="[^"]+" data-figure="1"', page)
     assert check_every_figure(client, page) >= 6
+
+
+@pytest.mark.django_db
+def test_the_kept_figures_are_counted_again_after_a_change(client):
+    thanh_hoa = province("38")
+    subject = SubjectFactory(commune=communes("38", 1)[0])
+    officer = user_with_role(Role.PROVINCE_OFFICER, unit=thanh_hoa)
+    client.force_login(officer)
+
+    def in_force() -> int:
+        page = client.get(reverse("site:dashboard_province")).content.decode()
+        return int(re.search(r'id="total-in-force"><a href="[^"]+" data-figure="(\d+)"', page)[1])
+
+    certify(ProductFactory(subject=subject), star=3)
+    assert in_force() == 1
+    certify(ProductFactory(subject=subject), star=4)
+    assert in_force() == 2

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StatsConfig(AppConfig):
+    name = "ocop.stats"
+    label = "stats"
+    verbose_name = _("Programme statistics")
+
+    def ready(self):
+        from . import signals  # noqa: PLC0415 -- app ready
+
+        signals.connect()
