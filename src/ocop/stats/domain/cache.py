@@ -5,7 +5,7 @@ seconds at national scale, so the figures of a dashboard are computed once
 and kept in the default cache, keyed by a *version* (one counter), the
 language, the day, the dashboard and who reads it (their scope: two people
 with the same roles and units share the figures). A domain write that changes
-a figure (see ``stats/signals.py``: certificates, decisions, dossiers, stamp
+a figure (see ``stats/signals_cache.py``: certificates, decisions, dossiers, stamp
 requests, complaints, sheets, registrations, documents, targets…) bumps the
 version, at once and again when its transaction commits, so the next request
 counts afresh. Writes that send no signal (bulk imports, the nightly expiry
