@@ -13,6 +13,7 @@ urlpatterns = [
     path("geo/", include("ocop.geo.urls")),
     path("subjects/", include("ocop.producers.urls")),
     path("products/import/", include("ocop.registry.urls")),
+    path("exchange/", include("ocop.exchange.urls")),
     path("", include("ocop.registry.urls_export")),
     path("products/", include("ocop.products.urls")),
     path("criteria/", include("ocop.criteria.urls")),
@@ -24,6 +25,7 @@ urlpatterns = [
     path("stamps/", include("ocop.stamps.urls")),
     path("events/", include("ocop.events.urls")),
     path("trade/", include("ocop.trade.urls")),
+    path("stats/", include("ocop.stats.urls")),
     path("api/v1/", api_urls),
     path("django-admin/", admin.site.urls),
     # Public verification pages (QR codes): /s/…, /c/…, /01/… (GS1 Digital Link).
@@ -34,6 +36,7 @@ urlpatterns = [
     path("", include("ocop.trade.urls_public")),
     # The public catalogue: /san-pham/…, /chu-the/…, /du-lieu-mo/…, sitemap.xml, robots.txt.
     path("", include("ocop.portal.urls")),
+    path("", include("ocop.opendata.urls")),
 ]
 
 handler400 = "ocop.core.views.error_400"
