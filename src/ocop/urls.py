@@ -18,6 +18,7 @@ urlpatterns = [
     path("geo/", include("ocop.geo.urls")),
     path("subjects/", include("ocop.producers.urls")),
     path("products/import/", include("ocop.registry.urls")),
+    path("exchange/", include("ocop.exchange.urls")),
     path("", include("ocop.registry.urls_export")),
     path("products/", include("ocop.products.urls")),
     path("criteria/", include("ocop.criteria.urls")),
@@ -29,6 +30,7 @@ urlpatterns = [
     path("stamps/", include("ocop.stamps.urls")),
     path("events/", include("ocop.events.urls")),
     path("trade/", include("ocop.trade.urls")),
+    path("stats/", include("ocop.stats.urls")),
     path("api/v1/", api_urls),
     path("django-admin/", admin.site.urls),
     # The public "report a suspected fake" form (linked from the verification pages).
@@ -37,6 +39,7 @@ urlpatterns = [
     path("", include("ocop.trade.urls_public")),
     # The public catalogue: /san-pham/…, /chu-the/…, /du-lieu-mo/…, sitemap.xml, robots.txt.
     path("", include("ocop.portal.urls")),
+    path("", include("ocop.opendata.urls")),
     # Compressed GS1 Digital Links (/{base64url}): last, every other root URL wins.
     path("", include("ocop.stamps.urls_compressed")),
 ]

@@ -26,8 +26,8 @@ def test_a_provincial_officer_sees_seven_entries_with_three_dropdowns_and_no_ite
     assert shape(bar) == [
         "dashboard",
         "tasks",
-        ("registry", ["subjects", "products", "certification"]),
-        ("cycle", ["cycles", "dossiers", "evaluation"]),
+        ("registry", ["subjects", "products", "certification", "exchange"]),
+        ("cycle", ["cycles", "dossiers", "evaluation", "targets"]),
         ("stamps", ["stamps", "inspections", "inspection_plans"]),
         ("support", ["events", "trade"]),
         ("reference", ["criteria", "guides"]),

@@ -13,8 +13,10 @@ from ocop.criteria.rules import can_view_criteria
 from ocop.cycles.rules import COMMUNE_ROLES, PRODUCER_ROLES, PROVINCE_ROLES
 from ocop.evaluation.rules import VIEWER_ROLES as EVALUATION_ROLES
 from ocop.events.rules import is_reader as is_events_reader
+from ocop.exchange.rules import can_use as can_exchange
 from ocop.inspections.rules import can_view_inspections, can_view_plans
 from ocop.stamps.rules import is_stamp_user
+from ocop.stats.rules_targets import is_target_reader
 from ocop.trade import rules as trade_rules
 
 
@@ -43,8 +45,12 @@ class NavGroup:
 # item in no group stays a link of its own; a group with one visible item
 # shows as that item.
 GROUPS = (
-    ("registry", _("Subjects and products"), ("subjects", "products", "certification")),
-    ("cycle", _("OCOP cycle"), ("cycles", "dossiers", "evaluation")),
+    (
+        "registry",
+        _("Subjects and products"),
+        ("subjects", "products", "certification", "exchange"),
+    ),
+    ("cycle", _("OCOP cycle"), ("cycles", "dossiers", "evaluation", "targets")),
     ("stamps", _("Stamps and inspections"), ("stamps", "inspections", "inspection_plans")),
     ("support", _("Training and promotion"), ("events", "trade")),
     ("reference", _("Reference"), ("criteria", "guides")),
@@ -101,10 +107,14 @@ def navigation_for(user) -> list[NavItem]:
         items.append(NavItem(_("Dossiers"), reverse("cycles:dossiers"), "dossiers"))
     if scope.roles & {*EVALUATION_ROLES, Role.COUNCIL_MEMBER} or user.council_memberships.exists():
         items.append(NavItem(_("Evaluation"), reverse("evaluation:home"), "evaluation"))
+    if is_target_reader(user):
+        items.append(NavItem(_("Targets"), reverse("stats:targets"), "targets"))
     if sees_registry:
         items.append(
             NavItem(_("Certificates"), reverse("certification:certificates"), "certification")
         )
+    if can_exchange(user):
+        items.append(NavItem(_("Exchange with the centre"), reverse("exchange:index"), "exchange"))
     if is_stamp_user(user):
         items.append(NavItem(_("Stamps"), reverse("stamps:list"), "stamps"))
     if can_view_inspections(user):
