@@ -175,6 +175,4 @@ def well_known(request):
     """``/.well-known/gs1resolver``: what this resolver answers for."""
     if request.method == "OPTIONS":
         return _options()
-    response = JsonResponse(resolver.resolver_description())
-    response["Cache-Control"] = "public, max-age=3600"
-    return cors(response)
+    return cors(JsonResponse(resolver.resolver_description()))
