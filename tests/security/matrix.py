@@ -123,6 +123,7 @@ RULES: dict[str, Rule] = {
     # site ----------------------------------------------------------------------
     "site:home": rule(EVERYONE),
     "site:dashboard": rule(SIGNED_IN),
+    "site:queue": rule(SIGNED_IN),
     "site:guides": rule(EVERYONE),
     "site:guide": rule(EVERYONE, out=SAME, args={"slug": "=chu-the"}),
     # core ----------------------------------------------------------------------
@@ -193,6 +194,7 @@ RULES: dict[str, Rule] = {
     # evaluation: the in-scope council is Thanh Hóa's, with the council member as
     # an ordinary member (not the chair or the secretary) ----------------------------
     "evaluation:home": rule(SIGNED_IN),
+    "evaluation:what_if": rule(NATIONAL),
     "evaluation:council_create": rule(COUNCIL_MANAGERS),
     "evaluation:council": rule(COUNCIL_VIEWERS, args={"pk": "council"}),
     "evaluation:council_edit": rule(COUNCIL_MANAGERS, args={"pk": "council"}),

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views, views_scoring, views_sessions
+from . import views, views_scoring, views_sessions, views_whatif
 
 app_name = "evaluation"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("what-if/", views_whatif.what_if, name="what_if"),
     path("councils/new/", views.council_create, name="council_create"),
     path("councils/<int:pk>/", views.council_detail, name="council"),
     path("councils/<int:pk>/edit/", views.council_edit, name="council_edit"),

@@ -5,6 +5,7 @@ from . import views
 app_name = "site"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("tasks/", views.queue, name="queue"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("huong-dan/", views.guides, name="guides"),
     path("huong-dan/<slug:slug>/", views.guide, name="guide"),
