@@ -133,6 +133,8 @@ ID_MODELS = {
     "dossier": "cycles.Dossier",
     "idea": "cycles.Idea",
     "item": "evaluation.AgendaItem",
+    "listing": "trade.Listing",
+    "point": "trade.PointOfSale",
     "member": "evaluation.CouncilMember",
     "product": "products.Product",
     "result": "evaluation.RoundResult",
@@ -164,9 +166,13 @@ class Ids:
     @staticmethod
     def first(name: str) -> int:
         from django.apps import apps
+
+        return Ids.first_of(apps.get_model(ID_MODELS[name]))
+
+    @staticmethod
+    def first_of(model) -> int:
         from django.db.models import Max
 
-        model = apps.get_model(ID_MODELS[name])
         return (model.objects.aggregate(top=Max("id"))["top"] or 0) + 1
 
 
@@ -807,6 +813,99 @@ class Generator:
             )
         self.load.copy(Idea, rows)
 
+    # -- trade: points of sale and online listings -------------------------------
+    def trade(self):
+        """Points of sale (a few per province, more where there are more
+        products: 200 × scale in all), each carrying 10–60 products in force
+        of its province; online listings for about one product in force in
+        four (1–3 platforms each, one link in twenty found broken)."""
+        from ocop.core.text import fold_vi
+        from ocop.trade.enums import PLATFORM_HOSTS, LinkState, Platform, PointKind
+        from ocop.trade.models import Listing, PointOfSale
+
+        rng = self.rng
+        in_force = {p.pk: [] for p in self.provinces}
+        for product in self.products:
+            if product["status"] == "certified":
+                in_force[product["province_id"]].append(product["id"])
+        kinds = [
+            (PointKind.SHOWROOM, 0.35),
+            (PointKind.SHOP, 0.35),
+            (PointKind.SUPERMARKET, 0.15),
+            (PointKind.TRAVEL_HUB, 0.05),
+            (PointKind.TRADE_CENTRE, 0.10),
+        ]
+        kind_names = {
+            PointKind.SHOWROOM: "Điểm giới thiệu và bán sản phẩm OCOP",
+            PointKind.SHOP: "Cửa hàng đặc sản OCOP",
+            PointKind.SUPERMARKET: "Quầy OCOP siêu thị",
+            PointKind.TRAVEL_HUB: "Quầy OCOP nhà ga",
+            PointKind.TRADE_CENTRE: "Trung tâm xúc tiến thương mại",
+        }
+        points, carried = [], []
+        through = PointOfSale.products.through
+        for province in self.provinces:
+            n = max(3, round(200 * self.scale * self.share[province.pk]))
+            for _ in range(n):
+                commune = rng.choice(self.communes[province.pk])
+                kind = pick(rng, kinds)
+                pk = self.ids("point")
+                name = f"{kind_names[kind]} {commune.name} {pk}"
+                address = f"Số {rng.randint(1, 300)} đường {commune.name}"
+                operator = f"{FORM_PREFIX['htx']} {commune.name}"
+                closed = rng.random() < 0.05
+                points.append(
+                    {
+                        "id": pk,
+                        "name": name,
+                        "kind": kind,
+                        "commune_id": commune.pk,
+                        "province_id": province.pk,
+                        "address": address,
+                        "latitude": Decimal(f"{rng.uniform(8.6, 23.3):.6f}"),
+                        "longitude": Decimal(f"{rng.uniform(102.2, 109.4):.6f}"),
+                        "opening_hours": "7:30–21:00 hằng ngày",
+                        "operator": operator,
+                        "phone": f"02{pk:08d}",
+                        "since": date(rng.randint(2019, 2025), rng.randint(1, 12), 1),
+                        "until": TODAY - timedelta(days=rng.randint(10, 300)) if closed else None,
+                        "search_text": f" {fold_vi(' '.join([name, address, operator]))} ",
+                        "created_by_id": self.province_officer[province.pk],
+                    }
+                )
+                pool = in_force[province.pk]
+                for product_id in rng.sample(pool, min(len(pool), rng.randint(10, 60))):
+                    carried.append({"pointofsale_id": pk, "product_id": product_id})
+        self.load.copy(PointOfSale, points)
+        through_ids = self.ids.first_of(through)
+        for i, row in enumerate(carried):
+            row["id"] = through_ids + i
+        self.load.copy(through, carried)
+
+        platforms = [p for p in Platform if p != Platform.PROVINCE_PORTAL]
+        listings = []
+        for product in self.products:
+            if product["status"] != "certified" or rng.random() >= 0.25:
+                continue
+            for platform in rng.sample(platforms, rng.randint(1, 3)):
+                hosts = PLATFORM_HOSTS.get(platform)
+                host = hosts[0] if hosts else f"ocop-{product['subject_id']}.vn"
+                dead = rng.random() < 0.05
+                listings.append(
+                    {
+                        "id": self.ids("listing"),
+                        "product_id": product["id"],
+                        "platform": platform,
+                        "url": f"https://{host}/ocop-{product['id']}",
+                        "since": date(rng.randint(2021, 2026), rng.randint(1, 10), 1),
+                        "link_state": LinkState.DEAD if dead else LinkState.LIVE,
+                        "checked_at": at(TODAY - timedelta(days=rng.randint(0, 6))),
+                        "failures": 3 if dead else 0,
+                        "created_by_id": product["subject"]["user"],
+                    }
+                )
+        self.load.copy(Listing, listings)
+
     # -- stamps and scans ---------------------------------------------------------
     def stamps(self):
         from ocop.stamps.domain.serials import CHECK_LETTERS, DAMM_TABLE
@@ -932,6 +1031,7 @@ class Generator:
                 "councils",
                 "evaluations",
                 "ideas",
+                "trade",
                 "stamps",
             ]:
                 start = time.perf_counter()
@@ -1021,6 +1121,9 @@ def main() -> None:
         "certification_certificate",
         "stamps_stamp",
         "stamps_scan",
+        "trade_pointofsale",
+        "trade_pointofsale_products",
+        "trade_listing",
     ]:
         print(f"  {table:<28} {counts.get(table, 0):>12,}")
     print(f"  certified products: {stars_summary()}")

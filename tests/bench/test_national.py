@@ -127,3 +127,38 @@ def test_stamps_scans_and_indexes(generated):
     # The indexes dropped for the load are all back.
     for table, before in generated.items():
         assert indexes(table) == before, table
+
+
+def test_points_of_sale_and_listings(generated):
+    from ocop.geo.models import AdminUnit
+    from ocop.trade.enums import PLATFORM_HOSTS, LinkState
+    from ocop.trade.models import Listing, PointOfSale
+
+    provinces = AdminUnit.objects.filter(era="2025", level="province").count()
+    points = PointOfSale.objects.select_related("commune")
+    # A few per province, in every province, each in a commune of its province.
+    assert set(points.values_list("province", flat=True).distinct()).__len__() == provinces
+    assert points.count() >= 3 * provinces
+    for point in points:
+        assert point.commune.province_id == point.province_id
+        assert point.search_text.strip()
+    # They carry products in force of their own province.
+    carried = PointOfSale.products.through.objects.select_related("product", "pointofsale")
+    assert carried.exists()
+    for row in carried:
+        assert row.product.province_id == row.pointofsale.province_id
+        assert row.product.status == "certified"
+    # Listings: products in force, on their platform's host, once per address.
+    listings = Listing.objects.select_related("product")
+    assert listings.exists()
+    assert listings.filter(link_state=LinkState.DEAD).exists()
+    for listing in listings:
+        assert listing.product.status == "certified"
+        hosts = PLATFORM_HOSTS.get(listing.platform)
+        if hosts:
+            assert listing.url.split("/")[2] in hosts
+    # The sequences follow the loaded keys: the application can add rows.
+    point = points.first()
+    PointOfSale.objects.create(
+        name="Điểm mới", kind="shop", commune=point.commune, since=TODAY
+    ).products.add(carried.first().product)

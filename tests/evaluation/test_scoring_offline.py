@@ -11,8 +11,9 @@ from django.urls import reverse
 
 from ocop.core.models import ActivityLog
 from ocop.evaluation.domain import sessions
-from ocop.evaluation.enums import ItemStatus
+from ocop.evaluation.enums import ItemStatus, SheetStatus
 from ocop.evaluation.models import CriterionScore, Scoresheet
+from tests.factories.evaluation import fill, pick_best
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +105,91 @@ def test_the_service_worker_covers_the_scoring_pages(client):
     assert response.status_code == 200
     assert response["Service-Worker-Allowed"] == "/evaluation/"
     assert b'addEventListener("fetch"' in response.content
+
+
+def _all_but_one(sheet):
+    """Answer every criterion on the server but the last; return its answer."""
+    criteria = list(sheet.item.sheet.criteria.prefetch_related("options").order_by("order"))
+    last = criteria[-1]
+    fill(sheet, submit=False)
+    CriterionScore.objects.filter(scoresheet=sheet, criterion=last).delete()
+    return last.code, {"options": pick_best(last)}
+
+
+def test_a_submission_queued_offline_is_sent_after_the_answers_once(client, item, members):
+    sheet = sheet_of(item, members[1])
+    code, answer = _all_but_one(sheet)
+    client.force_login(members[1].user)
+    body = {
+        "client_id": "sub-1",
+        "answers": {code: answer},
+        "comment": "Nộp khi mất sóng",
+        "submit": True,
+    }
+    response = post(client, sheet, body)
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "submitted"
+    assert response.json()["item_url"] == reverse("evaluation:item", args=[item.pk])
+    sheet.refresh_from_db()
+    assert sheet.status == SheetStatus.SUBMITTED
+    assert sheet.comment == "Nộp khi mất sóng"
+    assert CriterionScore.objects.filter(scoresheet=sheet, criterion__code=code).exists()
+    again = post(client, sheet, body)  # the answer to the first send was lost: sent again
+    assert again.status_code == 200
+    assert again.json()["status"] == "duplicate"
+    assert again.json()["message"] == "Phiếu chấm này đã được nhận trước đó."
+    assert ActivityLog.objects.filter(action=SYNCED).count() == 1
+    assert ActivityLog.objects.filter(action="ocop.scoresheet.submitted").count() == 1
+    # A new set for the submitted sheet is refused: it is locked.
+    refused = post(client, sheet, {"client_id": "sub-2", "answers": {code: answer}, "submit": True})
+    assert refused.status_code == 409
+    assert "Bạn đã nộp phiếu này" in refused.json()["message"]
+
+
+def test_a_queued_submission_missing_a_criterion_keeps_the_answers(client, item, members):
+    sheet = sheet_of(item, members[1])
+    code, _answer = _all_but_one(sheet)
+    single = item.sheet.criteria.filter(kind="single").order_by("order").first()
+    option = single.options.order_by("order", "code").first()
+    client.force_login(members[1].user)
+    body = {
+        "client_id": "sub-3",
+        "answers": {single.code: {"options": [option.code]}},
+        "submit": True,
+    }
+    response = post(client, sheet, body)
+    assert response.status_code == 200
+    assert response.json()["status"] == "not_submitted"
+    assert code in response.json()["message"]
+    sheet.refresh_from_db()
+    assert sheet.status == SheetStatus.DRAFT
+    assert CriterionScore.objects.get(scoresheet=sheet, criterion=single).options == [option.code]
+    assert ActivityLog.objects.filter(action=SYNCED).count() == 1
+    assert not ActivityLog.objects.filter(action="ocop.scoresheet.submitted").exists()
+
+
+def test_a_queued_submission_after_the_chair_closed_the_session_is_refused(
+    client, item, members, chair
+):
+    sheet = sheet_of(item, members[1])
+    code, answer = _all_but_one(sheet)
+    close_session(item.session, chair)
+    client.force_login(members[1].user)
+    body = {"client_id": "sub-4", "answers": {code: answer}, "submit": True}
+    response = post(client, sheet, body)
+    assert response.status_code == 409
+    message = response.json()["message"]
+    assert "Phiếu và các câu trả lời" in message or "không được gửi" in message
+    assert "Phiên họp không trong thời gian chấm điểm." in message
+    sheet.refresh_from_db()
+    assert sheet.status == SheetStatus.DRAFT
+    assert not CriterionScore.objects.filter(scoresheet=sheet, criterion__code=code).exists()
+    assert not ActivityLog.objects.filter(action=SYNCED).exists()
+
+
+def test_the_sheet_page_carries_the_offline_confirmation(client, item, members):
+    sheet = sheet_of(item, members[1])
+    client.force_login(members[1].user)
+    page = client.get(reverse("evaluation:scoresheet", args=[sheet.pk])).content.decode()
+    assert 'id="offline-submit-confirm"' in page
+    assert "data-mark=" in page

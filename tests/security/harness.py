@@ -52,14 +52,15 @@ def login_path() -> str:
 def classify(response) -> str:
     """``allow``: 2xx, or a redirect anywhere but the login page (the view let
     the person in), or 400 (the view let them in and answered the errors of
-    an empty form); ``deny``: sent to log in, 403, 404, 405, 429. Anything
+    an empty form), or 422 (the API's answer to an empty body); ``deny``: sent
+    to log in, 401 (the API without a token), 403, 404, 405, 429. Anything
     else (500…) is returned as its status code, which is never expected."""
     status = response.status_code
-    if 200 <= status < 300 or status == 400:
+    if 200 <= status < 300 or status in (400, 422):
         return ALLOW
     if status in (301, 302, 303, 307, 308):
         location = response.headers.get("Location", "")
         return DENY if location.split("?")[0].endswith(login_path()) else ALLOW
-    if status in (403, 404, 405, 429):
+    if status in (401, 403, 404, 405, 429):
         return DENY
     return str(status)

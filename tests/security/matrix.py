@@ -142,6 +142,9 @@ RULES: dict[str, Rule] = {
     "accounts:password_reset_complete": rule(EVERYONE),
     "accounts:password_change": rule(SIGNED_IN),
     "accounts:profile": rule(SIGNED_IN),
+    "accounts:api_tokens": rule(SIGNED_IN),
+    # A token is its owner's only (the in-scope one is the commune officer's).
+    "accounts:api_token_revoke": rule(roles(CO), out=NOBODY, args={"pk": "api_token"}),
     "accounts:list": rule(ACCOUNT_ADMINS),
     "accounts:create": rule(ACCOUNT_ADMINS),
     # The in-scope account is the commune officer of commune X.
@@ -281,6 +284,8 @@ RULES: dict[str, Rule] = {
     "inspections:plan": rule(HANDLERS, args={"pk": "inspection_plan"}),
     "inspections:plan_act": rule(HANDLERS, args={"pk": "inspection_plan"}, note=DOMAIN),
     "inspections:plan_add": rule(HANDLERS, args={"pk": "inspection_plan"}, note=DOMAIN),
+    "inspections:plan_remove": rule(HANDLERS, args={"pk": "inspection_plan"}, note=DOMAIN),
+    "inspections:plan_repropose": rule(HANDLERS, args={"pk": "inspection_plan"}, note=DOMAIN),
     "inspections:plan_assign": rule(HANDLERS, args={"pk": "inspection_plan"}, note=DOMAIN),
     "inspections:visits": rule(HANDLERS),
     "inspections:visit": rule(HANDLERS, args={"pk": "visit"}),
@@ -383,6 +388,19 @@ RULES: dict[str, Rule] = {
     "api:openapi-view": rule(EVERYONE),
     "api:units": rule(EVERYONE, query="q=Thanh"),
     "api:api-root": rule(NOBODY, note="django-ninja's root answers 404: there is no index."),
+    "api:unknown": rule(NOBODY, path="/api/v1/no/such/operation", note="JSON 404"),
+    # api: the back office, called with each person's personal API token (401
+    # without one); the same visibility as the pages (an object outside it: 404).
+    # A list answers everyone with a token (empty when nothing is in scope).
+    "api:subjects": rule(SIGNED_IN),
+    "api:subject_create": rule(SIGNED_IN, note="same URL as api:subjects (GET lists)"),
+    "api:subject": rule(REGISTRY, args={"subject_id": "subject"}),
+    "api:subject_update": rule(REGISTRY, args={"subject_id": "subject"}),
+    "api:products": rule(SIGNED_IN),
+    "api:product_create": rule(SIGNED_IN, note="same URL as api:products (GET lists)"),
+    "api:product": rule(REGISTRY, args={"product_id": "product"}),
+    "api:product_update": rule(REGISTRY, args={"product_id": "product"}),
+    "api:documents": rule(SIGNED_IN),
     # verify: the public pages of QR codes --------------------------------------------------
     "verify:where": rule(EVERYONE, out=SAME, args={"token": "stamp.token"}),
     "verify:stamp": rule(EVERYONE, out=SAME, args={"token": "stamp.token"}),

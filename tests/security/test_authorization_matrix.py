@@ -78,28 +78,30 @@ def _url(pattern, rule, objects) -> str:
     return f"{url}?{rule.query}" if rule.query else url
 
 
-def _request(client, url: str, data: dict) -> tuple[str, int, str, list[str]]:
+def _request(client, url: str, data: dict, token: str = "") -> tuple[str, int, str, list[str]]:
     """GET (POST when GET is not allowed), inside a rolled-back savepoint; a
     page that answers GET must answer HEAD alike, and a page served to a
     signed-in person must not be kept by any cache. Returns the verdict, the
-    status, the method and what HEAD/caching got wrong."""
+    status, the method and what HEAD/caching got wrong. Under /api/ a person
+    calls with their personal API token (``token``), as programs do."""
     cache.clear()  # the login lockout
     caches["ratelimit"].clear()  # the verification page's limit
     faults = []
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
     with transaction.atomic():
-        response = _read(client.get(url))
+        response = _read(client.get(url, **headers))
         method = "GET"
         if response.status_code == 405:
-            response = _read(client.post(url, data))
+            response = _read(client.post(url, data, **headers))
             method = "POST"
         elif response.status_code == 200:
-            signed_in = bool(client.cookies.get("sessionid"))
+            signed_in = bool(client.cookies.get("sessionid") or token)
             caching = response.headers.get("Cache-Control", "")
             if signed_in and "no-store" not in caching and "private" not in caching:
                 faults.append(f"Cache-Control {caching!r} on a signed-in page")
             cache.clear()
             caches["ratelimit"].clear()
-            head = _read(client.head(url))
+            head = _read(client.head(url, **headers))
             if head.status_code != response.status_code:
                 faults.append(f"HEAD answered {head.status_code}, GET {response.status_code}")
         transaction.set_rollback(True)
@@ -149,7 +151,8 @@ def test_authorization_matrix(app, world, db):
             data = {k: _value(v, objects) for k, v in rule.data.items()}
             expected = rule.allowed(scope)
             for role in ROLES:
-                got, status, method, faults = _request(clients[role], url, data)
+                token = world["tokens"].get(role, "") if url.startswith("/api/") else ""
+                got, status, method, faults = _request(clients[role], url, data, token)
                 mismatches.extend(f"{name} {role} {scope}-scope (GET {url}): {f}" for f in faults)
                 if role != ANONYMOUS:
                     _still_signed_in(clients[role], world["users"][role])

@@ -16,8 +16,10 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from ocop.accounts.domain.api_tokens import create_api_token
 from ocop.accounts.domain.invitations import invite_representative
 from ocop.accounts.enums import Role
+from ocop.accounts.rules import scope_for
 from ocop.certification.models import RevocationGround
 from ocop.cycles.domain import cycles as cycle_domain
 from ocop.cycles.domain import ideas as idea_domain
@@ -274,8 +276,15 @@ def _side(province_code: str, tag: str, *, gtin: str) -> dict:
         contact="0912345678",
         message="Xin báo giá sỉ sản phẩm.",
     )
+    api_token, _secret = create_api_token(
+        user=people[Role.COMMUNE_OFFICER],
+        name=f"matrix {tag}",
+        days=30,
+        roles=[Role.COMMUNE_OFFICER],
+    )
     return {
         "people": people,
+        "api_token": api_token,
         "province_unit": unit,
         "public_image": public_image,
         "point_of_sale": point_of_sale,
@@ -336,4 +345,17 @@ def build_world() -> dict:
     users = {**inside.pop("people"), **central}
     outside.pop("people")
     shared = {"sheet": sheet_1048(), "topic": topic}
-    return {"users": users, "in": {**shared, **inside}, "out": {**shared, **outside}}
+    # A personal API token per person, with all their roles, that may write:
+    # the API's rows of the matrix are requested with it (``Authorization``).
+    tokens = {
+        role: create_api_token(
+            user=user, name="matrix", days=30, roles=sorted(scope_for(user).roles), can_write=True
+        )[1]
+        for role, user in users.items()
+    }
+    return {
+        "users": users,
+        "tokens": tokens,
+        "in": {**shared, **inside},
+        "out": {**shared, **outside},
+    }

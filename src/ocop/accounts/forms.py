@@ -1,9 +1,11 @@
 from functools import partial
 
 from django import forms
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.validators import MaxValueValidator
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -221,3 +223,27 @@ class InvitationAcceptForm(BootstrapMixin, forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return data
+
+
+class ApiTokenForm(BootstrapMixin, forms.Form):
+    """A new personal API token: its name, validity, roles and writing."""
+
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("e.g. the program using it")
+    )
+    days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, initial=90)
+    roles = forms.MultipleChoiceField(
+        label=_("Roles the token acts with"), widget=forms.CheckboxSelectMultiple
+    )
+    can_write = forms.BooleanField(
+        label=_("May also write (create and update records through the API)"), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        held = scope_for(user).roles
+        self.fields["roles"].choices = [(r.value, r.label) for r in Role if r.value in held]
+        self.fields["roles"].initial = [r.value for r in Role if r.value in held]
+        most = settings.OCOP_API_TOKEN_MAX_DAYS
+        self.fields["days"].validators.append(MaxValueValidator(most))
+        self.fields["days"].widget.attrs["max"] = most

@@ -232,3 +232,66 @@ class Invitation(models.Model):
 
     def get_shown_state_display(self) -> str:
         return InvitationState(self.shown_state()).label
+
+
+class ApiToken(models.Model):
+    """A personal API token: made by a person for themselves, for programs
+    that call the back-office API (``/api/v1/``) on their behalf. Only the
+    SHA-256 of the secret is stored; ``prefix`` (the token's first
+    characters) tells the person's tokens apart. The token acts with the
+    person's **active** roles at the time of each call, narrowed to
+    ``roles`` (chosen at creation among the roles they held): never wider.
+    ``can_write`` allows the API's writes; without it the token only reads."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=16)
+    token_hash = models.CharField(max_length=64, unique=True)
+    roles = models.JSONField(_("roles"), default=list)
+    can_write = models.BooleanField(_("may write"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and self.expires_at > now
+
+    def shown_state(self, now=None) -> str:
+        if self.revoked_at is not None:
+            return _("revoked")
+        return _("active") if self.is_usable(now) else _("expired")
+
+    def role_labels(self) -> list[str]:
+        return [str(Role(r).label) for r in self.roles if r in Role.values]
+
+
+class ApiTokenUse(models.Model):
+    """One call of the API with a token (append-only): what was asked, when,
+    from where, and the answer's status."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="uses")
+    at = models.DateTimeField(default=timezone.now)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=300)
+    status = models.PositiveSmallIntegerField()
+    client = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("API token use")
+        verbose_name_plural = _("API token uses")
+        indexes = [models.Index(fields=["token", "-at"], name="accounts_tokenuse_recent")]
+
+    def __str__(self):
+        return f"{self.method} {self.path} {self.status}"

@@ -136,6 +136,18 @@ def scope_for(user) -> Scope:
     return scope
 
 
+def narrowed(scope: Scope, roles) -> Scope:
+    """``scope`` limited to ``roles`` (a personal API token's): never wider."""
+    keep = frozenset(scope.roles) & frozenset(roles)
+    return Scope(
+        roles=keep,
+        national_roles=scope.national_roles & keep,
+        provinces={k: v for k, v in scope.provinces.items() if k in keep},
+        communes={k: v for k, v in scope.communes.items() if k in keep},
+        subjects={k: v for k, v in scope.subjects.items() if k in keep},
+    )
+
+
 def forget_scope(user) -> None:
     """Drop the cached scope (after roles change within one request or test)."""
     if hasattr(user, "_ocop_scope"):

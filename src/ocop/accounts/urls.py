@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import views, views_tokens
 
 app_name = "accounts"
 urlpatterns = [
@@ -29,6 +29,8 @@ urlpatterns = [
         name="password_change",
     ),
     path("me/", views.profile, name="profile"),
+    path("me/api-tokens/", views_tokens.api_tokens, name="api_tokens"),
+    path("me/api-tokens/<int:pk>/revoke/", views_tokens.api_token_revoke, name="api_token_revoke"),
     path("", views.account_list, name="list"),
     path("new/", views.account_create, name="create"),
     path("<int:pk>/", views.account_detail, name="detail"),

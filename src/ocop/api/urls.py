@@ -1,57 +1,58 @@
-"""The JSON API (django-ninja) at /api/v1/, with its OpenAPI schema at
-/api/v1/openapi.json and documentation at /api/v1/docs.
+"""The JSON API (django-ninja) at /api/v1/, with its OpenAPI document at
+/api/v1/openapi.json and its documentation page at /api/v1/docs.
 
-Authentication is declared per endpoint by django-ninja (session auth for
-back-office data, none for public reference data), so the API's views are
-exempted from LoginRequiredMiddleware, which would otherwise redirect API
-clients to the login page instead of answering 401.
+* **Public** operations (``public_*.py``) need no login: reference data,
+  the certified products, public profiles, certificates, stamp verification,
+  points of sale, events, statistics.
+* **Back-office** operations (``office_*.py``) need a personal API token
+  (``auth.py``): the person's own scope, narrowed to the token's roles.
 
-Errors are JSON, never a trace: an unexpected exception is logged (like
-Django's own 500s) and answered with ``{"detail": "Internal server error"}``
-and status 500, in production and in development alike.
+The API's views are exempted from LoginRequiredMiddleware (which would send
+API clients to the login page instead of answering 401) and wrapped by
+``http.api_view`` (limits, ETag and 304, CORS, the token's use log, JSON
+405). Every error is JSON in one shape (``errors.py``), never a trace; an
+unknown path under /api/ answers that shape with 404.
 """
 
-import logging
-
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
-from django.urls import URLPattern, URLResolver
-from ninja import NinjaAPI
+from django.urls import URLPattern, URLResolver, re_path
+from django.utils.translation import gettext as _
 
+from ocop.api import errors, office_registry
+from ocop.api.docs import OwnSwagger
 from ocop.api.geo import router as geo_router
+from ocop.api.http import api_view
+from ocop.api.schema import OcopAPI
 
-api = NinjaAPI(
+api = OcopAPI(
     title="OCOP Platform API",
     version="1",
-    description="Dữ liệu Chương trình Mỗi xã một sản phẩm (OCOP) / OCOP programme data.",
     urls_namespace="api",
+    docs=OwnSwagger(),
 )
+errors.install(api)
 api.add_router("/geo/", geo_router)
-
-logger = logging.getLogger("django.request")
-
-
-@api.exception_handler(PermissionDenied)
-def _forbidden(request, exc):
-    return api.create_response(request, {"detail": "Forbidden"}, status=403)
+api.add_router("/office/", office_registry.router)
 
 
-@api.exception_handler(Exception)
-def _server_error(request, exc):
-    logger.error(
-        "Internal Server Error: %s", request.path, exc_info=exc, extra={"status_code": 500}
-    )
-    return api.create_response(request, {"detail": "Internal server error"}, status=500)
-
-
-def _exempt(patterns):
+def _wrap(patterns):
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
-            _exempt(pattern.url_patterns)
+            _wrap(pattern.url_patterns)
         elif isinstance(pattern, URLPattern):
-            pattern.callback = login_not_required(pattern.callback)
+            pattern.callback = login_not_required(api_view(pattern.callback))
     return patterns
 
 
+@login_not_required
+def unknown(request, rest=""):
+    """Any other path under /api/v1/: the one error shape, 404."""
+    return errors.json_error(404, _("There is no such API operation."))
+
+
 _patterns, _app_name, _namespace = api.urls
-api_urls = (_exempt(_patterns), _app_name, _namespace)
+api_urls = (
+    [*_wrap(_patterns), re_path(r"^(?P<rest>.*)$", unknown, name="unknown")],
+    _app_name,
+    _namespace,
+)

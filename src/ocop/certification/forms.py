@@ -3,10 +3,26 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ocop.core.forms import BootstrapMixin
+from ocop.geo.domain.queries import current_provinces, current_units
+from ocop.geo.enums import Level
+from ocop.geo.widgets import UnitPickerWidget
+from ocop.producers.enums import LegalForm
+from ocop.products.enums import CategoryLevel
+from ocop.products.forms import CURRENT_BASIS, product_set_choices
+from ocop.products.models import ProductCategory
 
+from .domain.figures import IN_FORCE
 from .enums import DecisionState, LiveStatus
 from .models import Decision, RevocationGround
 
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+CHANGE_CHOICES = [
+    ("new", _("newly recognised")),
+    ("renewed", _("renewed")),
+    ("upgraded", _("upgraded")),
+    ("expired", _("expired")),
+    ("revoked", _("revoked")),
+]
 STARS = [("", _("All")), *[(str(s), f"{s}★") for s in (3, 4, 5)]]
 
 
@@ -52,11 +68,26 @@ class DecisionFilterForm(BootstrapMixin, forms.Form):
 
 
 class CertificateFilterForm(BootstrapMixin, forms.Form):
+    """The certificate list's filters; the statistics layer (``ocop.stats``)
+    links each figure to this list with the same parameters."""
+
     q = forms.CharField(
         label=_("Product, certificate or decision number"), required=False, max_length=100
     )
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All")), *LiveStatus.choices]
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            (IN_FORCE, _("in force (valid or expires soon)")),
+            *LiveStatus.choices,
+        ],
+    )
+    on = forms.DateField(
+        label=_("In force on"),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=_("With the status “in force”: the certificates in force on that day."),
     )
     star = forms.TypedChoiceField(
         label=_("Stars"), required=False, choices=STARS, coerce=int, empty_value=None
@@ -64,10 +95,47 @@ class CertificateFilterForm(BootstrapMixin, forms.Form):
     year = forms.TypedChoiceField(
         label=_("Year of decision"), required=False, coerce=int, empty_value=None
     )
+    province = forms.ModelChoiceField(
+        label=_("Province"), queryset=None, required=False, empty_label=_("All")
+    )
+    commune = forms.ModelChoiceField(
+        label=_("Commune / ward"), queryset=None, required=False, widget=UnitPickerWidget()
+    )
+    group = forms.ModelChoiceField(
+        label=_("Group"), queryset=None, required=False, empty_label=_("All")
+    )
+    category = forms.ModelChoiceField(
+        label=_("Product set"), queryset=None, required=False, empty_label=_("All")
+    )
+    legal_form = forms.ChoiceField(
+        label=_("Legal form"), required=False, choices=[("", _("All")), *LegalForm.choices]
+    )
+    change = forms.ChoiceField(
+        label=_("Change in the period"),
+        required=False,
+        choices=[("", _("All")), *CHANGE_CHOICES],
+    )
+    start = forms.DateField(label=_("Change from"), required=False, widget=DATE_WIDGET)
+    end = forms.DateField(label=_("Change until"), required=False, widget=DATE_WIDGET)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = _years()
+        self.fields["province"].queryset = current_provinces()
+        self.fields["commune"].queryset = current_units().filter(level=Level.COMMUNE)
+        self.fields["group"].queryset = ProductCategory.objects.filter(
+            level=CategoryLevel.GROUP, legal_basis=CURRENT_BASIS
+        )
+        self.fields["category"].queryset = product_set_choices()
+
+    def clean(self):
+        cleaned = super().clean()
+        change, start, end = cleaned.get("change"), cleaned.get("start"), cleaned.get("end")
+        if change and not (start and end):
+            self.add_error("start", _("A change is counted between two dates: give both."))
+        if start and end and end < start:
+            self.add_error("end", _("The end of the period is before its start."))
+        return cleaned
 
 
 class RevocationForm(BootstrapMixin, forms.Form):

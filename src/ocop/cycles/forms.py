@@ -9,6 +9,7 @@ from ocop.cycles.domain import checks
 from ocop.cycles.domain.dossiers import EDITABLE_FIELDS
 from ocop.cycles.enums import DossierKind, DossierState
 from ocop.cycles.models import Dossier, EvaluationRound
+from ocop.geo.models import AdminUnit
 from ocop.producers.forms import DATE_WIDGET, DocumentForm
 
 
@@ -79,10 +80,17 @@ class DossierFilterForm(BootstrapMixin, forms.Form):
         label=_("Kind"), required=False, choices=[("", _("All")), *DossierKind.choices]
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    province = forms.ModelChoiceField(
+        label=_("Province"), queryset=None, required=False, empty_label=_("All")
+    )
+    year = forms.IntegerField(label=_("Year of the cycle"), required=False, min_value=2000)
 
     def __init__(self, *args, communes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["commune"].queryset = communes
+        self.fields["province"].queryset = AdminUnit.objects.filter(
+            pk__in=communes.values("province_id")
+        ).order_by("code")
 
 
 class DossierDocumentForm(DocumentForm):

@@ -124,11 +124,17 @@ class IdeaFilterForm(BootstrapMixin, forms.Form):
         label=_("Commune / ward"), queryset=None, required=False, widget=UnitPickerWidget()
     )
     late = forms.BooleanField(label=_("Late business plans only"), required=False)
+    province = forms.ModelChoiceField(
+        label=_("Province"), queryset=None, required=False, empty_label=_("All")
+    )
+    year = forms.IntegerField(label=_("Year of the cycle"), required=False, min_value=2000)
+    plan = forms.BooleanField(label=_("With a business plan"), required=False)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cycle"].queryset = cycles_visible_to(user)
         self.fields["commune"].queryset = current_units().filter(level=Level.COMMUNE)
+        self.fields["province"].queryset = current_units().filter(level=Level.PROVINCE)
 
 
 class IdeaActionForm(BootstrapMixin, forms.Form):

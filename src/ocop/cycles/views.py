@@ -110,6 +110,10 @@ def dossier_list(request):
             dossiers = dossiers.filter(kind=data["kind"])
         if data["overdue"]:
             dossiers = dossiers.filter(overdue=True)
+        if data["province"]:
+            dossiers = dossiers.filter(province=data["province"])
+        if data["year"]:
+            dossiers = dossiers.filter(cycle__year=data["year"])
     page = Paginator(dossiers.order_by("-created_at", "-pk"), 50).get_page(request.GET.get("page"))
     return render(
         request,

@@ -18,18 +18,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from ocop.core import confirm
-from ocop.core.domain.activity import log_action
-from ocop.core.models import ActivityLog
 from ocop.criteria.domain.queries import compiled_sheet, sheet_with_tree
 from ocop.criteria.stars import mandatory_levels
 
 from . import hooks
-from .domain import queries, scoring
+from .domain import queries, scoring, scoring_offline
 from .domain.evidence import evidence_for
 from .domain.presentation import sheet_rows
 from .forms import ReasonForm
 from .models import Scoresheet
-from .rules import can_edit_scoresheet, scoresheet_lock
+from .rules import can_edit_scoresheet
 
 
 def _errors(request, error: ValidationError | PermissionDenied) -> None:
@@ -252,7 +250,6 @@ def reopen(request, pk: int):
 # signal) serves the scoring pages too: the same static file, served under
 # /evaluation/ so that its scope covers the scoresheets.
 SERVICE_WORKER = settings.SRC_DIR / "static" / "ocop" / "js" / "inspections-sw.js"
-OFFLINE_SYNCED = "ocop.scoresheet.offline_synced"
 
 
 @login_not_required
@@ -270,14 +267,29 @@ def _json_error(status: str, message: str, code: int) -> JsonResponse:
     return JsonResponse({"status": status, "message": message}, status=code)
 
 
+def _totals_html(request, sheet) -> str:
+    """The running totals as the autosave shows them, to replace the stale box."""
+    return render_to_string(
+        "evaluation/_totals.html",
+        {
+            "scoresheet": sheet,
+            "parts": compiled_sheet(sheet.item.sheet_id).spec.parts,
+            "error": None,
+            "saved": True,
+        },
+        request=request,
+    )
+
+
 @require_POST
 def sync(request, pk: int):
-    """Answers (and the comment) typed without a signal, sent once when back
-    online (JSON: ``client_id``, ``answers`` {code: {"options": [...],
-    "value": ...}}, ``comment``). Answers are last-write-wins per criterion; the
-    same client id twice is recorded once. A sheet that can no longer change
-    (session closed, sheet submitted, round over) is not touched: 409 with the
-    message for the member."""
+    """Answers (and the comment) typed without a signal, and the submission
+    asked for without a signal, sent once when back online (JSON:
+    ``client_id``, ``answers`` {code: {"options": [...], "value": ...}},
+    ``comment``, ``submit``), through ``scoring_offline.receive_offline``.
+    The same client id twice is recorded once. A sheet that can no longer
+    change (session closed, sheet submitted, round over) is not touched: 409
+    with the message for the member."""
     sheet = _my_sheet(request, pk)
     try:
         body = json.loads(request.body or b"{}")
@@ -290,65 +302,63 @@ def sync(request, pk: int):
             for code, entry in dict(body.get("answers") or {}).items()
         }
         comment = body.get("comment")
+        submit = body.get("submit") is True
     except (ValueError, TypeError, AttributeError):
         return _json_error("invalid", _("The data sent is not readable."), 400)
     if not client_id:
         return _json_error("invalid", _("The answers carry no client id."), 400)
-    lock = scoresheet_lock(request.user, sheet)
-    if lock is not None and lock != "not_own":
-        return _json_error(
-            "closed",
+    try:
+        result = scoring_offline.receive_offline(
+            scoresheet=sheet,
+            by=request.user,
+            client_id=client_id,
+            answers=answers,
+            comment=None if comment is None else str(comment),
+            submit=submit,
+        )
+    except scoring_offline.SheetLocked as error:
+        text = (
             _(
+                "Your submission and the answers typed without a signal were not sent: "
+                "%(reason)s They stay on this phone; tell the council's secretary or the chair."
+            )
+            if submit
+            else _(
                 "Your answers typed without a signal were not sent: %(reason)s They stay "
                 "on this phone; tell the council's secretary or the chair."
             )
-            % {"reason": lock.label},
-            409,
         )
-    if ActivityLog.objects.filter(
-        action=OFFLINE_SYNCED, data__scoresheet=sheet.pk, data__client_id=client_id
-    ).exists():
-        return JsonResponse(
-            {"status": "duplicate", "message": _("These answers had already been received.")}
-        )
-    try:
-        for code, (options, value) in answers.items():
-            scoring.save_answer(
-                scoresheet=sheet,
-                criterion_code=code,
-                by=request.user,
-                options=options,
-                value=None if value in (None, "") else str(value),
-            )
-        if comment is not None:
-            scoring.save_comment(scoresheet=sheet, by=request.user, comment=str(comment))
+        return _json_error("closed", text % {"reason": " ".join(error.messages)}, 409)
     except PermissionDenied as error:
         return _json_error("forbidden", str(error), 403)
     except ValidationError as error:
         return _json_error("invalid", " ".join(error.messages), 400)
-    log_action(
-        action=OFFLINE_SYNCED,
-        by=request.user,
-        obj=sheet,
-        data={"scoresheet": sheet.pk, "client_id": client_id, "criteria": sorted(answers)},
-        unit=sheet.item.session.council.unit,
-    )
-    sheet.refresh_from_db()
-    # The running totals as the autosave shows them, to replace the stale box.
-    totals = render_to_string(
-        "evaluation/_totals.html",
-        {
-            "scoresheet": sheet,
-            "parts": compiled_sheet(sheet.item.sheet_id).spec.parts,
-            "error": None,
-            "saved": True,
-        },
-        request=request,
-    )
+    sheet = result.scoresheet
+    item_url = reverse("evaluation:item", args=[sheet.item_id])
+    if result.status == scoring_offline.DUPLICATE:
+        message = (
+            _("This submission had already been received.")
+            if submit and scoring_offline.is_submitted(sheet)
+            else _("These answers had already been received.")
+        )
+        return JsonResponse({"status": "duplicate", "message": message, "item_url": item_url})
+    messages_ = {
+        scoring_offline.SAVED: _("The answers typed without a signal are saved on the server."),
+        scoring_offline.SUBMITTED: _(
+            "Your sheet, scored without a signal, is submitted. You can now see the other "
+            "members' scores."
+        ),
+        scoring_offline.NOT_SUBMITTED: _(
+            "The answers typed without a signal are saved, but the sheet is not submitted: "
+            "%(reason)s"
+        )
+        % {"reason": " ".join(result.refusal)},
+    }
     return JsonResponse(
         {
-            "status": "saved",
-            "message": _("The answers typed without a signal are saved on the server."),
-            "totals": totals,
+            "status": result.status,
+            "message": messages_[result.status],
+            "totals": _totals_html(request, sheet),
+            "item_url": item_url,
         }
     )

@@ -45,6 +45,18 @@ class CandidateForm(BootstrapMixin, forms.Form):
         )
 
 
+class RemoveCandidateForm(BootstrapMixin, forms.Form):
+    candidate = forms.ModelChoiceField(label=_("Product to remove"), queryset=None)
+    reason = forms.CharField(
+        label=_("Why is it removed?"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["candidate"].queryset = candidates
+        self.fields["candidate"].label_from_instance = lambda c: c.product.name
+
+
 class ActionReasonForm(BootstrapMixin, forms.Form):
     action = forms.CharField(widget=forms.HiddenInput)
     reason = forms.CharField(

@@ -238,6 +238,14 @@ class Candidate(models.Model):
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Removed from a draft plan: kept (with who, when and why) so that a new
+    # run of the rules does not bring it back; only adding it by hand does.
+    # Removed by nobody: the rules no longer picked it (a later run may).
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    removal_reason = models.TextField(_("reason for removal"), blank=True)
 
     class Meta:
         ordering = ["plan", "product__search_text", "id"]

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -38,6 +38,7 @@ from .forms_fieldwork import (
     PhotoForm,
     PlanCreateForm,
     ProposalForm,
+    RemoveCandidateForm,
     RevisitForm,
     VoidForm,
 )
@@ -67,7 +68,10 @@ def plan_list(request, form=None, status=200):
     rows = (
         fieldwork.plans_visible_to(request.user)
         .annotate(
-            n_candidates=Count("candidates", distinct=True), n_visits=Count("visits", distinct=True)
+            n_candidates=Count(
+                "candidates", filter=Q(candidates__removed_at__isnull=True), distinct=True
+            ),
+            n_visits=Count("visits", distinct=True),
         )
         .order_by("-year", "province__name", "pk")
     )
@@ -116,13 +120,29 @@ def _plan(request, pk):
     return get_object_or_404(fieldwork.plans_visible_to(request.user), pk=pk)
 
 
-def _plan_page(request, plan, *, candidate_form=None, assign_form=None, act_form=None, status=200):
+def _plan_page(
+    request,
+    plan,
+    *,
+    candidate_form=None,
+    remove_form=None,
+    assign_form=None,
+    act_form=None,
+    status=200,
+):
     preparer = can_prepare_plan(request.user, plan.province)
-    candidates = list(
-        Candidate.objects.filter(plan=plan).select_related("product__subject", "product__commune")
+    rows = list(
+        Candidate.objects.filter(plan=plan).select_related(
+            "product__subject", "product__commune", "removed_by"
+        )
     )
-    for candidate in candidates:
+    for candidate in rows:
         candidate.rule_labels = [RULE_LABELS.get(code, code) for code in candidate.rules]
+    candidates = [c for c in rows if c.removed_at is None]
+    removed = [c for c in rows if c.removed_at is not None]
+    editable = preparer and plan.state in plans.EDITABLE
+    if editable and remove_form is None and candidates:
+        remove_form = RemoveCandidateForm(candidates=_active(plan))
     plan_visits = list(
         plan.visits.select_related("product", "inspector").order_by("scheduled_on", "pk")
     )
@@ -139,6 +159,9 @@ def _plan_page(request, plan, *, candidate_form=None, assign_form=None, act_form
         {
             "plan": plan,
             "candidates": candidates,
+            "removed": removed,
+            "remove_form": remove_form if editable else None,
+            "repropose": editable,
             "visits": plan_visits,
             "actions": plans.available(plan, request.user),
             "act_form": act_form,
@@ -151,9 +174,17 @@ def _plan_page(request, plan, *, candidate_form=None, assign_form=None, act_form
     )
 
 
+def _active(plan):
+    return (
+        plans.active_candidates(plan)
+        .select_related("product")
+        .order_by("product__search_text", "pk")
+    )
+
+
 def _unvisited(plan, visited):
     return (
-        Product.objects.filter(pk__in=plan.candidates.values("product_id"))
+        Product.objects.filter(pk__in=plans.active_candidates(plan).values("product_id"))
         .exclude(pk__in=visited)
         .order_by("search_text")
     )
@@ -203,6 +234,52 @@ def plan_add(request, pk: int):
             messages.success(request, _("The product is added to the plan."))
             return redirect("inspections:plan", pk=plan.pk)
     return _plan_page(request, plan, candidate_form=form, status=400)
+
+
+@require_POST
+def plan_remove(request, pk: int):
+    plan = _plan(request, pk)
+    form = RemoveCandidateForm(request.POST, candidates=_active(plan))
+    if form.is_valid():
+        try:
+            plans.remove_candidate(
+                plan=plan,
+                candidate=form.cleaned_data["candidate"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The product is removed from the plan."))
+            return redirect("inspections:plan", pk=plan.pk)
+    return _plan_page(request, plan, remove_form=form, status=400)
+
+
+@require_POST
+@once
+def plan_repropose(request, pk: int):
+    plan = _plan(request, pk)
+    try:
+        result = plans.repropose(plan=plan, by=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        for text in getattr(error, "messages", None) or [str(error)]:
+            messages.error(request, text)
+        return redirect("inspections:plan", pk=plan.pk)
+    messages.success(
+        request,
+        _(
+            "The rules were run again: %(added)s added, %(updated)s updated, %(aside)s no "
+            "longer picked, %(kept)s removed earlier and kept out."
+        )
+        % {
+            "added": len(result["added"]),
+            "updated": len(result["updated"]),
+            "aside": len(result["set_aside"]),
+            "kept": len(result["kept_out"]),
+        },
+    )
+    return redirect("inspections:plan", pk=plan.pk)
 
 
 @require_POST

@@ -45,6 +45,9 @@ class SubjectFilterForm(BootstrapMixin, forms.Form):
     legal_form = forms.ChoiceField(
         label=_("Legal form"), required=False, choices=[("", _("All")), *LegalForm.choices]
     )
+    led_by_woman = forms.BooleanField(label=_("Led by a woman"), required=False)
+    ethnic_minority = forms.BooleanField(label=_("Ethnic-minority subject"), required=False)
+    on = forms.DateField(label=_("Registered by"), required=False, widget=DATE_WIDGET)
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,

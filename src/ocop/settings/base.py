@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "ocop.inspections",
     "ocop.events",
     "ocop.trade",
+    "ocop.stats",
     "ocop.registry",
     "ocop.api",
     "ocop.portal",
@@ -187,6 +188,12 @@ OCOP_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("OCOP_LOGIN_LOCKOUT_MINUTES", "1
 # Password-reset requests accepted per e-mail address and per client within an hour.
 # How long an invitation link to a subject's representative stays valid.
 OCOP_INVITATION_DAYS = int(os.environ.get("OCOP_INVITATION_DAYS", "7"))
+# Personal API tokens: the longest validity a person may choose.
+OCOP_API_TOKEN_MAX_DAYS = int(os.environ.get("OCOP_API_TOKEN_MAX_DAYS", "365"))
+# The JSON API's limits per client and minute: public operations (per address)
+# and back-office operations (per token); 0 turns a limit off.
+OCOP_API_PUBLIC_RATE_LIMIT = int(os.environ.get("OCOP_API_PUBLIC_RATE_LIMIT", "120"))
+OCOP_API_TOKEN_RATE_LIMIT = int(os.environ.get("OCOP_API_TOKEN_RATE_LIMIT", "600"))
 OCOP_PASSWORD_RESET_PER_EMAIL_HOUR = int(os.environ.get("OCOP_PASSWORD_RESET_PER_EMAIL_HOUR", "3"))
 OCOP_PASSWORD_RESET_PER_CLIENT_HOUR = int(
     os.environ.get("OCOP_PASSWORD_RESET_PER_CLIENT_HOUR", "10")

@@ -20,6 +20,7 @@ from ocop.evaluation.models import AgendaItem, Session
 from ..enums import AuthorityLevel, CertificateStatus, DecisionState, LiveStatus
 from ..models import Certificate, CertificationRule, Decision, DecisionItem
 from ..rules import CENTRAL_ROLES, PROVINCE_ROLES, READER_ROLES
+from .figures import IN_FORCE, filter_figures
 from .rules import NoRuleInForce, rule_on, rules_table
 from .status import live_status
 
@@ -109,7 +110,8 @@ def live_status_q(status: str, *, today: date, table=None) -> Q:
 
 
 def filter_certificates(queryset, *, filters: dict, today: date):
-    if filters.get("status"):
+    queryset = filter_figures(queryset, filters=filters, today=today)
+    if filters.get("status") and filters["status"] != IN_FORCE:
         queryset = queryset.filter(live_status_q(filters["status"], today=today))
     if filters.get("star"):
         queryset = queryset.filter(star=filters["star"])

@@ -282,7 +282,8 @@ def has_plan(idea: Idea) -> bool:
 
 
 def filter_ideas(queryset, *, filters: dict, today):
-    """Apply the ideas list's filters (cycle, state, commune, late plans)."""
+    """Apply the ideas list's filters (cycle, state, commune, late plans,
+    province, year of the cycle, with a business plan)."""
     if filters.get("cycle"):
         queryset = queryset.filter(cycle=filters["cycle"])
     if filters.get("state"):
@@ -291,4 +292,10 @@ def filter_ideas(queryset, *, filters: dict, today):
         queryset = queryset.filter(commune=filters["commune"])
     if filters.get("late"):
         queryset = queryset.filter(late_plan_q(today))
+    if filters.get("province"):
+        queryset = queryset.filter(province=filters["province"])
+    if filters.get("year"):
+        queryset = queryset.filter(cycle__year=filters["year"])
+    if filters.get("plan"):
+        queryset = queryset.filter(plan__isnull=False)
     return queryset

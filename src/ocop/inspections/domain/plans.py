@@ -191,13 +191,24 @@ def create_plan(
     return plan
 
 
-@transaction.atomic
-def add_candidate(*, plan: InspectionPlan, product: Product, reason: str, by) -> Candidate:
-    """Add ``product`` to a draft (or returned) plan by hand, with the reason."""
-    plan = InspectionPlan.objects.select_for_update().get(pk=plan.pk)
+def active_candidates(plan: InspectionPlan):
+    """The plan's candidates that were not removed."""
+    return plan.candidates.filter(removed_at__isnull=True)
+
+
+def _editable_plan(plan: InspectionPlan, by) -> InspectionPlan:
+    plan = InspectionPlan.objects.select_for_update().select_related("province").get(pk=plan.pk)
     _refuse_unless_preparer(by, plan.province)
     if plan.state not in EDITABLE:
         raise ValidationError(_("Only a draft or returned plan can be changed."))
+    return plan
+
+
+@transaction.atomic
+def add_candidate(*, plan: InspectionPlan, product: Product, reason: str, by) -> Candidate:
+    """Add ``product`` to a draft (or returned) plan by hand, with the reason
+    (also the explicit way back for a candidate removed earlier)."""
+    plan = _editable_plan(plan, by)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why this product is added.")})
@@ -206,27 +217,127 @@ def add_candidate(*, plan: InspectionPlan, product: Product, reason: str, by) ->
     candidate, created = Candidate.objects.get_or_create(
         plan=plan, product=product, defaults={"rules": [R.MANUAL], "reason": reason, "added_by": by}
     )
+    was_removed = not created and candidate.removed_at is not None
     if not created:
-        if R.MANUAL in candidate.rules:
+        if R.MANUAL in candidate.rules and not was_removed:
             raise ValidationError({"product": _("This product is already in the plan.")})
-        candidate.rules = [*candidate.rules, R.MANUAL]
+        candidate.rules = [*(c for c in candidate.rules if c != R.MANUAL), R.MANUAL]
         candidate.reason, candidate.added_by = reason, by
-        candidate.save(update_fields=["rules", "reason", "added_by"])
+        candidate.removed_at, candidate.removed_by, candidate.removal_reason = None, None, ""
+        candidate.save(
+            update_fields=[
+                "rules",
+                "reason",
+                "added_by",
+                "removed_at",
+                "removed_by",
+                "removal_reason",
+            ]
+        )
     log_action(
         action="ocop.inspection_plan.candidate_added",
         by=by,
         obj=plan,
         unit=plan.province,
-        data={"product": product.pk, "reason": reason},
+        data={"product": product.pk, "reason": reason, "re_added": was_removed},
     )
     return candidate
+
+
+@transaction.atomic
+def remove_candidate(*, plan: InspectionPlan, candidate: Candidate, reason: str, by) -> Candidate:
+    """Take a candidate out of a draft (or returned) plan, with the reason.
+    The row is kept, so that running the rules again does not bring it back;
+    adding it by hand does."""
+    plan = _editable_plan(plan, by)
+    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk, plan=plan)
+    if candidate.removed_at is not None:
+        raise ValidationError(_("This product was already removed from the plan."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why this product is removed from the plan.")})
+    candidate.removed_at, candidate.removed_by = timezone.now(), by
+    candidate.removal_reason = reason[:1000]
+    candidate.save(update_fields=["removed_at", "removed_by", "removal_reason"])
+    log_action(
+        action="ocop.inspection_plan.candidate_removed",
+        by=by,
+        obj=plan,
+        unit=plan.province,
+        data={"product": candidate.product_id, "rules": candidate.rules, "reason": reason},
+    )
+    return candidate
+
+
+@transaction.atomic
+def repropose(*, plan: InspectionPlan, by, today: date | None = None) -> dict[str, list[int]]:
+    """Run the rules in force again on a draft (or returned) plan, on today's
+    data and with the plan's seed: new products are added, the rules of the
+    others brought up to date. Nothing is duplicated; a candidate an officer
+    removed stays out (only adding it by hand brings it back); one the rules
+    no longer pick (and nobody added by hand) is set aside, and comes back
+    if a later run picks it again. Returns the product ids added, updated,
+    set aside and kept out."""
+    plan = _editable_plan(plan, by)
+    today = today or timezone.localdate()
+    rules = rules_for_year(plan.year)
+    if rules is None:
+        raise ValidationError(
+            _("No plan-selection rules are in force for %(year)s.") % {"year": plan.year}
+        )
+    picked = propose(province=plan.province, rules=rules, seed=plan.seed, today=today)
+    existing = {c.product_id: c for c in Candidate.objects.select_for_update().filter(plan=plan)}
+    result: dict[str, list[int]] = {"added": [], "updated": [], "set_aside": [], "kept_out": []}
+    now = timezone.now()
+    new = []
+    for pk, codes in sorted(picked.items()):
+        candidate = existing.get(pk)
+        if candidate is None:
+            new.append(Candidate(plan=plan, product_id=pk, rules=codes))
+            result["added"].append(pk)
+            continue
+        if candidate.removed_by_id is not None:
+            result["kept_out"].append(pk)
+            continue
+        rules_now = [*codes, R.MANUAL] if R.MANUAL in candidate.rules else list(codes)
+        if rules_now != candidate.rules or candidate.removed_at is not None:
+            candidate.rules = rules_now
+            candidate.removed_at, candidate.removal_reason = None, ""
+            candidate.save(update_fields=["rules", "removed_at", "removal_reason"])
+            result["updated"].append(pk)
+    Candidate.objects.bulk_create(new)
+    aside = _("No longer picked by the rules on %(day)s.") % {
+        "day": date_format(today, "SHORT_DATE_FORMAT")
+    }
+    for pk, candidate in sorted(existing.items()):
+        if pk in picked or candidate.removed_at is not None:
+            continue
+        if R.MANUAL in candidate.rules:
+            if candidate.rules != [R.MANUAL]:
+                candidate.rules = [R.MANUAL]
+                candidate.save(update_fields=["rules"])
+                result["updated"].append(pk)
+            continue
+        candidate.removed_at, candidate.removal_reason = now, aside
+        candidate.save(update_fields=["removed_at", "removal_reason"])
+        result["set_aside"].append(pk)
+    plan.rules, plan.proposed_on = rules, today
+    plan.save(update_fields=["rules", "proposed_on"])
+    log_action(
+        action="ocop.inspection_plan.reproposed",
+        by=by,
+        obj=plan,
+        unit=plan.province,
+        data={"rules": rules.code, "seed": plan.seed, "on": today.isoformat(), **result},
+    )
+    return result
 
 
 # The plan's workflow: draft → submitted → approved, or returned with a reason.
 
 
 def _submit(move: Move) -> None:
-    if not move.obj.candidates.exists():
+    if not active_candidates(move.obj).exists():
         raise ValidationError(_("The plan has no product to inspect."))
 
 
@@ -351,7 +462,7 @@ def assign_visit(
     if plan.state != S.APPROVED:
         raise ValidationError(_("Visits are assigned once the plan is approved."))
     errors = {}
-    if follow_up_of is None and not plan.candidates.filter(product=product).exists():
+    if follow_up_of is None and not active_candidates(plan).filter(product=product).exists():
         errors["product"] = _("The product is not in the plan.")
     if follow_up_of is not None and follow_up_of.product_id != product.pk:
         errors["product"] = _("A re-visit is of the same product.")

@@ -81,6 +81,11 @@ def document_flags(subject_ids, *, today=None) -> dict[int, dict[str, int]]:
 SUBJECT_SORTS = {"name": ["search_text", "id"], "-created": ["-created_at", "-id"]}
 
 
+def registered_by_q(day) -> Q:
+    """Subjects recorded on or before ``day`` (the local date)."""
+    return Q(created_at__date__lte=day)
+
+
 def filter_subjects(queryset, *, filters: dict):
     from ocop.core.search import match_order, search  # noqa: PLC0415 -- leaf
 
@@ -90,6 +95,12 @@ def filter_subjects(queryset, *, filters: dict):
         queryset = queryset.filter(commune=filters["commune"])
     if filters.get("legal_form"):
         queryset = queryset.filter(legal_form=filters["legal_form"])
+    if filters.get("led_by_woman"):
+        queryset = queryset.filter(led_by_woman=True)
+    if filters.get("ethnic_minority"):
+        queryset = queryset.filter(ethnic_minority=True)
+    if filters.get("on"):
+        queryset = queryset.filter(registered_by_q(filters["on"]))
     ordering = SUBJECT_SORTS.get(filters.get("sort") or "name")
     if filters.get("q"):
         queryset = search(queryset, filters["q"])

@@ -16,6 +16,11 @@ VENDOR_FILES = {
     "chart.js/dist/chart.umd.min.js.map": "chartjs/chart.umd.min.js.map",
     # Accessibility checks in the browser tests (tests/e2e/helpers.py: axe_violations).
     "axe-core/axe.min.js": "axe-core/axe.min.js",
+    # The API documentation page (api/docs.html).
+    "swagger-ui-dist/swagger-ui-bundle.js": "swagger-ui/swagger-ui-bundle.js",
+    "swagger-ui-dist/swagger-ui-bundle.js.map": "swagger-ui/swagger-ui-bundle.js.map",
+    "swagger-ui-dist/swagger-ui.css": "swagger-ui/swagger-ui.css",
+    "swagger-ui-dist/swagger-ui.css.map": "swagger-ui/swagger-ui.css.map",
     "leaflet/dist/leaflet.js": "leaflet/leaflet.js",
     "leaflet/dist/leaflet.js.map": "leaflet/leaflet.js.map",
     "leaflet/dist/leaflet.css": "leaflet/leaflet.css",

@@ -9,6 +9,10 @@
    server refuses (409: the session was closed, the sheet submitted or the
    round is over meanwhile) the entry stays on the phone, the member is told,
    and it is removed only when the member confirms having seen the message.
+   After a reload the answers still on the phone are painted back into the
+   form, each marked "not sent yet". Submitting without a signal asks for
+   confirmation on the page, keeps the submission with the answers, and sends
+   it after them, once, when the signal is back.
    No inline script: hooked by data-* attributes. */
 "use strict";
 (function () {
@@ -86,11 +90,53 @@
     const url = root.dataset.sync;
     const csrfInput = document.querySelector("input[name=csrfmiddlewaretoken]");
     const csrf = csrfInput ? csrfInput.value : "";
+    const panel = document.getElementById("offline-submit-confirm");
 
     function showPending() {
       const status = document.getElementById("save-status");
       if (status) status.textContent = root.dataset.pending;
       say(box, root.dataset.pending, "info");
+    }
+
+    // A criterion whose answer is only on this phone carries a mark.
+    function mark(code) {
+      const fieldset = document.getElementById("criterion-" + code);
+      if (!fieldset || fieldset.querySelector(".pending-mark")) return;
+      const badge = document.createElement("span");
+      badge.className = "badge text-bg-warning ms-1 pending-mark";
+      badge.textContent = root.dataset.mark;
+      (fieldset.querySelector("legend") || fieldset).appendChild(badge);
+    }
+
+    function clearMarks() {
+      document.querySelectorAll(".pending-mark").forEach((badge) => badge.remove());
+    }
+
+    // No more changes once a submission waits on the phone (or is done).
+    function lock(locked) {
+      document.querySelectorAll("#scoring-form input, #scoring-form button, #submit-form textarea, #submit-form button")
+        .forEach((input) => { input.disabled = locked; });
+    }
+
+    // After a reload, the answers still on the phone are shown in the form.
+    function repaint(entry) {
+      Object.keys(entry.answers || {}).forEach((code) => {
+        const fieldset = document.getElementById("criterion-" + code);
+        if (!fieldset) return;
+        const answer = entry.answers[code];
+        const inputs = Array.from(fieldset.querySelectorAll("input[name='c-" + CSS.escape(code) + "']"));
+        inputs.forEach((input) => {
+          if (input.type === "checkbox" || input.type === "radio") {
+            input.checked = (answer.options || []).indexOf(input.value) !== -1;
+          } else {
+            input.value = answer.value == null ? "" : answer.value;
+          }
+        });
+        mark(code);
+      });
+      const comment = document.getElementById("comment");
+      if (comment && entry.comment != null) comment.value = entry.comment;
+      if (entry.submit) lock(true);
     }
 
     function keep(change) {
@@ -100,17 +146,37 @@
         entry.sending = false;
         if (change.code) entry.answers[change.code] = change.answer;
         if (change.comment !== undefined) entry.comment = change.comment;
+        if (change.submit) entry.submit = true;
         entry.csrf = csrf;
         entry.savedAt = new Date().toISOString();
         return putPending(entry);
-      }).then(showPending);
+      }).then(() => {
+        if (change.code) mark(change.code);
+        if (change.submit) {
+          lock(true);
+          say(box, root.dataset.queued, "info");
+          return;
+        }
+        showPending();
+      });
     }
 
     function refused(entry) {
       say(box, entry.refused, "danger", {
         label: root.dataset.ack,
-        done: () => dropPending(url),
+        done: () => dropPending(url).then(() => { clearMarks(); lock(false); }),
       });
+    }
+
+    function submitted(body) {
+      say(box, body.message, "success");
+      const link = document.createElement("a");
+      link.href = body.item_url;
+      link.className = "btn btn-sm btn-outline-primary ms-2";
+      link.id = "offline-see-scores";
+      link.textContent = root.dataset.seeScores;
+      box.appendChild(link);
+      lock(true);
     }
 
     let syncing = false;
@@ -129,7 +195,9 @@
           method: "POST",
           credentials: "same-origin",
           headers: { "Content-Type": "application/json", "X-CSRFToken": csrf || entry.csrf },
-          body: JSON.stringify({ client_id: clientId, answers: entry.answers, comment: entry.comment }),
+          body: JSON.stringify({
+            client_id: clientId, answers: entry.answers, comment: entry.comment, submit: !!entry.submit,
+          }),
         }).then((response) => response.json().then((body) => getPending(url).then((now) => {
           const changed = now && now.clientId !== clientId;
           if (response.ok) {
@@ -137,8 +205,18 @@
             if (totals && body.totals) totals.outerHTML = body.totals;
             const status = document.getElementById("save-status");
             if (status) status.textContent = body.message;
-            say(box, body.message, "success");
-            return changed ? sync() : dropPending(url);
+            if (changed) return sync();
+            return dropPending(url).then(() => {
+              clearMarks();
+              if (body.status === "submitted" || (body.status === "duplicate" && entry.submit)) {
+                return submitted(body);
+              }
+              if (body.status === "not_submitted") {
+                lock(false);
+                return say(box, body.message, "danger", { label: root.dataset.ack, done: () => Promise.resolve() });
+              }
+              return say(box, body.message, "success");
+            });
           }
           if (response.status === 409 && now) {
             now.refused = body.message;
@@ -162,21 +240,43 @@
       const change = readChange(event.detail.elt);
       if (change) keep(change);
     });
-    document.querySelectorAll("#submit-form, #scoring-form").forEach((form) => {
-      form.addEventListener("submit", (event) => {
+    const scoringForm = document.getElementById("scoring-form");
+    if (scoringForm) {
+      scoringForm.addEventListener("submit", (event) => {
         if (navigator.onLine) return;
         event.preventDefault();
-        say(box, root.dataset.noSubmit, "warning");
+        showPending();
       });
-    });
+    }
+    // Submitting without a signal: asked here (the server's confirmation page
+    // cannot be reached), then kept on the phone and sent after the answers.
+    const submitForm = document.getElementById("submit-form");
+    if (submitForm && panel) {
+      submitForm.addEventListener("submit", (event) => {
+        if (navigator.onLine) return;
+        event.preventDefault();
+        panel.hidden = false;
+        document.getElementById("offline-submit-yes").focus();
+      });
+      document.getElementById("offline-submit-no").addEventListener("click", () => { panel.hidden = true; });
+      document.getElementById("offline-submit-yes").addEventListener("click", () => {
+        panel.hidden = true;
+        const comment = document.getElementById("comment");
+        keep({ submit: true, comment: comment ? comment.value : null }).then(() => sync());
+      });
+    }
     window.addEventListener("online", () => { sync(); });
     // A send that failed with the phone believing it is online (a weak
     // signal) is retried now and then.
     setInterval(() => { sync(); }, 30000);
     getPending(url).then((entry) => {
       if (!entry) return null;
+      repaint(entry);
       if (entry.refused) return refused(entry);
-      if (!navigator.onLine) return showPending();
+      if (!navigator.onLine) {
+        if (entry.submit) return say(box, root.dataset.queued, "info");
+        return showPending();
+      }
       return sync();
     });
   }

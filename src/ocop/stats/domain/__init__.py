@@ -1,0 +1,20 @@
+"""The statistics layer: every dashboard, report and API reads its figures
+here (see docs/architecture.md, "Statistics")."""
+
+from .activities import EventFigures, events
+from .figures import Breakdown, Figure
+from .people import dossiers_by_state, ideas_and_plans, subjects
+from .products import DIMENSIONS, certificate_changes, certified_products
+
+__all__ = [
+    "DIMENSIONS",
+    "Breakdown",
+    "EventFigures",
+    "Figure",
+    "certificate_changes",
+    "certified_products",
+    "dossiers_by_state",
+    "events",
+    "ideas_and_plans",
+    "subjects",
+]
