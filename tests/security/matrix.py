@@ -124,6 +124,7 @@ RULES: dict[str, Rule] = {
     "site:home": rule(EVERYONE),
     "site:dashboard": rule(SIGNED_IN),
     "site:queue": rule(SIGNED_IN),
+    "site:queue_badge": rule(SIGNED_IN),
     "site:guides": rule(EVERYONE),
     "site:guide": rule(EVERYONE, out=SAME, args={"slug": "=chu-the"}),
     # core ----------------------------------------------------------------------

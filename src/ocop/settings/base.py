@@ -342,12 +342,9 @@ OCOP_VERIFY_RATE_LIMIT = int(os.environ.get("OCOP_VERIFY_RATE_LIMIT", "60"))
 # Lists of products, subjects and tasks count at most this many rows
 # ("more than 5,000"): counting stays constant as the data grows (core/pagination.py).
 OCOP_LIST_COUNT_CAP = int(os.environ.get("OCOP_LIST_COUNT_CAP", "5000"))
-# The work queue's count in the navigation ("Việc của tôi"), kept per person in
-# the cache this many seconds; opening the queue page counts again (site/queue.py).
 # The what-if of a rule change re-ranks at most this many stored results per
 # run (evaluation/views_whatif.py); a larger period is asked to be narrowed.
 OCOP_WHATIF_MAX_RESULTS = int(os.environ.get("OCOP_WHATIF_MAX_RESULTS", "20000"))
-OCOP_QUEUE_COUNT_SECONDS = int(os.environ.get("OCOP_QUEUE_COUNT_SECONDS", "60"))
 OCOP_CLIENT_IP_HEADER = os.environ.get("OCOP_CLIENT_IP_HEADER", "")
 
 # Stamps: the largest number of stamps one request may ask for, and the

@@ -4,15 +4,17 @@ navigation shows.
 
 The assembler lives here because it is the one place that may import every
 app. Each kind costs two queries (a capped count and one page of rows), so the
-page's queries do not grow with the number of items; the navigation's total
-is kept ``OCOP_QUEUE_COUNT_SECONDS`` in the cache per person, and rewritten by
-every visit of the queue page (so the page and its own badge always agree).
+page's queries do not grow with the number of items. The navigation's badge
+is fetched after the page has loaded (``views.queue_badge``, htmx), so that no
+page pays for it: one query counts every kind (``count_waiting``); the queue
+page itself shows the total of the counts it lists.
 """
 
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.utils import timezone
 
 from ocop.certification.domain import queue as certification
@@ -79,22 +81,32 @@ def sections_for(user, *, pages=None, today=None, per_page=PER_PAGE) -> list[Sec
         page = CappedPaginator(waiting.queryset, per_page).get_page(pages.get(waiting.kind))
         page.object_list = [waiting.row(obj) for obj in page.object_list]
         sections.append(Section(waiting, page))
-    cache.set(_key(user), sum(s.count for s in sections), settings.OCOP_QUEUE_COUNT_SECONDS)
     return sections
 
 
-def _key(user) -> str:
-    return f"ocop-queue-count:{user.pk}"
+def count_waiting(waiting: list[Waiting]) -> list[int]:
+    """The capped count of each kind, in one query (a sub-select per kind)."""
+    cap = settings.OCOP_LIST_COUNT_CAP
+    parts, params = [], []
+    for index, kind in enumerate(waiting):
+        try:
+            sql, values = kind.queryset.order_by().values("pk")[: cap + 1].query.sql_with_params()
+        except EmptyResultSet:  # a scope that covers nothing
+            parts.append("0")
+            continue
+        # Django compiled the sub-select; its values travel as parameters.
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS kind_{index})")  # noqa: S608
+        params.extend(values)
+    if not parts:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        return [min(int(n), cap) for n in cursor.fetchone()]
 
 
 def queue_count(user) -> int:
-    """The number of items waiting for ``user`` (the navigation's badge),
-    counted again at most every ``OCOP_QUEUE_COUNT_SECONDS``."""
+    """The number of items waiting for ``user`` (the navigation's badge):
+    one query, plus what the providers read to build their filters."""
     if user is None or not user.is_authenticated:
         return 0
-    count = cache.get(_key(user))
-    if count is None:
-        cap = settings.OCOP_LIST_COUNT_CAP
-        count = sum(min(w.queryset.order_by()[: cap + 1].count(), cap) for w in waiting_for(user))
-        cache.set(_key(user), count, settings.OCOP_QUEUE_COUNT_SECONDS)
-    return count
+    return sum(count_waiting(waiting_for(user)))

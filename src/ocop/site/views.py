@@ -15,7 +15,7 @@ from ocop.producers.domain.queries import subjects_visible_to
 from ocop.products.domain.queries import count_by_status, products_visible_to
 from ocop.products.enums import OcopStatus
 from ocop.site.guides import GUIDE_BY_SLUG, GUIDES, guides_for_roles, render_guide
-from ocop.site.queue import sections_for
+from ocop.site.queue import queue_count, sections_for
 
 
 @require_safe
@@ -42,11 +42,18 @@ def queue(request):
     context = {
         "sections": sections,
         "total": sum(s.count for s in sections),
+        "queue_total": sum(s.count for s in sections),  # the navigation's badge
         "overdue": list(overdue_by_commune(request.user)) if officer else [],
         "officer": officer,
         "nav_active": "tasks",
     }
     return render(request, "site/queue.html", context)
+
+
+@require_safe
+def queue_badge(request):
+    """The navigation's count of the work queue, fetched after the page loads."""
+    return render(request, "site/_queue_badge.html", {"waiting": queue_count(request.user)})
 
 
 def _page_links(request, name: str, page) -> dict:
