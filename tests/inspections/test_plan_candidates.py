@@ -127,13 +127,14 @@ def test_plan_page_removes_and_reruns(client, world, inspector):  # noqa: F811
     assert 'id="candidate-remove"' in page
     assert 'id="plan-repropose"' in page
     response = client.post(
-        f"/inspections/plans/{plan.pk}/remove/", {"candidate": candidate.pk, "reason": ""}
+        f"/inspections/plans/{plan.pk}/remove/",
+        {"remove-candidate": candidate.pk, "remove-reason": ""},
     )
     assert response.status_code == 400
     assert "bắt buộc" in response.content.decode()
     response = client.post(
         f"/inspections/plans/{plan.pk}/remove/",
-        {"candidate": candidate.pk, "reason": "Đã kiểm tra đột xuất"},
+        {"remove-candidate": candidate.pk, "remove-reason": "Đã kiểm tra đột xuất"},
     )
     assert response.status_code == 302
     response = client.post(f"/inspections/plans/{plan.pk}/repropose/", follow=True)

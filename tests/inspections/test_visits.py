@@ -216,6 +216,13 @@ def test_warning_reminded_once_then_revisit_proposes_revocation_and_certificate_
     (row,) = rows
     assert (row.visits, row.warnings, row.proposals, row.revoked) == (2, 1, 1, 1)
     assert totals == {"label": 1, "follow_up": 1}
+    # The same figures for a province's report, without a user's scope.
+    report_rows, report_totals = fieldwork.figures_for(
+        provinces=[province("38")], start=today - timedelta(days=1), end=today
+    )
+    assert [(r.province, r.visits, r.revoked) for r in report_rows] == [(province("38"), 2, 1)]
+    assert report_totals == totals
+    assert fieldwork.figures_for(provinces=[province("01")], start=today, end=today) == ([], {})
 
 
 def test_report_pdf_reads_back(setup, inspector, client):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_fieldwork
+from . import views, views_fieldwork, views_offline
 
 app_name = "inspections"
 urlpatterns = [
@@ -31,6 +31,6 @@ urlpatterns = [
     path("visits/<int:pk>/report.pdf", views_fieldwork.visit_pdf, name="visit_pdf"),
     path("visits/<int:pk>/proposal/", views_fieldwork.proposal_act, name="proposal_act"),
     path("figures/", views_fieldwork.figures, name="figures"),
-    path("sw.js", views_fieldwork.service_worker, name="sw"),
-    path("visits/<int:pk>/sync/", views_fieldwork.visit_sync, name="visit_sync"),
+    path("sw.js", views_offline.service_worker, name="sw"),
+    path("visits/<int:pk>/sync/", views_offline.visit_sync, name="visit_sync"),
 ]

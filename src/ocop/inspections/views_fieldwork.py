@@ -2,18 +2,13 @@
 figures (thin views over ``domain/plans.py``, ``visits.py``, ``proposals.py``
 and ``fieldwork.py``)."""
 
-import json
 from datetime import date
 
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -142,7 +137,7 @@ def _plan_page(
     removed = [c for c in rows if c.removed_at is not None]
     editable = preparer and plan.state in plans.EDITABLE
     if editable and remove_form is None and candidates:
-        remove_form = RemoveCandidateForm(candidates=_active(plan))
+        remove_form = RemoveCandidateForm(candidates=_active(plan), prefix="remove")
     plan_visits = list(
         plan.visits.select_related("product", "inspector").order_by("scheduled_on", "pk")
     )
@@ -239,7 +234,7 @@ def plan_add(request, pk: int):
 @require_POST
 def plan_remove(request, pk: int):
     plan = _plan(request, pk)
-    form = RemoveCandidateForm(request.POST, candidates=_active(plan))
+    form = RemoveCandidateForm(request.POST, candidates=_active(plan), prefix="remove")
     if form.is_valid():
         try:
             plans.remove_candidate(
@@ -606,78 +601,3 @@ def figures(request):
             "nav_active": NAV,
         },
     )
-
-
-# Offline -----------------------------------------------------------------------------------
-
-SERVICE_WORKER = settings.SRC_DIR / "static" / "ocop" / "js" / "inspections-sw.js"
-
-
-@login_not_required
-@require_safe
-def service_worker(request):
-    """The service worker, served under /inspections/ so that its scope covers
-    the inspections pages (a static file's URL would limit it to /static/)."""
-    response = HttpResponse(
-        SERVICE_WORKER.read_bytes(), content_type="application/javascript; charset=utf-8"
-    )
-    response["Service-Worker-Allowed"] = reverse("inspections:sw").rsplit("/", 1)[0] + "/"
-    response["Cache-Control"] = "no-cache, private"
-    return response
-
-
-@require_POST
-def visit_sync(request, pk: int):
-    """Answers typed without a signal, sent once when back online (JSON:
-    ``client_id``, ``answers`` {code: [result, note]}, ``notes``). The same
-    client id twice records once; a visit closed meanwhile is not changed
-    (409, with the message for the inspector)."""
-    visit = _visit(request, pk)
-    try:
-        body = json.loads(request.body or b"{}")
-        client_id = str(body.get("client_id") or "")[:64]
-        answers = {
-            str(code): (str(pair[0]), str(pair[1] if len(pair) > 1 else ""))
-            for code, pair in dict(body.get("answers") or {}).items()
-        }
-        notes = body.get("notes")
-    except (ValueError, TypeError, AttributeError, IndexError, KeyError):
-        return JsonResponse(
-            {"status": "invalid", "message": _("The data sent is not readable.")}, status=400
-        )
-    if not client_id:
-        return JsonResponse(
-            {"status": "invalid", "message": _("The answers carry no client id.")}, status=400
-        )
-    try:
-        _visit_obj, written = visits.save_answers(
-            visit=visit,
-            answers=answers,
-            notes=None if notes is None else str(notes),
-            client_id=client_id,
-            by=request.user,
-        )
-    except PermissionDenied as error:
-        return JsonResponse({"status": "forbidden", "message": str(error)}, status=403)
-    except ValidationError as error:
-        if error.code == "visit_closed" or any(
-            getattr(e, "code", "") == "visit_closed" for e in error.error_list
-        ):
-            return JsonResponse(
-                {
-                    "status": "closed",
-                    "message": _(
-                        "The visit was closed on the server in the meantime: the answers "
-                        "typed on this phone were not sent. They stay on the phone; "
-                        "tell the person who closed the visit."
-                    ),
-                },
-                status=409,
-            )
-        return JsonResponse({"status": "invalid", "message": " ".join(error.messages)}, status=400)
-    message = (
-        _("The answers typed without a signal are saved on the server.")
-        if written
-        else _("These answers had already been received.")
-    )
-    return JsonResponse({"status": "saved" if written else "duplicate", "message": message})

@@ -6,3 +6,8 @@ class StatsConfig(AppConfig):
     name = "ocop.stats"
     label = "stats"
     verbose_name = _("Programme statistics")
+
+    def ready(self):
+        from .signals import connect  # noqa: PLC0415 -- app ready
+
+        connect()

@@ -22,7 +22,7 @@ from ocop.certification.domain.decisions import producers_of
 from ocop.certification.models import Certificate, RevocationGround
 from ocop.core.domain.activity import log_action
 from ocop.core.domain.notify import notify
-from ocop.core.models import SentReminder
+from ocop.core.models import ActivityLog, SentReminder
 from ocop.core.uploads import IMAGE_KINDS, check_upload
 from ocop.core.workflow import Move, Transition, Workflow
 from ocop.stamps.domain.batches import void_stamps
@@ -40,12 +40,16 @@ V = VisitState
 NOTE_MAX = 4000
 
 
-def _open_for_recording(visit: Visit, by) -> Visit:
+def _lock_for_recording(visit: Visit, by) -> Visit:
     visit = (
         Visit.objects.select_for_update(of=("self",)).select_related("province").get(pk=visit.pk)
     )
     if not may_record(by, visit):
         raise PermissionDenied(_("Only the assigned inspector records this visit."))
+    return visit
+
+
+def _check_open(visit: Visit) -> Visit:
     if visit.state != V.PLANNED:
         raise ValidationError(
             _("This visit is already %(state)s: it can no longer be changed.")
@@ -53,6 +57,21 @@ def _open_for_recording(visit: Visit, by) -> Visit:
             code="visit_closed",
         )
     return visit
+
+
+def _open_for_recording(visit: Visit, by) -> Visit:
+    return _check_open(_lock_for_recording(visit, by))
+
+
+def received(*, visit: Visit, action: str, client_id: str) -> bool:
+    """Whether the step ``action`` (a log action) made on the phone under
+    ``client_id`` was already recorded for ``visit`` (a replay changes
+    nothing, even once the visit is closed)."""
+    return bool(client_id) and (
+        ActivityLog.objects.filter(
+            action=action, object_id=str(visit.pk), data__client_id=client_id[:64]
+        ).exists()
+    )
 
 
 @transaction.atomic
@@ -63,9 +82,14 @@ def save_answers(
     visit's notes). With a ``client_id`` (an answer set made offline) the same
     set is recorded once: sent again, nothing changes. Returns the visit and
     whether anything was written."""
-    visit = _open_for_recording(visit, by)
-    if client_id and client_id == visit.answers_client_id:
+    visit = _lock_for_recording(visit, by)
+    client_id = (client_id or "")[:64]
+    if client_id and (
+        client_id == visit.answers_client_id
+        or received(visit=visit, action="ocop.inspection_visit.answered", client_id=client_id)
+    ):
         return visit, False
+    _check_open(visit)
     items = {item.code: item for item in visit.checklist.items.all()}
     errors = []
     rows = []
@@ -119,12 +143,13 @@ def add_photo(
     """Attach a photo (JPEG or PNG, checked by content) with its time; its
     place is kept only when the producer's representative agreed to it. With
     a ``client_id`` (a photo taken without a signal) it is attached once."""
-    visit = _open_for_recording(visit, by)
+    visit = _lock_for_recording(visit, by)
     client_id = (client_id or "")[:64]
     if client_id:
         earlier = Photo.objects.filter(visit=visit, client_id=client_id).first()
         if earlier is not None:
             return earlier
+    _check_open(visit)
     try:
         check_upload(upload, kinds=IMAGE_KINDS)
     except ValidationError as error:
@@ -153,9 +178,16 @@ def add_photo(
 
 
 @transaction.atomic
-def acknowledge(*, visit: Visit, name: str, title: str = "", confirmed: bool, by) -> Visit:
-    """The producer's representative reads the record and acknowledges it."""
-    visit = _open_for_recording(visit, by)
+def acknowledge(
+    *, visit: Visit, name: str, title: str = "", confirmed: bool, by, client_id: str = ""
+) -> Visit:
+    """The producer's representative reads the record and acknowledges it.
+    With a ``client_id`` (recorded without a signal) it is recorded once."""
+    visit = _lock_for_recording(visit, by)
+    client_id = (client_id or "")[:64]
+    if received(visit=visit, action="ocop.inspection_visit.acknowledged", client_id=client_id):
+        return visit
+    _check_open(visit)
     name = (name or "").strip()
     errors = {}
     if not name:
@@ -180,16 +212,33 @@ def acknowledge(*, visit: Visit, name: str, title: str = "", confirmed: bool, by
         by=by,
         obj=visit,
         unit=visit.province,
-        data={"name": visit.representative_name, "title": visit.representative_title},
+        data={
+            "name": visit.representative_name,
+            "title": visit.representative_title,
+            "client_id": client_id,
+        },
     )
     return visit
 
 
 @transaction.atomic
 def add_corrective_action(
-    *, visit: Visit, text: str, deadline: date, by, today: date | None = None
-) -> CorrectiveAction:
-    visit = _open_for_recording(visit, by)
+    *,
+    visit: Visit,
+    text: str,
+    deadline: date,
+    by,
+    today: date | None = None,
+    client_id: str = "",
+) -> CorrectiveAction | None:
+    """Require a corrective action with its deadline. With a ``client_id``
+    (written without a signal) it is added once: sent again, nothing is
+    added and None is returned."""
+    visit = _lock_for_recording(visit, by)
+    client_id = (client_id or "")[:64]
+    if received(visit=visit, action="ocop.inspection_visit.action_added", client_id=client_id):
+        return None
+    _check_open(visit)
     today = today or timezone.localdate()
     text = (text or "").strip()
     errors = {}
@@ -207,7 +256,7 @@ def add_corrective_action(
         by=by,
         obj=visit,
         unit=visit.province,
-        data={"text": text, "deadline": deadline.isoformat()},
+        data={"text": text, "deadline": deadline.isoformat(), "client_id": client_id},
     )
     return action
 
@@ -273,6 +322,8 @@ def _close(move: Move) -> None:
     visit.closed_by, visit.closed_at = move.by, timezone.now()
     move.fields += ["outcome", "visited_on", "number", "closed_by", "closed_at", "updated_at"]
     move.log.update({"outcome": outcome, "number": visit.number})
+    if data.get("client_id"):
+        move.log["client_id"] = str(data["client_id"])[:64]
     if outcome == Outcome.REVOKE:
         proposal = RevocationProposal.objects.create(
             visit=visit,
@@ -380,8 +431,35 @@ visit_actions = VISIT_WORKFLOW.available
 def set_visit_state(*, visit: Visit, action: str, by, reason: str = "", **data) -> Visit:
     """Close a visit with its outcome (``outcome``; ``ground`` and ``evidence``
     for a revocation proposal; the ``complaints`` and ``flags`` it resolved;
-    ``visited_on``), or cancel it with a reason; nothing is half-saved."""
+    ``visited_on``; ``client_id`` when closed without a signal), or cancel it
+    with a reason; nothing is half-saved."""
     return VISIT_WORKFLOW.apply(obj=visit, action=action, by=by, reason=reason, **data)
+
+
+CLOSED_LOG = "ocop.inspection_visit.closed"
+
+
+def close_once(*, visit: Visit, by, client_id: str, **data) -> tuple[Visit, bool]:
+    """Close a visit closed on the phone without a signal (``client_id``),
+    through ``set_visit_state``: the same close sent again changes nothing
+    (returns the visit and False); a visit closed or cancelled by someone
+    else meanwhile is refused (``ValidationError`` code ``visit_closed``)."""
+    client_id = (client_id or "")[:64]
+    if not client_id:
+        raise ValidationError(_("The answers carry no client id."))
+    if received(visit=visit, action=CLOSED_LOG, client_id=client_id):
+        return Visit.objects.get(pk=visit.pk), False
+    try:
+        return (
+            set_visit_state(visit=visit, action="close", by=by, client_id=client_id, **data),
+            True,
+        )
+    except ValidationError as error:
+        if getattr(error, "code", None) != "illegal_transition":
+            raise
+        if received(visit=visit, action=CLOSED_LOG, client_id=client_id):  # sent twice at once
+            return Visit.objects.get(pk=visit.pk), False
+        raise ValidationError(" ".join(error.messages), code="visit_closed") from error
 
 
 # Follow-up ------------------------------------------------------------------------------

@@ -6,19 +6,23 @@ The rows counted are the certificates of the certificate list
 status — a date passed reads as expired before the nightly job), or changed
 (new, renewed, upgraded, expired, revoked) in a period. One certificate is in
 force per product (a renewal or an upgrade supersedes the older one), so the
-count of certificates in force is the count of certified products."""
+count of certificates in force is the count of certified products.
 
-from datetime import date
+The counts read the summary table ``CertificateFact`` (one narrow row per
+certificate, refreshed on change: ``refresh.py``) with the same rules as the
+list's filters; ``tests/stats`` checks every cell against the list."""
 
-from django.db.models import Count
+from datetime import date, timedelta
 
-from ocop.certification.domain.figures import CHANGES, IN_FORCE, filter_change, in_force_q
-from ocop.certification.models import Certificate
+from django.db.models import Count, Q
+
+from ocop.certification.domain.figures import CHANGES, IN_FORCE
 from ocop.geo.models import AdminUnit
 from ocop.products.enums import CategoryLevel
 from ocop.products.forms import CURRENT_BASIS
 from ocop.products.models import ProductCategory
 
+from ..models import CertificateFact
 from .figures import Breakdown, Figure, iso, resolve_as_of, unit_filter, unit_params
 
 LIST = "certification:certificates"
@@ -26,12 +30,34 @@ LIST = "certification:certificates"
 # Dimension → (the column counted on, the list filter's parameter).
 DIMENSIONS = {
     "star": ("star", "star"),
-    "group": ("product__group_code", "group"),
-    "category": ("product__category_id", "category"),
-    "province": ("product__province_id", "province"),
-    "commune": ("product__commune_id", "commune"),
-    "legal_form": ("product__subject__legal_form", "legal_form"),
+    "group": ("group_code", "group"),
+    "category": ("category_id", "category"),
+    "province": ("province_id", "province"),
+    "commune": ("commune_id", "commune"),
+    "legal_form": ("legal_form", "legal_form"),
 }
+
+
+def in_force_q(*, on: date, today: date) -> Q:
+    """``certification.domain.figures.in_force_q`` on the facts."""
+    if on >= today:
+        return Q(stored_valid=True, valid_until__gte=on)
+    recognised = Q(recognised_on__lte=on) | Q(recognised_on__isnull=True)
+    not_ended = Q(ended_on__isnull=True) | Q(ended_on__gt=on)
+    return recognised & Q(valid_until__gte=on) & not_ended
+
+
+def change_q(change: str, *, start: date, end: date) -> Q:
+    """``certification.domain.figures.filter_change`` on the facts."""
+    if change == "revoked":
+        return Q(revoked_on__gte=start, revoked_on__lte=end)
+    if change == "expired":
+        return Q(lapses=True, valid_until__gte=start - timedelta(days=1), valid_until__lt=end)
+    return Q(change=change, recognised_on__gte=start, recognised_on__lte=end)
+
+
+def _unit_filter(unit) -> dict:
+    return {f"{name}_id": unit.pk for name in unit_filter(unit)} if unit is not None else {}
 
 
 def _groups() -> dict[str, int]:
@@ -51,7 +77,7 @@ def _breakdown(queryset, *, by, base_params, as_of) -> Breakdown:
     cells: dict[tuple, Figure] = {}
     total = 0
     groups = _groups() if "group" in by else {}
-    rows = queryset.order_by().values(*columns).annotate(n=Count("id")) if by else []
+    rows = queryset.order_by().values(*columns).annotate(n=Count("pk")) if by else []
     for row in rows:
         key = tuple(row[c] for c in columns)
         params = dict(base_params)
@@ -75,9 +101,7 @@ def certified_products(
     """Certificates in force on ``as_of`` (None = today) in the unit (None =
     the nation), counted by ``by`` (any of ``DIMENSIONS``). One query."""
     day, today = resolve_as_of(as_of)
-    queryset = Certificate.objects.filter(
-        in_force_q(on=day, today=today), **unit_filter(unit, prefix="product__")
-    )
+    queryset = CertificateFact.objects.filter(in_force_q(on=day, today=today), **_unit_filter(unit))
     params = {"status": IN_FORCE, **unit_params(unit)}
     if as_of is not None:
         params["on"] = iso(day)
@@ -99,10 +123,10 @@ def certificate_changes(
     end = min(end, day)
     if end < start:
         raise ValueError("The day counted (as_of) is before the period's start.")
-    base = Certificate.objects.filter(**unit_filter(unit, prefix="product__"))
+    base = CertificateFact.objects.filter(**_unit_filter(unit))
     result = {}
     for change in CHANGES:
         params = {"change": change, "start": iso(start), "end": iso(end), **unit_params(unit)}
-        queryset = filter_change(base, change, start=start, end=end)
+        queryset = base.filter(change_q(change, start=start, end=end))
         result[change] = _breakdown(queryset, by=by, base_params=params, as_of=day)
     return result

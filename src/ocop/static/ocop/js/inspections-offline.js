@@ -3,9 +3,14 @@
    in its cache (the "My visits" list), and on a visit page keeps the checklist
    answers typed without a signal in IndexedDB, each set with a client id;
    when the phone is back online each set is sent once to the visit's sync
-   URL. A set the server refuses because the visit was closed meanwhile stays
-   on the phone, and the inspector is told. No inline script: hooked by data-*
-   attributes. */
+   URL. The representative's acknowledgment, corrective actions and the close
+   of the visit made without a signal are kept the same way (each with its
+   client id) and sent in the order they were made — the close last, after
+   the photos. A step the server refuses (the visit was closed meanwhile, or
+   the close is incomplete) stays on the phone and is shown until the
+   inspector says they saw it. After a reload what is still on the phone is
+   painted back and marked "not sent yet". No inline script: hooked by
+   data-* attributes. */
 "use strict";
 (function () {
   const CACHE = "ocop-inspections-v1";
@@ -82,6 +87,53 @@
     return { answers: answers, notes: String(data.get("notes") || "") };
   }
 
+  // A step's form as the page would post it (without the CSRF token).
+  function fieldsOf(form) {
+    const fields = {};
+    for (const [name, value] of new FormData(form).entries()) {
+      if (name === "csrfmiddlewaretoken" || typeof value !== "string") continue;
+      (fields[name] = fields[name] || []).push(value);
+    }
+    return fields;
+  }
+
+  function mark(target, text) {
+    if (!target || target.querySelector(":scope > .pending-mark")) return;
+    const badge = document.createElement("span");
+    badge.className = "badge text-bg-warning ms-2 pending-mark";
+    badge.textContent = text;
+    target.appendChild(badge);
+  }
+
+  function clearMarks() {
+    document.querySelectorAll(".pending-mark").forEach((badge) => badge.remove());
+  }
+
+  // The refusals still on the phone, each shown until the inspector says
+  // they saw them (only then are they removed from the phone).
+  function showRefused(box, url) {
+    return allPending().then((entries) => {
+      const refused = entries.filter((e) => e.refused && e.url === url);
+      if (!refused.length || !box) return;
+      box.textContent = "";
+      box.className = "alert alert-danger";
+      box.hidden = false;
+      refused.forEach((e) => {
+        const line = document.createElement("div");
+        line.textContent = e.refused;
+        box.appendChild(line);
+      });
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "btn btn-sm btn-outline-danger mt-2";
+      button.id = "offline-ack";
+      button.textContent = box.dataset.ackLabel || "OK";
+      button.addEventListener("click", () => Promise.all(refused.map((e) => dropPending(e.clientId)))
+        .then(() => { box.hidden = true; }));
+      box.appendChild(button);
+    });
+  }
+
   function sendPhotos(box) {
     return allPhotos().then((entries) => entries.reduce((chain, entry) => chain.then(() => {
       if (entry.refused) return null;
@@ -97,51 +149,130 @@
           }
           entry.refused = entry.failed;
           return putPhoto(entry).then(() => say(box, entry.failed, "danger"));
-        })
-        .catch(() => null);
+        });
     }), Promise.resolve()));
   }
 
-  function sync(box) {
-    return sendAnswers(box).then(() => sendPhotos(box));
+  // One step kept on the phone, sent once. A network failure stops the
+  // chain (nothing later is sent before it); a refusal is kept and shown.
+  function sendStep(box, entry) {
+    return fetch(entry.url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": entry.csrf },
+      body: JSON.stringify({
+        client_id: entry.clientId,
+        kind: entry.kind || "answers",
+        answers: entry.answers,
+        notes: entry.notes,
+        fields: entry.fields,
+      }),
+    }).then((response) => response.json().then((body) => {
+      if (response.ok) {
+        return dropPending(entry.clientId).then(() => say(box, body.message, "success"));
+      }
+      if (response.status === 409 || response.status === 400) {
+        entry.refused = body.message;
+        return putPending(entry);
+      }
+      return say(box, body.message || "", "warning");
+    }));
   }
 
-  function sendAnswers(box) {
-    return allPending().then((entries) => entries.reduce((chain, entry) => chain.then(() => {
-      if (entry.refused) return null;
-      return fetch(entry.url, {
-        method: "POST",
-        credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": entry.csrf },
-        body: JSON.stringify({ client_id: entry.clientId, answers: entry.answers, notes: entry.notes }),
-      }).then((response) => response.json().then((body) => {
-        if (response.ok) {
-          return dropPending(entry.clientId).then(() => say(box, body.message, "success"));
+  function sendSteps(box, closing) {
+    return allPending().then((entries) => entries
+      .filter((e) => !e.refused && ((e.kind === "close") === closing))
+      .sort((a, b) => (a.seq || 0) - (b.seq || 0))
+      .reduce((chain, entry) => chain.then(() => sendStep(box, entry)), Promise.resolve()));
+  }
+
+  let syncing = false;
+  function sync(box, url) {
+    if (syncing || !navigator.onLine) return Promise.resolve();
+    syncing = true;
+    return sendSteps(box, false)
+      .then(() => sendPhotos(box))
+      .then(() => sendSteps(box, true))
+      .then(() => allPending())
+      .then((entries) => {
+        if (!entries.some((e) => !e.refused && e.url === url)) clearMarks();
+      })
+      .catch(() => null)
+      .then(() => showRefused(box, url))
+      .finally(() => { syncing = false; });
+  }
+
+  // After a reload, what is still on the phone is shown: the answers painted
+  // back into the checklist, the other steps marked "not sent yet".
+  function repaint(form, box, url) {
+    return allPending().then((entries) => {
+      const mine = entries.filter((e) => e.url === url).sort((a, b) => (a.seq || 0) - (b.seq || 0));
+      mine.forEach((entry) => {
+        if ((entry.kind || "answers") === "answers") {
+          Object.keys(entry.answers || {}).forEach((code) => {
+            const [result, note] = entry.answers[code];
+            const radio = form.querySelector("input[name='r_" + CSS.escape(code) + "'][value='" + CSS.escape(result) + "']");
+            if (radio) radio.checked = true;
+            const text = form.querySelector("[name='n_" + CSS.escape(code) + "']");
+            if (text) text.value = note;
+            const fieldset = form.querySelector("fieldset[data-item='" + CSS.escape(code) + "'] > legend");
+            mark(fieldset, box.dataset.mark);
+          });
+          const notes = form.querySelector("[name=notes]");
+          if (notes && entry.notes != null) notes.value = entry.notes;
+        } else {
+          const stepForm = document.querySelector("form[data-offline-step='" + entry.kind + "']");
+          if (stepForm) mark(stepForm, box.dataset.mark);
         }
-        if (response.status === 409) {
-          entry.refused = body.message;
-          return putPending(entry).then(() => say(box, body.message, "danger"));
-        }
-        return say(box, body.message || "", "warning");
-      })).catch(() => null);
-    }), Promise.resolve()));
+      });
+      return mine;
+    });
   }
 
   function visitPage() {
     const form = document.querySelector("form[data-offline-answers]");
     const box = document.getElementById("offline-status");
     if (!form) return;
+    const url = form.dataset.offlineAnswers;
+    const csrfOf = (f) => {
+      const input = f.querySelector("input[name=csrfmiddlewaretoken]");
+      return input ? input.value : "";
+    };
     form.addEventListener("submit", (event) => {
       if (navigator.onLine) return;
       event.preventDefault();
-      const csrf = form.querySelector("input[name=csrfmiddlewaretoken]");
       const entry = Object.assign(answersOf(form), {
         clientId: newId(),
-        url: form.dataset.offlineAnswers,
-        csrf: csrf ? csrf.value : "",
+        kind: "answers",
+        url: url,
+        csrf: csrfOf(form),
+        seq: Date.now(),
         savedAt: new Date().toISOString(),
       });
-      putPending(entry).then(() => say(box, form.dataset.offlineSaved, "info"));
+      putPending(entry).then(() => {
+        Object.keys(entry.answers).forEach((code) => {
+          mark(form.querySelector("fieldset[data-item='" + CSS.escape(code) + "'] > legend"), box.dataset.mark);
+        });
+        say(box, form.dataset.offlineSaved, "info");
+      });
+    });
+    document.querySelectorAll("form[data-offline-step]").forEach((stepForm) => {
+      stepForm.addEventListener("submit", (event) => {
+        if (navigator.onLine) return;
+        event.preventDefault();
+        putPending({
+          clientId: newId(),
+          kind: stepForm.dataset.offlineStep,
+          url: stepForm.dataset.offlineUrl,
+          csrf: csrfOf(stepForm),
+          fields: fieldsOf(stepForm),
+          seq: Date.now(),
+          savedAt: new Date().toISOString(),
+        }).then(() => {
+          mark(stepForm, box.dataset.mark);
+          say(box, stepForm.dataset.offlineSaved, "info");
+        });
+      });
     });
     const photoForm = document.querySelector("form[data-offline-photo]");
     if (photoForm) {
@@ -151,12 +282,11 @@
         if (!input || !input.files.length) return;
         event.preventDefault();
         const file = input.files[0];
-        const csrf = photoForm.querySelector("input[name=csrfmiddlewaretoken]");
         const caption = photoForm.querySelector("input[name=caption]");
         putPhoto({
           clientId: newId(),
           url: photoForm.action,
-          csrf: csrf ? csrf.value : "",
+          csrf: csrfOf(photoForm),
           caption: caption ? caption.value : "",
           blob: file,
           name: file.name,
@@ -165,13 +295,13 @@
         }).then(() => say(box, photoForm.dataset.offlinePhoto, "info"));
       });
     }
-    window.addEventListener("online", () => sync(box));
-    allPending().then((entries) => {
-      const refused = entries.filter((e) => e.refused && e.url === form.dataset.offlineAnswers);
-      if (refused.length) say(box, refused[0].refused, "danger");
-      else if (entries.length && !navigator.onLine) say(box, form.dataset.offlineSaved, "info");
+    window.addEventListener("online", () => sync(box, url));
+    repaint(form, box, url).then((mine) => {
+      if (navigator.onLine) return sync(box, url);
+      if (mine.some((e) => e.refused)) return showRefused(box, url);
+      if (mine.length) say(box, form.dataset.offlineSaved, "info");
+      return null;
     });
-    if (navigator.onLine) sync(box);
   }
 
   // The place of a photo only when the representative agreed (the tick).
