@@ -98,11 +98,12 @@ bench: setup
 	$(PY) -m bench.bench_evaluation
 	$(PY) -m bench.bench_concurrency
 	$(PY) -m bench.bench_concurrency --pg
-	@command -v wrk >/dev/null || { echo "bench_verify needs wrk: sudo apt-get install wrk"; exit 1; }
+	@command -v wrk >/dev/null || { echo "bench_verify and bench_peak need wrk: sudo apt-get install wrk"; exit 1; }
 	$(PY) -m bench.bench_verify
 	@# The national data set needs PostgreSQL (BENCH_PG, default the local server).
 	$(PY) -m bench.bench_national
 	$(PY) -m bench.bench_portal
+	$(PY) -m bench.bench_peak
 	$(PY) -m bench.backup_roundtrip
 
 clean:

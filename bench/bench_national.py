@@ -112,7 +112,7 @@ def child(scale: float, out: str) -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
 
-    from bench.run import percentile
+    from bench.run import freeze_heap, percentile
     from ocop.accounts.models import User
     from ocop.certification.models import Certificate
     from ocop.cycles.models import Dossier
@@ -181,6 +181,9 @@ def child(scale: float, out: str) -> None:
 
     for label, client, path, params in cases:
         measure(label, client, [path] * 5, params)  # warm-up
+    freeze_heap()
+    for label, client, path, params in cases:
+        measure(label, client, [path] * 5, params)  # warm-up
         times, queries = measure(label, client, [path] * n, params)
         results.append((label, times, queries))
     stamp_paths = [f"/s/{t}" for t in stamp_tokens]
@@ -210,6 +213,7 @@ def child(scale: float, out: str) -> None:
                         "label": label,
                         "p50": statistics.median(times),
                         "p95": percentile(times, 95),
+                        "p99": percentile(times, 99),
                         "queries": queries,
                     }
                     for label, times, queries in results
@@ -260,7 +264,7 @@ def main() -> None:
         print(f"{run['scale']:g}×: {counts}")
     header = f"\n{'page':<40}"
     for run in runs:
-        header += f" {run['scale']:g}× p50 {'p95':>6} {'q':>3} "
+        header += f" {run['scale']:g}× p50 {'p95':>6} {'p99':>6} {'q':>3} "
     if len(runs) == 2:
         header += f" {'ratio p50':>9} {'p95':>5}"
     print(header)
@@ -268,7 +272,8 @@ def main() -> None:
         line = f"{page['label']:<40}"
         for run in runs:
             row = run["pages"][i]
-            line += f" {row['p50']:>7.1f} {row['p95']:>6.1f} {row['queries']:>3} "
+            line += f" {row['p50']:>7.1f} {row['p95']:>6.1f} {row.get('p99', 0):>6.1f}"
+            line += f" {row['queries']:>3} "
         if len(runs) == 2:
             a, b = runs[0]["pages"][i], runs[1]["pages"][i]
             line += f" {b['p50'] / a['p50']:>9.2f} {b['p95'] / a['p95']:>5.2f}"

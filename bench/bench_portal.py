@@ -10,7 +10,12 @@ fresh process the server time of the portal's pages for an anonymous visitor
 * the home page (counts by star, province and group, the newest recognitions);
 * the catalogue searched for "mat ong", filtered 4★ and Hà Nội;
 * a product page (the certificate's live status, the other products of the
-  producer, where to buy, the QR code).
+  producer, where to buy — a product carried by a point of sale and listed
+  online —, the QR code);
+* where to buy: the provinces with their number of points of sale, Hà Nội's
+  points of sale (the list with the products each carries) and their map
+  markers (JSON);
+* a search with a typo ("nuoc nam").
 
 Each page twice: **uncached** (the portal's cache emptied before each request:
 what the first visitor after a change gets) and **cached** (what everyone else
@@ -41,14 +46,20 @@ def child(scale: float, out: str) -> None:
     from django.test.utils import CaptureQueriesContext, setup_test_environment
     from django.utils import timezone
 
-    from bench.run import percentile
+    from bench.run import freeze_heap, percentile
     from ocop.portal.domain.queries import catalogue
     from ocop.portal.seo import product_path
 
     setup_test_environment()
     visitor = Client()
     n = int(os.environ.get("BENCH_N", "50"))
-    products = catalogue(today=timezone.localdate()).filter(province__code="01").order_by("id")
+    # A Hà Nội product in force carried by a point of sale and listed online.
+    products = (
+        catalogue(today=timezone.localdate())
+        .filter(province__code="01", points_of_sale__isnull=False, listings__isnull=False)
+        .distinct()
+        .order_by("id")
+    )
     product = products[products.count() // 2]
     cases = [
         ("home", "/", None),
@@ -57,7 +68,11 @@ def child(scale: float, out: str) -> None:
             "/san-pham/",
             {"q": "mat ong", "star": "4", "province": "01"},
         ),
+        ("search 'nuoc nam' (a typo)", "/san-pham/", {"q": "nuoc nam"}),
         ("product page", product_path(product), None),
+        ("points of sale: provinces", "/diem-ban/", None),
+        ("points of sale: Hà Nội", "/diem-ban/01/", None),
+        ("points of sale: Hà Nội map markers", "/diem-ban/01/ban-do.json", None),
     ]
 
     def measure(path, params, *, cold: bool, count: int):
@@ -75,8 +90,16 @@ def child(scale: float, out: str) -> None:
             visitor.get(path, params or {})
         return times, len(context.captured_queries)
 
+    for _label, path, params in cases:  # warm-up: templates, URL patterns, plans
+        measure(path, params, cold=True, count=2)
+    freeze_heap()
     results = []
     for label, path, params in cases:
+        if path.startswith("/diem-ban/"):  # trade's pages: not in the portal's cache
+            measure(path, params, cold=True, count=5)  # warm-up
+            times, queries = measure(path, params, cold=True, count=n)
+            results.append((label, times, queries))
+            continue
         for cold in (True, False):
             measure(path, params, cold=cold, count=5)  # warm-up
             times, queries = measure(path, params, cold=cold, count=n)
@@ -92,6 +115,7 @@ def child(scale: float, out: str) -> None:
                         "label": label,
                         "p50": statistics.median(times),
                         "p95": percentile(times, 95),
+                        "p99": percentile(times, 99),
                         "queries": queries,
                     }
                     for label, times, queries in results
@@ -106,7 +130,7 @@ def main() -> None:
     print()
     header = f"{'page':<42}"
     for run in runs:
-        header += f" {run['scale']:g}× p50 {'p95':>6} {'q':>3} "
+        header += f" {run['scale']:g}× p50 {'p95':>6} {'p99':>6} {'q':>3} "
     if len(runs) == 2:
         header += f" {'ratio p50':>9} {'p95':>5}"
     print(header)
@@ -114,7 +138,8 @@ def main() -> None:
         line = f"{page['label']:<42}"
         for run in runs:
             row = run["pages"][i]
-            line += f" {row['p50']:>7.1f} {row['p95']:>6.1f} {row['queries']:>3} "
+            line += f" {row['p50']:>7.1f} {row['p95']:>6.1f} {row.get('p99', 0):>6.1f}"
+            line += f" {row['queries']:>3} "
         if len(runs) == 2:
             a, b = runs[0]["pages"][i], runs[1]["pages"][i]
             line += f" {b['p50'] / a['p50']:>9.2f} {b['p95'] / a['p95']:>5.2f}"

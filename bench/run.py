@@ -5,6 +5,7 @@ database that holds the real administrative units and the demo data.
 Figures are recorded in docs/benchmarks.md with the machine and command.
 """
 
+import gc
 import os
 import platform
 import statistics
@@ -18,6 +19,16 @@ sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ocop.settings.test")
 if "DATABASE_URL" not in os.environ:
     os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='ocop-bench-')}/bench.db"
+
+
+def freeze_heap() -> None:
+    """Move what is loaded so far out of the garbage collector's reach, as
+    ``ocop/wsgi.py`` does in a server process after loading the application:
+    otherwise a full collection of the whole heap (the benchmark's own data
+    included) lands on one request in twenty or thirty (docs/benchmarks.md,
+    "Tails")."""
+    gc.collect()
+    gc.freeze()
 
 
 def percentile(values: list[float], p: float) -> float:

@@ -24,6 +24,7 @@ urlpatterns = [
     path("stamps/", include("ocop.stamps.urls")),
     path("events/", include("ocop.events.urls")),
     path("trade/", include("ocop.trade.urls")),
+    path("stats/", include("ocop.stats.urls")),
     path("api/v1/", api_urls),
     path("django-admin/", admin.site.urls),
     # Public verification pages (QR codes): /s/…, /c/…, /01/… (GS1 Digital Link).

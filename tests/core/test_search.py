@@ -73,3 +73,79 @@ def test_search_stays_inside_the_scope(catalogue):
 )
 def test_edit_distance(a, b, limit, expected):
     assert _within_edits(a, b, limit) is expected
+
+
+# Real OCOP product names (provincial lists), with their producers' kind of
+# names: typos in short syllables, ranking, and the bound on the candidates.
+REAL = [
+    ("Nước mắm Phú Quốc 40 độ đạm", "Công ty TNHH Nước mắm Thanh Hà"),
+    ("Nước mắm Cửa Khe", "Hợp tác xã Chế biến hải sản Cửa Khe"),
+    ("Nước mắm Nam Ô", "Hợp tác xã Nước mắm Nam Ô"),
+    ("Mật ong bạc hà Mèo Vạc", "Hợp tác xã Ong mật Mèo Vạc"),
+    ("Mật ong rừng U Minh", "Tổ hợp tác Ong mật U Minh Hạ"),
+    ("Mắm tôm Ba Làng", "Hộ kinh doanh Nguyễn Văn Nam"),
+    ("Nước cam Cao Phong", "Công ty Cổ phần Cam Cao Phong"),
+    ("Chè Shan tuyết Suối Giàng", "Hợp tác xã Chè Suối Giàng"),
+    ("Gạo ST25 Sóc Trăng", "Doanh nghiệp tư nhân Hồ Quang Cua"),
+    ("Bánh gai Tứ Trụ", "Hộ kinh doanh Bánh gai Tứ Trụ"),
+    ("Cà phê Buôn Ma Thuột", "Công ty TNHH Cà phê Ea Kar"),
+    ("Kẹo dừa Bến Tre", "Hợp tác xã Dừa Xanh"),
+]
+
+
+@pytest.fixture
+def real_catalogue():
+    commune = communes("38", 1)[0]
+    products = {}
+    for name, subject_name in REAL:
+        subject = SubjectFactory(commune=commune, name=subject_name)
+        products[name] = ProductFactory(subject=subject, name=name)
+    return products
+
+
+def _ranked(query):
+    central = user_with_role(Role.CENTRAL_OFFICER)
+    return [p.name for p in search(products_visible_to(central), query)]
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        # A slip in a short syllable: n/m, a doubled letter, swapped letters.
+        ("nuoc nam", {"Nước mắm Phú Quốc 40 độ đạm", "Nước mắm Cửa Khe", "Nước mắm Nam Ô"}),
+        ("mat ongg", {"Mật ong bạc hà Mèo Vạc", "Mật ong rừng U Minh"}),
+        ("mat ogn", {"Mật ong bạc hà Mèo Vạc", "Mật ong rừng U Minh"}),
+        ("keo dau", {"Kẹo dừa Bến Tre"}),
+        ("che shan tuyte", {"Chè Shan tuyết Suối Giàng"}),
+        ("ca phe buon ma thuoc", {"Cà phê Buôn Ma Thuột"}),
+        # As typed: the phrase at the start of the name first.
+        ("nuoc mam", {"Nước mắm Phú Quốc 40 độ đạm", "Nước mắm Cửa Khe", "Nước mắm Nam Ô"}),
+        ("mam tom", {"Mắm tôm Ba Làng"}),
+        ("nuoc cam", {"Nước cam Cao Phong"}),
+    ],
+)
+def test_typos_in_short_syllables_and_relevance(real_catalogue, query, first):
+    found = _ranked(query)
+    assert set(found[: len(first)]) == first, found
+
+
+def test_a_typo_does_not_bring_unrelated_products(real_catalogue):
+    # "nuoc nam": the fish sauces, not the orange juice nor Mr Nam's shrimp paste first.
+    found = _ranked("nuoc nam")
+    assert found.index("Nước cam Cao Phong") > 2 if "Nước cam Cao Phong" in found else True
+    assert "Bánh gai Tứ Trụ" not in found
+    # Exact phrases win over scattered words.
+    assert _ranked("mat ong")[:2] == ["Mật ong bạc hà Mèo Vạc", "Mật ong rừng U Minh"]
+    assert _ranked("khong co gi") == []
+
+
+def test_search_reads_a_bounded_number_of_candidates(real_catalogue, settings):
+    from ocop.core.pagination import CappedPaginator
+
+    settings.OCOP_SEARCH_CANDIDATES = 2
+    central = user_with_role(Role.CENTRAL_OFFICER)
+    found = search(products_visible_to(central), "hop tac xa")
+    page = CappedPaginator(found, 50).page(1)
+    assert page.paginator.capped  # "more than 2": asks for a filter
+    assert page.paginator.count == 2
+    assert len(found) == 3  # the candidates read: the limit and one more

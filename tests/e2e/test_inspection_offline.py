@@ -119,6 +119,11 @@ def test_a_whole_visit_recorded_offline_then_reminded_and_a_revisit_revokes(
     context.set_offline(True)
     phone.reload()
     expect(phone.locator("#answers-form")).to_be_visible()
+    # The product's reference data (certificate, capacity, stamps, documents)
+    # came with the page.
+    phone.locator("#product-reference summary").click()
+    expect(phone.locator("#product-reference")).to_contain_text("★")
+    expect(phone.locator("#product-reference")).to_contain_text(vi("Declared annual capacity"))
     for fieldset in phone.locator("#answers-form fieldset").all():
         fieldset.get_by_label("đạt", exact=True).check()
     phone.locator("#answers-form fieldset[data-item='3']").get_by_label(
@@ -174,7 +179,12 @@ def test_a_whole_visit_recorded_offline_then_reminded_and_a_revisit_revokes(
     assert visit.outcome == Outcome.WARNING
     assert visit.representative_name == "Lê Văn Tâm"
     assert visit.answers.filter(result="finding").count() == 1
-    assert list(visit.photos.values_list("caption", flat=True)) == ["Nhãn hết hạn công bố"]
+    (photo,) = visit.photos.all()
+    assert photo.caption == "Nhãn hết hạn công bố"
+    # Its time is when it was taken on the phone, not when it reached the server.
+    closed_at = ActivityLog.objects.get(action="ocop.inspection_visit.closed").at
+    assert photo.taken_at < ActivityLog.objects.get(action="ocop.inspection_visit.photo_added").at
+    assert photo.taken_at < closed_at
     (action,) = CorrectiveAction.objects.filter(visit=visit)
     assert action.deadline == deadline
     phone.reload()  # nothing left to send: nothing is sent twice

@@ -12,12 +12,17 @@ from django.utils import timezone
 
 from ocop.accounts.enums import Role
 from ocop.core.models import ActivityLog
-from ocop.inspections.domain import visits
+from ocop.inspections.domain import fieldwork, visits
 from ocop.inspections.enums import Outcome, VisitState
 from ocop.inspections.models import CorrectiveAction
 from tests.factories.accounts import user_with_role
 from tests.factories.geo import province
-from tests.inspections.test_visits import answer_all, inspector, setup  # noqa: F401 (fixtures)
+from tests.inspections.test_visits import (  # noqa: F401 (fixtures)
+    answer_all,
+    inspector,
+    jpeg,
+    setup,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +147,41 @@ def test_bad_steps_are_clear_400s_and_others_cannot_record(client, setup, inspec
     response = sync(client, visit, "ack", "k-4", {"name": ["A"], "confirmed": ["on"]})
     assert response.status_code == 403
     assert count("acknowledged") == 0
+
+
+def test_a_photo_sent_later_keeps_the_time_it_was_taken(client, setup, inspector):  # noqa: F811
+    visit = setup["visit"]
+    client.force_login(inspector)
+    taken = timezone.now() - timedelta(hours=3)
+    response = client.post(
+        f"/inspections/visits/{visit.pk}/photo/",
+        {
+            "photo": jpeg(),
+            "caption": "Kho",
+            "client_id": "anh-offline",
+            "taken_at": taken.isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    photo = visit.photos.get()
+    assert abs((photo.taken_at - taken).total_seconds()) < 1
+    later = visits.add_photo(
+        visit=visit,
+        upload=jpeg(),
+        by=inspector,
+        taken_at=timezone.now() + timedelta(days=2),  # the phone's clock is ahead
+    )
+    assert later.taken_at <= timezone.now()
+
+
+def test_the_visit_page_carries_the_product_reference(client, setup, inspector):  # noqa: F811
+    visit = setup["visit"]
+    client.force_login(inspector)
+    page = client.get(f"/inspections/visits/{visit.pk}/").content.decode()
+    assert 'id="product-reference"' in page
+    assert setup["certificate"].number in page
+    assert "4★" in page
+    reference = fieldwork.product_reference(product=visit.product, today=timezone.localdate())
+    assert [c for c, _status in reference.certificates] == [setup["certificate"]]
+    assert reference.stamps_year == 0
+    assert reference.open_complaints == 0

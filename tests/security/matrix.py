@@ -79,6 +79,7 @@ TOPIC_MANAGERS = roles(PA, CEO, CEA)
 # The managers of a provincial activity: provincial officers and administrators
 # of the province, the central office (a commune officer runs only their commune's).
 ACTIVITY_MANAGERS = roles(PO, PA, CEO, CEA)
+REPORT_READERS = roles(PO, PA, CEO, CEA)  # stats.rules.REPORT_ROLES
 TRADE_READERS = OFFICERS  # trade.rules.READER_ROLES
 POINT_MANAGERS = roles(CO, PO, PA, CEO, CEA)  # trade.rules.POINT_MANAGER_ROLES
 INQUIRY_HANDLERS = roles(P, C, PO, PA, CEO, CEA)  # trade.rules.INQUIRY_ROLES
@@ -384,6 +385,10 @@ RULES: dict[str, Rule] = {
     "events:subject_history": rule(REGISTRY, args={"pk": "subject"}),
     "events:untrained": rule(EVENT_READERS),
     "events:report": rule(EVENT_READERS),
+    # stats: the official report tables (stats.rules.REPORT_ROLES) ---------------------
+    "stats:report": rule(REPORT_READERS),
+    "stats:report_xlsx": rule(REPORT_READERS),
+    "stats:report_pdf": rule(REPORT_READERS),
     # api: public reference data (its own tests: tests/geo/test_search.py) ---------------
     "api:openapi-json": rule(EVERYONE),
     "api:openapi-view": rule(EVERYONE),

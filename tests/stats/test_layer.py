@@ -158,3 +158,66 @@ def test_a_legacy_or_district_unit_is_refused(crafted):
     legacy = AdminUnit.objects.filter(level="district").first()
     with pytest.raises(ValueError, match="2025 province or commune"):
         stats.certified_products(unit=legacy)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_stamps_issued_and_scans(crafted, client):
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    from ocop.stamps.enums import RequestState
+    from ocop.stamps.models import Scan, Stamp, StampBatch
+    from ocop.stats.domain.refresh import count_scans
+
+    def at(day):
+        return timezone.make_aware(datetime.combine(day, time(9)))
+
+    product = crafted.products["p1"]
+    batches = [
+        StampBatch.objects.create(
+            product=product,
+            quantity=quantity,
+            state=state,
+            requested_by=crafted.officer,
+            decided_at=at(day),
+        )
+        for quantity, state, day in (
+            (100, RequestState.APPROVED, date(2025, 3, 1)),
+            (250, RequestState.APPROVED, date(2025, 12, 31)),
+            (400, RequestState.APPROVED, date(2026, 1, 2)),
+            (50, RequestState.REJECTED, date(2025, 5, 1)),
+        )
+    ]
+    stamp = Stamp.objects.create(batch=batches[0], serial="38-00000001-K", token="t" * 20)
+    for day in (date(2025, 4, 1), date(2025, 4, 1), date(2026, 1, 5)):
+        Scan.objects.create(stamp=stamp, at=at(day), fingerprint="x")
+    assert count_scans() == 3
+    assert count_scans() == 0  # each scan once
+    figures = stats.stamps(unit=crafted.thanh_hoa, start=START, end=END)
+    assert (figures.requests.value, figures.stamps.value, figures.scans) == (2, 350, 2)
+    assert stats.stamps(unit=crafted.ha_noi, start=START, end=END).scans == 0
+    client.force_login(crafted.central)
+    check_links(client, [figures.requests])
+    response = client.get(figures.stamps.url)
+    assert sum(b.quantity for b in response.context["page"]) == figures.stamps.value
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_full_rebuild_agrees_with_the_facts_kept_on_change(crafted):
+    from ocop.certification.models import Certificate
+    from ocop.stats.domain.refresh import rebuild_certificate_facts
+    from ocop.stats.models import CertificateFact
+
+    def facts():
+        return sorted(CertificateFact.objects.values_list())
+
+    kept = facts()
+    assert len(kept) == Certificate.objects.count()
+    rebuild_certificate_facts()
+    assert facts() == kept
+    # A write that sends no signal shows after the rebuild.
+    Certificate.objects.filter(pk=crafted.certificates["c6"].pk).update(star=4)
+    assert by_star(stats.certified_products(unit=crafted.thanh_hoa)) == {3: 2, 4: 2}
+    rebuild_certificate_facts()
+    assert by_star(stats.certified_products(unit=crafted.thanh_hoa)) == {3: 1, 4: 3}

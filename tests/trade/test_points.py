@@ -182,3 +182,37 @@ def test_back_office_list_is_scoped(client, province_officer, hanoi_officer, com
     assert "Điểm bán OCOP chợ X" not in response.content.decode()
     point = PointOfSale.objects.get()
     assert client.get(reverse("trade:point_edit", args=[point.pk])).status_code == 404
+
+
+def test_public_list_is_on_the_portal_shell_and_bounded_per_point(
+    client, province_officer, commune_x, subject_x, django_assert_max_num_queries
+):
+    """The points of sale are a portal page (its shell and stylesheet, no
+    back-office Bootstrap); a point carrying many products lists the first
+    ones and counts the rest, so a page costs the same however many it carries."""
+    from ocop.trade.views_public import PRODUCTS_SHOWN
+    from tests.factories.registry import ProductFactory
+
+    from .conftest import certify
+
+    many = [
+        certify(ProductFactory(subject=subject_x, name=f"Sản phẩm {i:02d}"))
+        for i in range(PRODUCTS_SHOWN + 3)
+    ]
+    _point(province_officer, commune_x, products=many)
+    url = reverse("points:province", args=[commune_x.province.code])
+    with django_assert_max_num_queries(8):
+        html = client.get(url).content.decode()
+    assert "portal.css" in html
+    assert "bootstrap" not in html
+    assert f"{PRODUCTS_SHOWN + 3} sản phẩm OCOP" in html
+    assert "Sản phẩm 00" in html
+    assert f"Sản phẩm {PRODUCTS_SHOWN - 1:02d}" in html
+    assert f"Sản phẩm {PRODUCTS_SHOWN:02d}" not in html
+    assert "và 3 sản phẩm khác" in html
+    # The language links keep the query.
+    assert "?kind=shop&amp;lang=en" in client.get(url, {"kind": "shop"}).content.decode()
+    for page in (reverse("points:provinces"), reverse("inquiry:sent")):
+        html = client.get(page).content.decode()
+        assert "portal.css" in html
+        assert "bootstrap" not in html

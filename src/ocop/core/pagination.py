@@ -4,7 +4,8 @@
 5,000): the count reads a ``LIMIT``-ed subquery, so a national list of
 174,000 products costs the same as one of 17,000. Beyond the cap the list
 says "more than 5,000" and asks for a filter; the pages up to the cap stay
-reachable. Exact totals are in the exports and reports (measured in
+reachable. A ranked search (``core.search``) is capped at its candidates
+(``OCOP_SEARCH_CANDIDATES``, 300). Exact totals are in the exports and reports (measured in
 docs/benchmarks.md, "National scale").
 """
 
@@ -12,16 +13,24 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
+from .search import candidates_limit, is_ranked
+
 
 class CappedPaginator(Paginator):
     def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        self.cap = cap if cap is not None else settings.OCOP_LIST_COUNT_CAP
+        if cap is None:
+            # A ranked search holds at most its candidates (core/search.py).
+            cap = candidates_limit() if is_ranked(object_list) else settings.OCOP_LIST_COUNT_CAP
+        self.cap = cap
 
     @cached_property
     def counted(self) -> int:
         """Rows counted, at most cap + 1 (one more tells that the cap is passed)."""
-        return self.object_list.order_by()[: self.cap + 1].count()
+        rows = self.object_list.order_by()
+        if hasattr(rows, "values"):  # the keys only: no annotation computed per row
+            rows = rows.values("pk")
+        return rows[: self.cap + 1].count()
 
     @cached_property
     def count(self) -> int:

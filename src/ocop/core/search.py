@@ -1,23 +1,91 @@
-"""Accent-insensitive, typo-tolerant search over a stored folded column.
+"""Accent-insensitive, typo-tolerant search over a stored folded column,
+bounded by its page rather than by its matches.
 
-Every word of the query must occur in the row's ``search_text`` (which holds
-``fold_vi`` of the names, commune and province). When that finds nothing,
-each query word that occurs nowhere is replaced by the words of the
-candidate rows within one edit (two for long words): "nuoc mma" still finds
-"Nước mắm" (words of three letters tolerate only swapped letters). The
-matching is done the same way on SQLite and PostgreSQL, so results are
-identical on both.
-"""
+``search_text`` holds ``fold_vi`` of the names, commune and province, padded
+with spaces. A query is folded the same way and its rows are gathered in at
+most three bounded reads (``LIMIT`` ``CANDIDATES``, each served on PostgreSQL
+by the trigram index), strongest first, stopping once enough are found:
+
+1. the words as a phrase at the start of a word (``% mat ong%``);
+2. every word anywhere (``%mat%`` and ``%ong%``: the old contract);
+3. when no row holds the phrase as typed: the phrase with one word replaced
+   by a Vietnamese syllable one typing slip away (a swapped, missing, doubled
+   or extra letter, or a neighbouring key / a letter commonly confused in
+   Vietnamese: n/m, l/n, s/x, d/r, i/y, c/k …): "nuoc nam" finds "nước mắm",
+   "mat ongg" "mật ong", "bien xnah" "biển xanh". The words stay adjacent,
+   so a slip does not bring in every row holding a common syllable (two
+   slips in one query find nothing).
+
+The candidates (at most ``CANDIDATES``) are ranked in Python — phrase at the
+start of the name, phrase elsewhere, phrase with a slip, all words; then the
+name order — and the queryset comes back filtered to them and
+annotated ``search_rank`` (0 = best), ordered by it. A broad term ("hop tac
+xa" matches one subject in three) therefore costs the same at 1× and 10×
+national data: the list says "more than N" and asks for a filter
+(``core.pagination.CappedPaginator`` caps a ranked list at ``CANDIDATES``).
+The same code runs on SQLite and PostgreSQL, so results are identical."""
 
 from functools import reduce
+from itertools import pairwise
 from operator import or_
 
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.conf import settings
+from django.db import connection
+from django.db.models import IntegerField, Q, Value
+from django.db.models.expressions import RawSQL
 
 from .text import fold_vi
 
-MAX_FUZZY_SCAN = 50_000
+RANK = "search_rank"
+
+
+def candidates_limit() -> int:
+    return getattr(settings, "OCOP_SEARCH_CANDIDATES", 300)
+
+
+# Folded Vietnamese syllables: onsets × rhymes (a superset: some pairs do not
+# occur, which only costs a pattern that matches nothing).
+ONSETS = "b c ch d g gh gi h k kh l m n ng ngh nh p ph qu r s t th tr v x".split()  # noqa: SIM905
+RHYMES = """a ac ach ai am an ang anh ao ap at au ay e ec ech em en eng enh eo ep
+et eu i ia ich iec iem ien ieng iep iet ieu im in inh ip it iu o oa oac oach
+oai oam oan oang oanh oao oap oat oay oc oe oen oeo oet oi om on ong ooc oong
+op ot u ua uan uang uanh uat uay uc ue uen uenh uet ui um un ung uo uoc uoi
+uom uon uong uop uot uou up ut uu uy uya uych uyen uyet uynh uyt uyu y yen
+yet yeu""".split()  # noqa: SIM905 -- a table
+SYLLABLES = frozenset(
+    onset + rhyme
+    for onset in ["", *ONSETS]
+    for rhyme in RHYMES
+    if not (onset == "qu" and rhyme.startswith("u"))
+)
+# Letters a slip turns into each other: neighbouring keys (QWERTY, as on
+# phones) and the letters Vietnamese spelling confuses.
+KEYS = ["qwertyuiop", "asdfghjkl", "zxcvbnm"]
+CONFUSED = ["nm", "nl", "sx", "dr", "dz", "iy", "ck", "cq", "kq", "gr", "tc", "ae", "ou", "oa"]
+
+
+def _neighbours() -> dict[str, set[str]]:
+    near: dict[str, set[str]] = {}
+    for row in KEYS:
+        for i, char in enumerate(row):
+            near.setdefault(char, set()).update(row[max(0, i - 1) : i] + row[i + 1 : i + 2])
+    for row, other in pairwise(KEYS):
+        for i, char in enumerate(row):
+            below = other[max(0, i - 1) : i + 1]
+            near.setdefault(char, set()).update(below)
+            for b in below:
+                near.setdefault(b, set()).add(char)
+    return near
+
+
+NEAR = _neighbours()
+CONFUSED_WITH: dict[str, set[str]] = {}
+for _a, _b in CONFUSED:
+    CONFUSED_WITH.setdefault(_a, set()).add(_b)
+    CONFUSED_WITH.setdefault(_b, set()).add(_a)
+ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+MAX_ALTERNATIVES = 8
+MAX_PATTERNS = 24
 
 
 def _within_edits(a: str, b: str, limit: int) -> bool:
@@ -38,50 +106,139 @@ def _within_edits(a: str, b: str, limit: int) -> bool:
     return previous[-1] <= limit
 
 
-def _limit(word: str) -> int:
-    return 0 if len(word) < 4 else (1 if len(word) < 8 else 2)
+def alternatives(word: str) -> list[str]:
+    """Syllables one typing slip away from ``word``, likeliest first: swapped
+    letters, a letter Vietnamese spelling confuses (n/m, s/x …), a doubled
+    or missing letter, a neighbouring key, an extra letter."""
+    if not word.isalpha() or len(word) < 2 or len(word) > 8:
+        return []
+    found: list[str] = []
+
+    def add(candidate: str) -> None:
+        if candidate != word and candidate in SYLLABLES and candidate not in found:
+            found.append(candidate)
+
+    for i in range(len(word) - 1):  # swapped letters
+        add(word[:i] + word[i + 1] + word[i] + word[i + 2 :])
+    for i, char in enumerate(word):  # a letter Vietnamese spelling confuses
+        for other in sorted(CONFUSED_WITH.get(char, ())):
+            add(word[:i] + other + word[i + 1 :])
+    for i in range(1, len(word)):  # a doubled letter
+        if word[i] == word[i - 1]:
+            add(word[:i] + word[i + 1 :])
+    for i in range(1, len(word) + 1):  # a letter left out once
+        add(word[:i] + word[i - 1] + word[i:])
+    for i, char in enumerate(word):  # a neighbouring key
+        for other in sorted(NEAR.get(char, ())):
+            add(word[:i] + other + word[i + 1 :])
+    for i in range(len(word)):  # an extra letter typed
+        add(word[:i] + word[i + 1 :])
+    for i in range(len(word) + 1):  # a letter left out
+        for other in ALPHABET:
+            add(word[:i] + other + word[i:])
+    return found[:MAX_ALTERNATIVES]
 
 
-def match_order(ordering: list[str], *, field: str = "search_text") -> list:
-    """The ordering of search results: ``field`` sorted as an expression.
+def _phrase_q(field: str, words: list[str]) -> Q:
+    return Q(**{f"{field}__contains": " " + " ".join(words)})
 
-    The results are sorted after the trigram index found them, instead of
-    walking the folded column's index in order until a page is full: rows
-    that match a word cluster in that index ("hop tac xa …", "nuoc mam …"),
-    so the walk reads most of the table, more as the table grows
-    (docs/benchmarks.md, "National scale"). ``Lower`` of folded text is the
-    same text, so the order is the same."""
-    return [Lower(name) if name == field else name for name in ordering]
+
+def _gather(queryset, field: str, condition: Q, limit: int) -> list[tuple[int, str]]:
+    return list(queryset.filter(condition).order_by().values_list("pk", field)[:limit])
+
+
+def _gather_any(queryset, field: str, conditions: list[Q], limit: int) -> list[tuple[int, str]]:
+    """Rows matching any of ``conditions``: on PostgreSQL one bounded read
+    per condition in one statement (``UNION ALL``), each served by the
+    trigram index (as one ``OR`` the planner scans the table)."""
+    if len(conditions) == 1 or not connection.features.supports_slicing_ordering_in_compound:
+        return _gather(queryset, field, reduce(or_, conditions), limit)
+    parts = [
+        queryset.filter(condition).order_by().values_list("pk", field)[:limit]
+        for condition in conditions
+    ]
+    return list(parts[0].union(*parts[1:], all=True))[: limit * 2]
+
+
+def _tiers(queryset, words: list[str], field: str, limit: int):
+    """(tier, rows) of the bounded reads, strongest first (module docstring)."""
+    phrase = _gather(queryset, field, _phrase_q(field, words), limit)
+    yield 1, phrase, [" ".join(words)]
+    if len(phrase) >= limit:
+        return
+    every = reduce(lambda q, w: q & Q(**{f"{field}__contains": w}), words, Q())
+    rows = _gather(queryset, field, every, limit + len(phrase))
+    yield 3, rows, []
+    found = len(phrase) + len(rows)
+    if phrase or found >= limit:
+        return
+    # No row holds the phrase as typed: one word mistyped, the others as typed.
+    # Likeliest slips first, taking turns between the words; a word that is
+    # no syllable at all ("ongg") is surely the mistyped one.
+    options = [(i, alternatives(word)) for i, word in enumerate(words)]
+    options.sort(key=lambda option: words[option[0]] in SYLLABLES)
+    phrases = []
+    for rank in range(MAX_ALTERNATIVES):
+        for i, found in options:
+            if rank < len(found):
+                phrases.append([*words[:i], found[rank], *words[i + 1 :]])
+    phrases = phrases[:MAX_PATTERNS]
+    if phrases:
+        conditions = [_phrase_q(field, p) for p in phrases]
+        yield 2, _gather_any(queryset, field, conditions, limit), [" ".join(p) for p in phrases]
+
+
+def _score(tier: int, text: str, phrases: list[str]) -> tuple:
+    at_start = any(text.startswith(f" {phrase}") for phrase in phrases)
+    return (0 if at_start else 1, tier, text)
+
+
+def ranked_ids(queryset, query: str, *, field: str = "search_text") -> list[int]:
+    """The ids of the best candidates for ``query``, best first (at most
+    ``candidates_limit()`` + 1: one more tells that there are more)."""
+    words = fold_vi(query).split()
+    limit = candidates_limit() + 1
+    best: dict[int, tuple] = {}
+    for tier, rows, phrases in _tiers(queryset, words, field, limit):
+        for pk, text in rows:
+            if pk not in best:
+                best[pk] = (*_score(tier, text or "", phrases), pk)
+    return sorted(best, key=best.__getitem__)[:limit]
 
 
 def search(queryset, query: str, *, field: str = "search_text"):
-    """Filter ``queryset`` by ``query`` (see module docstring)."""
-    words = fold_vi(query).split()
-    if not words:
-        return queryset
-    strict = queryset
-    for word in words:
-        strict = strict.filter(**{f"{field}__contains": word})
-    if strict.exists():
-        return strict
-    # Fuzzy fallback: alternatives for the words that match nothing.
-    vocabulary: set[str] = set()
-    for text in queryset.values_list(field, flat=True)[:MAX_FUZZY_SCAN]:
-        vocabulary.update(text.split())
-    fuzzy = queryset
-    for word in words:
-        if any(word in v for v in vocabulary):
-            fuzzy = fuzzy.filter(**{f"{field}__contains": word})
-            continue
-        limit = _limit(word)
-        if len(word) == 3:
-            # Short words: only swapped letters ("mma" → "mam"), else too many false hits.
-            alternatives = sorted(v for v in vocabulary if sorted(v) == sorted(word))
-        else:
-            alternatives = sorted(v for v in vocabulary if limit and _within_edits(word, v, limit))
-        if not alternatives:
-            return queryset.none()
-        fuzzy = fuzzy.filter(
-            reduce(or_, (Q(**{f"{field}__contains": f" {alt} "}) for alt in alternatives))
-        )
-    return fuzzy
+    """Filter ``queryset`` by ``query`` and order it by relevance (see the
+    module docstring); ``search_rank`` is annotated for ``match_order``."""
+    unranked = {RANK: Value(0, output_field=IntegerField())}  # for match_order
+    if not fold_vi(query).split():
+        return queryset.annotate(**unranked)
+    ids = ranked_ids(queryset, query, field=field)
+    if not ids:
+        return queryset.none().annotate(**unranked)
+    ranked = queryset.filter(pk__in=ids).annotate(**{RANK: _position(queryset.model, ids)})
+    return ranked.order_by(RANK)
+
+
+def _position(model, ids: list[int]):
+    """The position of each row's key in ``ids`` (one parameter, so that the
+    expression costs the same to build for 1 or 300 candidates)."""
+    column = f'"{model._meta.db_table}"."{model._meta.pk.column}"'
+    if connection.vendor == "postgresql":
+        return RawSQL(f"array_position(%s::bigint[], {column})", (ids,), IntegerField())  # noqa: S611
+    listed = "," + ",".join(str(pk) for pk in ids) + ","
+    return RawSQL(f"instr(%s, ',' || {column} || ',')", (listed,), IntegerField())  # noqa: S611
+
+
+def match_order(ordering: list[str], *, field: str = "search_text") -> list:
+    """The ordering of search results: by relevance when the list is in its
+    name order (``field`` first), else the chosen order, relevance next."""
+    if ordering and ordering[0] == field:
+        return [RANK, *ordering]
+    return [*ordering[:1], RANK, *ordering[1:]]
+
+
+def is_ranked(queryset) -> bool:
+    """Whether ``queryset`` is a ranked search (bounded to the candidates)."""
+    query = getattr(queryset, "query", None)
+    rank = getattr(query, "annotations", {}).get(RANK)
+    return isinstance(rank, RawSQL)

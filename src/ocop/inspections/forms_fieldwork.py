@@ -155,6 +155,8 @@ class PhotoForm(BootstrapMixin, forms.Form):
         max_digits=8, decimal_places=5, required=False, widget=forms.HiddenInput
     )
     client_id = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    # When a photo kept on the phone without a signal was taken (sent later).
+    taken_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
 
 
 class AcknowledgeForm(BootstrapMixin, forms.Form):

@@ -345,6 +345,7 @@ def _visit_page(request, visit, forms=None, status=200):
         "history": history_for(visit)[:30],
         "nav_active": NAV,
         "today": timezone.localdate(),
+        "reference": fieldwork.product_reference(product=visit.product, today=timezone.localdate()),
     }
     if recorder:
         context.update(
@@ -417,6 +418,7 @@ def visit_photo(request, pk: int):
                 longitude=data["longitude"],
                 location_consent=data["location_consent"],
                 client_id=data["client_id"],
+                taken_at=data["taken_at"],
                 by=request.user,
             )
         except (ValidationError, PermissionDenied) as error:

@@ -51,3 +51,26 @@ class PublicProfile(models.Model):
         if self.show_website and self.website:
             fields.append("website")
         return fields
+
+
+class CatalogueSummary(models.Model):
+    """The public catalogue's counts (the home page's figures and browse
+    facets), built from the products in force and kept in one row, so that
+    no visitor's request counts the catalogue (``domain/summary.py``).
+
+    ``changes`` counts the changes that can alter them (on SQLite; on
+    PostgreSQL the sequence ``portal_catalogue_changes`` does, which takes no
+    lock); ``built_for`` is the value the counts were built from."""
+
+    day = models.DateField()
+    built_for = models.BigIntegerField(default=0)
+    built_at = models.DateTimeField()
+    changes = models.BigIntegerField(default=0)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("catalogue summary")
+        verbose_name_plural = _("catalogue summaries")
+
+    def __str__(self):
+        return f"{self.day} ({self.built_for})"

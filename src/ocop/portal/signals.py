@@ -15,6 +15,7 @@ from ocop.products.models import Product, ProductImage
 from ocop.trade.models import ExportMarket, Listing, PointOfSale
 
 from . import cache
+from .domain.summary import note_change
 from .models import PublicProfile
 
 WATCHED = (
@@ -34,6 +35,7 @@ WATCHED = (
 
 def _changed(sender, **kwargs):
     cache.bump()
+    note_change()
 
 
 def connect() -> None:

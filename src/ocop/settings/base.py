@@ -345,6 +345,9 @@ OCOP_LIST_COUNT_CAP = int(os.environ.get("OCOP_LIST_COUNT_CAP", "5000"))
 # The what-if of a rule change re-ranks at most this many stored results per
 # run (evaluation/views_whatif.py); a larger period is asked to be narrowed.
 OCOP_WHATIF_MAX_RESULTS = int(os.environ.get("OCOP_WHATIF_MAX_RESULTS", "20000"))
+# A search reads at most this many candidate rows and ranks them (core/search.py):
+# its first page costs the same however many rows match.
+OCOP_SEARCH_CANDIDATES = int(os.environ.get("OCOP_SEARCH_CANDIDATES", "300"))
 OCOP_CLIENT_IP_HEADER = os.environ.get("OCOP_CLIENT_IP_HEADER", "")
 
 # Stamps: the largest number of stamps one request may ask for, and the

@@ -6,6 +6,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from ocop.core.forms import BootstrapMixin
+from ocop.geo.models import AdminUnit
 
 from .enums import RequestState
 
@@ -42,9 +43,34 @@ class StampRequestForm(BootstrapMixin, forms.Form):
 
 
 class BatchFilterForm(BootstrapMixin, forms.Form):
+    """The stamp requests' filters; the statistics layer links its "stamps
+    issued" figures here (approved, by unit and decision dates)."""
+
     state = forms.ChoiceField(
         label=_("State"), required=False, choices=[("", _("All")), *RequestState.choices]
     )
+    province = forms.ModelChoiceField(
+        label=_("Province"), queryset=None, required=False, widget=forms.HiddenInput
+    )
+    commune = forms.ModelChoiceField(
+        label=_("Commune / ward"), queryset=None, required=False, widget=forms.HiddenInput
+    )
+    decided_from = forms.DateField(
+        label=_("Decided from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    decided_to = forms.DateField(
+        label=_("Decided until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = AdminUnit.objects.filter(era="2025")
+        self.fields["province"].queryset = units.filter(level="province")
+        self.fields["commune"].queryset = units.filter(level="commune")
 
 
 class VoidForm(BootstrapMixin, forms.Form):

@@ -55,9 +55,10 @@ def _requestable_products(user):
 
 def batch_list(request):
     form = BatchFilterForm(request.GET or None)
-    batches = queries.batches_visible_to(request.user)
-    if form.is_valid() and form.cleaned_data["state"]:
-        batches = batches.filter(state=form.cleaned_data["state"])
+    batches = queries.filter_batches(
+        queries.batches_visible_to(request.user),
+        filters=form.cleaned_data if form.is_valid() else {},
+    )
     page = Paginator(batches.order_by("-requested_at", "-pk"), 50).get_page(request.GET.get("page"))
     return render(
         request,

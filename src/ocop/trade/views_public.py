@@ -5,7 +5,8 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -23,9 +24,20 @@ from .domain.inquiries import TooManyInquiries, file_inquiry
 from .domain.queries import provinces_with_points, public_points_of, public_products
 from .enums import PointKind
 from .forms import InquiryForm
+from .models import PointOfSale
 
-PAGE_SIZE = 50
+PAGE_SIZE = 20
+PRODUCTS_SHOWN = 12
 MAP_POINTS_MAX = 2000
+
+
+def _render(request, template: str, context: dict, *, status: int = 200):
+    """A page on the portal's shell (``portal/page.html``), whose language
+    links keep the current query (``lang_query``)."""
+    query = request.GET.copy()
+    query.pop("lang", None)
+    context = {**context, "lang_query": query.urlencode()}
+    return render_in_chosen_language(request, template, context, status=status)
 
 
 def _province(code: str):
@@ -44,7 +56,7 @@ def provinces(request):
         (province, counts.get(province.pk, 0))
         for province in current_units().filter(level=Level.PROVINCE).order_by("name")
     ]
-    return render_in_chosen_language(request, "trade/public/provinces.html", {"rows": rows})
+    return _render(request, "trade/public/provinces.html", {"rows": rows})
 
 
 @login_not_required
@@ -54,12 +66,31 @@ def province_points(request, code: str):
     kind = request.GET.get("kind", "")
     if kind not in PointKind.values:
         kind = ""
+    # Each point lists its first products in force and counts them all: a
+    # page costs the same however many products a point carries.
     carried = Prefetch(
-        "products", queryset=public_products().order_by("name", "id"), to_attr="public_products"
+        "products",
+        queryset=public_products().order_by("name", "id")[:PRODUCTS_SHOWN],
+        to_attr="public_products",
     )
-    rows = public_points_of(province, kind=kind).prefetch_related(carried)
+    counted = (
+        PointOfSale.products.through.objects.filter(
+            pointofsale=OuterRef("pk"), product__in=public_products()
+        )
+        .order_by()
+        .values("pointofsale")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    rows = (
+        public_points_of(province, kind=kind)
+        .annotate(carried=Coalesce(Subquery(counted), 0))
+        .prefetch_related(carried)
+    )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render_in_chosen_language(
+    for point in page:
+        point.more = point.carried - len(point.public_products)
+    return _render(
         request,
         "trade/public/points.html",
         {
@@ -125,7 +156,7 @@ def _inquiry(request, *, subject, product=None):
                 return redirect("inquiry:sent")
     else:
         form = InquiryForm()
-    return render_in_chosen_language(
+    return _render(
         request,
         "trade/public/inquiry.html",
         {"form": form, "subject": subject, "product": product},
@@ -163,4 +194,4 @@ def inquiry_subject(request, subject_id: int):
 @login_not_required
 @require_safe
 def inquiry_sent(request):
-    return render_in_chosen_language(request, "trade/public/inquiry_sent.html", {})
+    return _render(request, "trade/public/inquiry_sent.html", {})

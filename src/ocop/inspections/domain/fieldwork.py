@@ -2,15 +2,28 @@
 scoped by province, and its figures."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from ocop.accounts.rules import scope_for
+from ocop.certification.domain.status import live_status
+from ocop.certification.enums import LiveStatus
+from ocop.certification.models import Certificate, CertificationRule
 from ocop.geo.models import AdminUnit
+from ocop.stamps.enums import RequestState
+from ocop.stamps.models import Stamp, StampBatch
 
-from ..enums import AnswerResult, FindingType, Outcome, ProposalState, VisitState
-from ..models import Answer, InspectionPlan, RevocationProposal, Visit
+from ..enums import (
+    AnswerResult,
+    ComplaintState,
+    FindingType,
+    Outcome,
+    ProposalState,
+    VisitState,
+)
+from ..models import Answer, Complaint, InspectionPlan, RevocationProposal, Visit
 from ..rules import PLAN_VIEWER_ROLES
 
 
@@ -107,3 +120,50 @@ def _figures(where: Q, *, start: date, end: date) -> tuple[list[UnitFigures], di
         figures_.province = units[pk]
     ordered = sorted(rows.values(), key=lambda f: f.province.name)
     return ordered, {k: v for k, v in totals.items() if v}
+
+
+@dataclass
+class ProductReference:
+    """What an inspector checks the product against, shown on the visit page
+    (and so kept on the phone with it for work without a signal)."""
+
+    certificates: list = field(default_factory=list)  # (certificate, live status label)
+    annual_capacity: int | None = None
+    stamps_year: int = 0  # stamps approved over the last 365 days
+    documents: list = field(default_factory=list)  # (document, validity)
+    open_complaints: int = 0
+    flagged_stamps: int = 0
+
+
+def product_reference(*, product, today: date) -> ProductReference:
+    """The product's certificates with their live status, declared capacity,
+    stamps approved over the last year, the subject's evidence documents
+    with their validity, open complaints and flagged stamps. A fixed number
+    of queries."""
+    since = timezone.now() - timedelta(days=365)
+    table = list(CertificationRule.objects.all())
+    certificates = [
+        (c, LiveStatus(live_status(c, today=today, table=table)).label)
+        for c in Certificate.objects.filter(product=product).order_by("-decision_date", "-pk")[:3]
+    ]
+    documents = [
+        (d, d.validity(today))
+        for d in product.subject.documents.filter(
+            Q(product__isnull=True) | Q(product=product)
+        ).order_by("doc_type")
+    ]
+    return ProductReference(
+        certificates=certificates,
+        annual_capacity=product.annual_capacity,
+        stamps_year=StampBatch.objects.filter(
+            product=product, state=RequestState.APPROVED, decided_at__gte=since
+        ).aggregate(n=Sum("quantity"))["n"]
+        or 0,
+        documents=documents,
+        open_complaints=Complaint.objects.filter(product=product)
+        .exclude(state=ComplaintState.CLOSED)
+        .count(),
+        flagged_stamps=Stamp.objects.filter(
+            batch__product=product, flagged_at__isnull=False
+        ).count(),
+    )

@@ -140,9 +140,11 @@ def add_photo(
     location_consent: bool = False,
     client_id: str = "",
 ) -> Photo:
-    """Attach a photo (JPEG or PNG, checked by content) with its time; its
-    place is kept only when the producer's representative agreed to it. With
-    a ``client_id`` (a photo taken without a signal) it is attached once."""
+    """Attach a photo (JPEG or PNG, checked by content) with its time (for a
+    photo taken without a signal, ``taken_at`` from the phone, never later
+    than now); its place is kept only when the producer's representative
+    agreed to it. With a ``client_id`` (a photo taken without a signal) it is
+    attached once."""
     visit = _lock_for_recording(visit, by)
     client_id = (client_id or "")[:64]
     if client_id:
@@ -156,11 +158,14 @@ def add_photo(
         raise ValidationError({"photo": error.messages}) from error
     if not location_consent:
         latitude = longitude = None
+    now = timezone.now()
+    if taken_at is None or taken_at > now:  # a phone's clock ahead is not trusted
+        taken_at = now
     photo = Photo.objects.create(
         visit=visit,
         file=upload,
         caption=(caption or "").strip()[:255],
-        taken_at=taken_at or timezone.now(),
+        taken_at=taken_at,
         latitude=latitude,
         longitude=longitude,
         location_consent=bool(location_consent and latitude is not None),

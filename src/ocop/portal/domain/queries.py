@@ -13,7 +13,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404
 
 from ocop.certification.domain.queries import current_certificate
@@ -26,9 +26,10 @@ from ocop.producers.models import Subject
 from ocop.products.enums import CategoryLevel, OcopStatus
 from ocop.products.models import Product, ProductCategory, ProductImage
 from ocop.trade.domain.queries import exported_products
-from ocop.trade.models import ExportMarket
 
 from ..models import PublicProfile
+from . import summary
+from .summary import Counts, in_force_q
 
 PUBLIC_STATUSES = (OcopStatus.CERTIFIED, OcopStatus.EXPIRED, OcopStatus.REVOKED)
 CURRENT_CLASSIFICATION = "148/QĐ-TTg"
@@ -46,10 +47,6 @@ def _first_image():
         .order_by("position", "id")
         .values("id")[:1]
     )
-
-
-def in_force_q(*, today: date, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}status": OcopStatus.CERTIFIED, f"{prefix}certified_until__gte": today})
 
 
 def catalogue(*, today: date):
@@ -96,40 +93,9 @@ def product_sets():
     ).order_by("code")
 
 
-@dataclass
-class Counts:
-    products: int
-    subjects: int
-    provinces: int
-    by_star: dict[int, int]
-    by_province: dict[int, int]
-    by_group: dict[str, int]
-    exported: int
-
-
 def counts(*, today: date) -> Counts:
-    """The catalogue's counts: three grouped reads."""
-    base = Product.objects.filter(in_force_q(today=today)).order_by()
-    by_star = {r["star"]: r["n"] for r in base.values("star").annotate(n=Count("id"))}
-    by_province = {r["province"]: r["n"] for r in base.values("province").annotate(n=Count("id"))}
-    by_group = {r["group_code"]: r["n"] for r in base.values("group_code").annotate(n=Count("id"))}
-    subjects = base.values("subject").distinct().count()
-    # From the (small) export markets' side: one index read per market.
-    exported = (
-        ExportMarket.objects.filter(product__in=base.values("pk"))
-        .values("product")
-        .distinct()
-        .count()
-    )
-    return Counts(
-        products=sum(by_star.values()),
-        subjects=subjects,
-        provinces=len(by_province),
-        by_star=by_star,
-        by_province=by_province,
-        by_group=by_group,
-        exported=exported,
-    )
+    """The catalogue's counts, read from their summary row (``summary.py``)."""
+    return summary.counts(today=today)
 
 
 def provinces_with_counts(by_province: dict[int, int]) -> list:

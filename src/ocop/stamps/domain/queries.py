@@ -39,3 +39,19 @@ def voided_stamps(batch):
         .select_related("voided_by")
         .order_by("serial")
     )
+
+
+def filter_batches(batches, *, filters: dict):
+    """The stamp requests' list filters (state, the product's province or
+    commune, the decision's day from/to)."""
+    if filters.get("state"):
+        batches = batches.filter(state=filters["state"])
+    if filters.get("province"):
+        batches = batches.filter(product__province=filters["province"])
+    if filters.get("commune"):
+        batches = batches.filter(product__commune=filters["commune"])
+    if filters.get("decided_from"):
+        batches = batches.filter(decided_at__date__gte=filters["decided_from"])
+    if filters.get("decided_to"):
+        batches = batches.filter(decided_at__date__lte=filters["decided_to"])
+    return batches

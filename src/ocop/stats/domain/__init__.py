@@ -5,16 +5,19 @@ from .activities import EventFigures, events
 from .figures import Breakdown, Figure
 from .people import dossiers_by_state, ideas_and_plans, subjects
 from .products import DIMENSIONS, certificate_changes, certified_products
+from .stamps import StampFigures, stamps
 
 __all__ = [
     "DIMENSIONS",
     "Breakdown",
     "EventFigures",
     "Figure",
+    "StampFigures",
     "certificate_changes",
     "certified_products",
     "dossiers_by_state",
     "events",
     "ideas_and_plans",
+    "stamps",
     "subjects",
 ]

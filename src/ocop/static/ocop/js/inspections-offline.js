@@ -141,6 +141,12 @@
       body.append("csrfmiddlewaretoken", entry.csrf);
       body.append("client_id", entry.clientId);
       body.append("caption", entry.caption);
+      body.append("taken_at", entry.takenAt || "");
+      if (entry.consent) {
+        body.append("location_consent", "on");
+        body.append("latitude", entry.latitude || "");
+        body.append("longitude", entry.longitude || "");
+      }
       body.append("photo", entry.blob, entry.name);
       return fetch(entry.url, { method: "POST", credentials: "same-origin", body: body })
         .then((response) => {
@@ -283,7 +289,16 @@
         event.preventDefault();
         const file = input.files[0];
         const caption = photoForm.querySelector("input[name=caption]");
+        const value = (name) => {
+          const input = photoForm.querySelector("input[name=" + name + "]");
+          return input ? input.value : "";
+        };
+        const consent = photoForm.querySelector("input[name=location_consent]");
         putPhoto({
+          takenAt: new Date().toISOString(),
+          consent: !!(consent && consent.checked),
+          latitude: value("latitude"),
+          longitude: value("longitude"),
           clientId: newId(),
           url: photoForm.action,
           csrf: csrfOf(photoForm),
