@@ -83,6 +83,7 @@ REPORT_READERS = roles(PO, PA, CEO, CEA)  # stats.rules.REPORT_ROLES
 TRADE_READERS = OFFICERS  # trade.rules.READER_ROLES
 POINT_MANAGERS = roles(CO, PO, PA, CEO, CEA)  # trade.rules.POINT_MANAGER_ROLES
 INQUIRY_HANDLERS = roles(P, C, PO, PA, CEO, CEA)  # trade.rules.INQUIRY_ROLES
+TARGET_SETTERS = roles(PO, PA, CEO, CEA)  # stats.rules_targets.SETTER_ROLES
 # Who opens the in-scope internal activity: its readers, and the producer who
 # is registered for it.
 ACTIVITY_VIEWERS = EVENT_READERS | {P}
@@ -126,6 +127,11 @@ RULES: dict[str, Rule] = {
     "site:dashboard": rule(SIGNED_IN),
     "site:queue": rule(SIGNED_IN),
     "site:queue_badge": rule(SIGNED_IN),
+    "site:dashboard_centre": rule(NATIONAL),
+    "site:dashboard_province": rule(roles(PO, PA, AT, IN)),
+    "site:dashboard_commune": rule(roles(CO)),
+    "site:dashboard_producer": rule(roles(P, C)),
+    "site:dashboard_council": rule(roles(CM)),
     "site:guides": rule(EVERYONE),
     "site:guide": rule(EVERYONE, out=SAME, args={"slug": "=chu-the"}),
     # core ----------------------------------------------------------------------
@@ -433,6 +439,10 @@ RULES: dict[str, Rule] = {
     "portal:sitemap": rule(EVERYONE),
     "portal:sitemap_section": rule(EVERYONE, out=SAME, args={"section": "=products"}),
     # trade: the back office (the in-scope objects are in commune X / of subject X) …
+    "stats:targets": rule(OFFICERS),
+    "stats:target_new": rule(TARGET_SETTERS),
+    "stats:target_edit": rule(TARGET_SETTERS, args={"pk": "province_target"}),
+    "stats:target_remove": rule(TARGET_SETTERS, args={"pk": "province_target"}),
     "trade:overview": rule(TRADE_READERS | {P, C}),
     "trade:points": rule(TRADE_READERS),
     "trade:point_new": rule(POINT_MANAGERS),
