@@ -61,6 +61,7 @@ db: setup
 	$(DEV) $(MANAGE) load_dossier_rules
 	$(DEV) $(MANAGE) load_certification_rules
 	$(DEV) $(MANAGE) load_inspection_data
+	$(DEV) $(MANAGE) load_national_targets
 	$(DEV) $(MANAGE) load_event_topics
 	$(DEV) $(MANAGE) load_demo
 
@@ -103,6 +104,7 @@ bench: setup
 	@# The national data set needs PostgreSQL (BENCH_PG, default the local server).
 	$(PY) -m bench.bench_national
 	$(PY) -m bench.bench_portal
+	$(PY) -m bench.bench_dashboards
 	$(PY) -m bench.bench_peak
 	$(PY) -m bench.backup_roundtrip
 

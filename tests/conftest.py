@@ -20,6 +20,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_dossier_rules", verbosity=0)
         call_command("load_certification_rules", verbosity=0)
         call_command("load_inspection_data", verbosity=0)
+        call_command("load_national_targets", verbosity=0)
         # The set-up's own log entries ("sheet loaded") would show up in tests
         # that read the activity log: every test starts with an empty log.
         # The log is append-only (its queryset refuses delete()): the raw
@@ -135,6 +136,7 @@ def reference_data(transactional_db):
         call_command("load_product_categories", verbosity=0)
         call_command("load_certification_rules", verbosity=0)
         call_command("load_inspection_data", verbosity=0)
+        call_command("load_national_targets", verbosity=0)
 
 
 @pytest.fixture
@@ -149,4 +151,5 @@ def demo_data(transactional_db):
     call_command("load_certification_rules", verbosity=0)
     call_command("load_event_topics", verbosity=0)
     call_command("load_inspection_data", verbosity=0)
+    call_command("load_national_targets", verbosity=0)
     call_command("load_demo", verbosity=0)

@@ -83,6 +83,7 @@ REPORT_READERS = roles(PO, PA, CEO, CEA)  # stats.rules.REPORT_ROLES
 TRADE_READERS = OFFICERS  # trade.rules.READER_ROLES
 POINT_MANAGERS = roles(CO, PO, PA, CEO, CEA)  # trade.rules.POINT_MANAGER_ROLES
 INQUIRY_HANDLERS = roles(P, C, PO, PA, CEO, CEA)  # trade.rules.INQUIRY_ROLES
+TARGET_SETTERS = roles(PO, PA, CEO, CEA)  # stats.rules_targets.SETTER_ROLES
 # Who opens the in-scope internal activity: its readers, and the producer who
 # is registered for it.
 ACTIVITY_VIEWERS = EVENT_READERS | {P}
@@ -124,6 +125,11 @@ RULES: dict[str, Rule] = {
     # site ----------------------------------------------------------------------
     "site:home": rule(EVERYONE),
     "site:dashboard": rule(SIGNED_IN),
+    "site:dashboard_centre": rule(NATIONAL),
+    "site:dashboard_province": rule(roles(PO, PA, AT, IN)),
+    "site:dashboard_commune": rule(roles(CO)),
+    "site:dashboard_producer": rule(roles(P, C)),
+    "site:dashboard_council": rule(roles(CM)),
     "site:guides": rule(EVERYONE),
     "site:guide": rule(EVERYONE, out=SAME, args={"slug": "=chu-the"}),
     # core ----------------------------------------------------------------------
@@ -396,15 +402,39 @@ RULES: dict[str, Rule] = {
     # api: the back office, called with each person's personal API token (401
     # without one); the same visibility as the pages (an object outside it: 404).
     # A list answers everyone with a token (empty when nothing is in scope).
-    "api:subjects": rule(SIGNED_IN),
-    "api:subject_create": rule(SIGNED_IN, note="same URL as api:subjects (GET lists)"),
-    "api:subject": rule(REGISTRY, args={"subject_id": "subject"}),
-    "api:subject_update": rule(REGISTRY, args={"subject_id": "subject"}),
-    "api:products": rule(SIGNED_IN),
-    "api:product_create": rule(SIGNED_IN, note="same URL as api:products (GET lists)"),
-    "api:product": rule(REGISTRY, args={"product_id": "product"}),
-    "api:product_update": rule(REGISTRY, args={"product_id": "product"}),
-    "api:documents": rule(SIGNED_IN),
+    "api:office_subjects": rule(SIGNED_IN),
+    "api:office_subject_create": rule(SIGNED_IN, note="same URL as office_subjects (GET lists)"),
+    "api:office_subject": rule(REGISTRY, args={"subject_id": "subject"}),
+    "api:office_subject_update": rule(REGISTRY, args={"subject_id": "subject"}),
+    "api:office_products": rule(SIGNED_IN),
+    "api:office_product_create": rule(SIGNED_IN, note="same URL as office_products (GET lists)"),
+    "api:office_product": rule(REGISTRY, args={"product_id": "product"}),
+    "api:office_product_update": rule(REGISTRY, args={"product_id": "product"}),
+    "api:office_documents": rule(SIGNED_IN),
+    "api:office_dossiers": rule(SIGNED_IN),
+    # A commune officer's token cannot read another commune's dossier: 404 (out-scope).
+    "api:office_dossier": rule(DOSSIER_READERS, args={"dossier_id": "dossier"}),
+    "api:office_sessions": rule(SIGNED_IN),
+    "api:office_session": rule(COUNCIL_VIEWERS, args={"session_id": "session"}),
+    "api:office_certificates": rule(SIGNED_IN),
+    "api:office_stamp_batches": rule(SIGNED_IN),
+    "api:office_stamp_request": rule(SIGNED_IN, note="same URL as office_stamp_batches"),
+    "api:office_activities": rule(SIGNED_IN),
+    "api:office_participants": rule(ACTIVITY_MANAGERS, args={"activity_id": "activity"}),
+    "api:office_participant_add": rule(ACTIVITY_MANAGERS, args={"activity_id": "activity"}),
+    # api: public data (no token; the same objects for everyone).
+    "api:public_products": rule(EVERYONE),
+    "api:public_product": rule(EVERYONE, out=SAME, args={"product_id": "stamp_product"}),
+    "api:public_subjects": rule(EVERYONE),
+    "api:public_subject": rule(EVERYONE, out=SAME, args={"subject_id": "subject"}),
+    "api:public_certificates": rule(EVERYONE),
+    "api:public_certificate": rule(EVERYONE, out=SAME, args={"certificate_id": "certificate"}),
+    "api:public_verify": rule(EVERYONE, query="serial=38-00000001-A", note="a verdict for all"),
+    "api:public_points_of_sale": rule(EVERYONE),
+    "api:public_listings": rule(EVERYONE),
+    "api:public_events": rule(EVERYONE),
+    "api:public_certified": rule(EVERYONE),
+    "api:public_changes": rule(EVERYONE, query="start=2025-01-01&end=2025-12-31"),
     # verify: the public pages of QR codes --------------------------------------------------
     "verify:where": rule(EVERYONE, out=SAME, args={"token": "stamp.token"}),
     "verify:stamp": rule(EVERYONE, out=SAME, args={"token": "stamp.token"}),
@@ -431,6 +461,10 @@ RULES: dict[str, Rule] = {
     "portal:sitemap": rule(EVERYONE),
     "portal:sitemap_section": rule(EVERYONE, out=SAME, args={"section": "=products"}),
     # trade: the back office (the in-scope objects are in commune X / of subject X) …
+    "stats:targets": rule(OFFICERS),
+    "stats:target_new": rule(TARGET_SETTERS),
+    "stats:target_edit": rule(TARGET_SETTERS, args={"pk": "province_target"}),
+    "stats:target_remove": rule(TARGET_SETTERS, args={"pk": "province_target"}),
     "trade:overview": rule(TRADE_READERS | {P, C}),
     "trade:points": rule(TRADE_READERS),
     "trade:point_new": rule(POINT_MANAGERS),

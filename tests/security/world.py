@@ -35,6 +35,7 @@ from ocop.inspections.domain.complaints import file_complaint
 from ocop.producers.models import EvidenceDocument
 from ocop.products.models import ProductImage
 from ocop.registry.domain.service import check_batch, create_batch
+from ocop.stats.domain import targets as stats_targets
 from ocop.trade.domain import exports as trade_exports
 from ocop.trade.domain import inquiries as trade_inquiries
 from ocop.trade.domain import listings as trade_listings
@@ -276,6 +277,14 @@ def _side(province_code: str, tag: str, *, gtin: str) -> dict:
         contact="0912345678",
         message="Xin báo giá sỉ sản phẩm.",
     )
+    # A target of the commune for this year (read by the commune's officer).
+    province_target, _created = stats_targets.set_province_target(
+        by=officer,
+        province=unit,
+        commune=commune,
+        year=timezone.localdate().year,
+        new_products=3,
+    )
     api_token, _secret = create_api_token(
         user=people[Role.COMMUNE_OFFICER],
         name=f"matrix {tag}",
@@ -291,6 +300,7 @@ def _side(province_code: str, tag: str, *, gtin: str) -> dict:
         "listing": listing,
         "export_market": export_market,
         "inquiry": inquiry,
+        "province_target": province_target,
         "account": people[Role.COMMUNE_OFFICER],
         "invitation": invitation,
         "subject": subject,

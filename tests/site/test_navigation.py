@@ -27,7 +27,7 @@ def test_a_provincial_officer_sees_seven_entries_with_three_dropdowns_and_no_ite
         "dashboard",
         "tasks",
         ("registry", ["subjects", "products", "certification"]),
-        ("cycle", ["cycles", "dossiers", "evaluation"]),
+        ("cycle", ["cycles", "dossiers", "evaluation", "targets"]),
         ("stamps", ["stamps", "inspections", "inspection_plans"]),
         ("support", ["events", "trade"]),
         ("reference", ["criteria", "guides"]),

@@ -89,6 +89,12 @@ class CertificateFilterForm(BootstrapMixin, forms.Form):
         widget=DATE_WIDGET,
         help_text=_("With the status “in force”: the certificates in force on that day."),
     )
+    expires_by = forms.DateField(
+        label=_("Valid until at the latest"),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=_("Certificates whose validity ends on or before this day."),
+    )
     star = forms.TypedChoiceField(
         label=_("Stars"), required=False, choices=STARS, coerce=int, empty_value=None
     )

@@ -131,6 +131,8 @@ ACTION_LABELS = {
     "ocop.listing.added": _("online listing added"),
     "ocop.listing.dead": _("online listing link broken"),
     "ocop.listing.removed": _("online listing removed"),
+    "ocop.target.set": _("target set or changed"),
+    "ocop.target.removed": _("target removed"),
     "ocop.point_of_sale.changed": _("point of sale changed"),
     "ocop.point_of_sale.created": _("point of sale registered"),
     "ocop.point_of_sale.removed": _("point of sale removed"),

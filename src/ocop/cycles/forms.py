@@ -84,6 +84,11 @@ class DossierFilterForm(BootstrapMixin, forms.Form):
         label=_("Province"), queryset=None, required=False, empty_label=_("All")
     )
     year = forms.IntegerField(label=_("Year of the cycle"), required=False, min_value=2000)
+    stage = forms.ChoiceField(
+        label=_("Stage"),
+        required=False,
+        choices=[("", _("All")), ("central", _("on the central council's session"))],
+    )
 
     def __init__(self, *args, communes, **kwargs):
         super().__init__(*args, **kwargs)

@@ -99,21 +99,8 @@ def dossier_list(request):
     visible = queries.dossiers_visible_to(request.user)
     communes = AdminUnit.objects.filter(pk__in=visible.values("commune_id")).order_by("name")
     form = DossierFilterForm(request.GET or None, communes=communes)
-    dossiers = visible
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["state"]:
-            dossiers = dossiers.filter(state=data["state"])
-        if data["commune"]:
-            dossiers = dossiers.filter(commune=data["commune"])
-        if data["kind"]:
-            dossiers = dossiers.filter(kind=data["kind"])
-        if data["overdue"]:
-            dossiers = dossiers.filter(overdue=True)
-        if data["province"]:
-            dossiers = dossiers.filter(province=data["province"])
-        if data["year"]:
-            dossiers = dossiers.filter(cycle__year=data["year"])
+    filters = form.cleaned_data if form.is_valid() else {}
+    dossiers = queries.filter_dossiers(visible, filters=filters)
     page = Paginator(dossiers.order_by("-created_at", "-pk"), 50).get_page(request.GET.get("page"))
     return render(
         request,

@@ -65,11 +65,15 @@ def _form_errors(form, error: ValidationError | PermissionDenied) -> None:
 
 def home(request):
     user = request.user
-    my_sheets = list(
-        queries.scoresheets_of(user).filter(
+    waiting = request.GET.get("waiting") == "1"
+    if waiting:
+        # The dashboard's "sheets to score" opens this list.
+        sheets = queries.waiting_scoresheets(user)
+    else:
+        sheets = queries.scoresheets_of(user).filter(
             item__session__state=SessionState.OPEN, round=F("item__round")
-        )[:200]
-    )
+        )
+    my_sheets = list(sheets[:200])
     return render(
         request,
         "evaluation/home.html",
@@ -77,6 +81,8 @@ def home(request):
             "councils": queries.councils_visible_to(user)[:100],
             "sessions": queries.sessions_visible_to(user)[:50],
             "my_sheets": my_sheets,
+            "waiting": waiting,
+            "waiting_count": len(my_sheets),
             "can_create": can_create_council(user),
             "nav_active": "evaluation",
         },

@@ -29,7 +29,9 @@ from .domain.queries import (
     activities_of_scope,
     activities_visible_to,
     filter_registrations,
+    my_registrations,
     registration_counts,
+    upcoming_registrations,
 )
 from .enums import ActivityState, Audience, CheckInMethod, RegistrationChannel, RegistrationState
 from .forms_participants import (
@@ -148,13 +150,15 @@ def register(request, pk: int):
 
 
 def mine(request):
-    rows = (
-        Registration.objects.filter(user=request.user)
-        .select_related("activity", "subject")
-        .order_by("-activity__starts_on", "-pk")
-    )
+    upcoming = request.GET.get("upcoming") == "1"
+    if upcoming:  # the producer's dashboard: "trainings coming"
+        rows = upcoming_registrations(request.user, today=timezone.localdate())
+    else:
+        rows = my_registrations(request.user)
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "events/registration_list.html", {**NAV, "page": page})
+    return render(
+        request, "events/registration_list.html", {**NAV, "page": page, "upcoming": upcoming}
+    )
 
 
 def registration(request, token: str):

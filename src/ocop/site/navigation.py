@@ -15,6 +15,7 @@ from ocop.evaluation.rules import VIEWER_ROLES as EVALUATION_ROLES
 from ocop.events.rules import is_reader as is_events_reader
 from ocop.inspections.rules import can_view_inspections, can_view_plans
 from ocop.stamps.rules import is_stamp_user
+from ocop.stats.rules_targets import is_target_reader
 from ocop.trade import rules as trade_rules
 
 
@@ -44,7 +45,7 @@ class NavGroup:
 # shows as that item.
 GROUPS = (
     ("registry", _("Subjects and products"), ("subjects", "products", "certification")),
-    ("cycle", _("OCOP cycle"), ("cycles", "dossiers", "evaluation")),
+    ("cycle", _("OCOP cycle"), ("cycles", "dossiers", "evaluation", "targets")),
     ("stamps", _("Stamps and inspections"), ("stamps", "inspections", "inspection_plans")),
     ("support", _("Training and promotion"), ("events", "trade")),
     ("reference", _("Reference"), ("criteria", "guides")),
@@ -101,6 +102,8 @@ def navigation_for(user) -> list[NavItem]:
         items.append(NavItem(_("Dossiers"), reverse("cycles:dossiers"), "dossiers"))
     if scope.roles & {*EVALUATION_ROLES, Role.COUNCIL_MEMBER} or user.council_memberships.exists():
         items.append(NavItem(_("Evaluation"), reverse("evaluation:home"), "evaluation"))
+    if is_target_reader(user):
+        items.append(NavItem(_("Targets"), reverse("stats:targets"), "targets"))
     if sees_registry:
         items.append(
             NavItem(_("Certificates"), reverse("certification:certificates"), "certification")

@@ -1,11 +1,16 @@
 from django.urls import path
 
-from . import views
+from . import dashboards, views
 
 app_name = "site"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/", dashboards.dashboard, name="dashboard"),
+    path("dashboard/centre/", dashboards.centre, name="dashboard_centre"),
+    path("dashboard/province/", dashboards.province, name="dashboard_province"),
+    path("dashboard/commune/", dashboards.commune, name="dashboard_commune"),
+    path("dashboard/producer/", dashboards.producer, name="dashboard_producer"),
+    path("dashboard/council/", dashboards.council, name="dashboard_council"),
     path("huong-dan/", views.guides, name="guides"),
     path("huong-dan/<slug:slug>/", views.guide, name="guide"),
 ]

@@ -1,18 +1,13 @@
-"""The home page and the signed-in person's overview."""
+"""The home page and the user guides (the dashboards are in ``dashboards.py``)."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from ocop.accounts.domain.queries import active_assignments
 from ocop.accounts.rules import scope_for
 from ocop.portal import views as portal_views
-from ocop.producers.domain.queries import subjects_visible_to
-from ocop.products.domain.queries import count_by_status, products_visible_to
-from ocop.products.enums import OcopStatus
 from ocop.site.guides import GUIDE_BY_SLUG, GUIDES, guides_for_roles, render_guide
 
 
@@ -24,26 +19,6 @@ def home(request):
     if not request.user.is_authenticated:
         return portal_views.home(request)
     return render(request, "site/home.html")
-
-
-@require_safe
-def dashboard(request):
-    """The signed-in person's overview: their roles and what they can reach."""
-    products = products_visible_to(request.user)
-    # Shown status: a certified product past its validity counts as expired.
-    counts = {
-        row["shown_status"]: row["n"]
-        for row in count_by_status(products, today=timezone.localdate())
-    }
-    context = {
-        "assignments": active_assignments(request.user),
-        "subject_count": subjects_visible_to(request.user).count(),
-        "product_count": products.count(),
-        "products_by_status": [
-            (status.value, status.label, counts.get(status.value, 0)) for status in OcopStatus
-        ],
-    }
-    return render(request, "site/dashboard.html", context)
 
 
 @require_safe

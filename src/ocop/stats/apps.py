@@ -8,6 +8,8 @@ class StatsConfig(AppConfig):
     verbose_name = _("Programme statistics")
 
     def ready(self):
+        from . import signals_cache  # noqa: PLC0415 -- app ready
         from .signals import connect  # noqa: PLC0415 -- app ready
 
         connect()
+        signals_cache.connect()

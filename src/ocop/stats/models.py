@@ -80,3 +80,10 @@ class Refresh(models.Model):
 
     def __str__(self):
         return f"{self.key} {self.refreshed_at:%Y-%m-%d %H:%M}"
+
+
+# Targets as data (``models_targets.py``): the province's yearly targets and
+# the national programme's targets.
+from .models_targets import NationalTarget, ProvinceTarget  # noqa: E402
+
+__all__ = ["CertificateFact", "NationalTarget", "ProvinceTarget", "Refresh", "ScanDay"]

@@ -117,6 +117,9 @@ def filter_certificates(queryset, *, filters: dict, today: date):
         queryset = queryset.filter(star=filters["star"])
     if filters.get("year"):
         queryset = queryset.filter(decision_date__year=filters["year"])
+    if filters.get("expires_by"):
+        # The dashboards' "certificates expiring within N days".
+        queryset = queryset.filter(valid_until__lte=filters["expires_by"])
     query = (filters.get("q") or "").strip()
     if query:
         numbered = queryset.filter(Q(number=query) | Q(decision_number=query))

@@ -5,6 +5,7 @@ from django.db.models.functions import Coalesce
 
 from ocop.accounts.rules import scope_for
 from ocop.criteria.domain.queries import answers_by_code, bands_for, compiled_sheet
+from ocop.criteria.enums import EvaluationLevel
 from ocop.criteria.models import Sheet
 from ocop.criteria.stars import StarGap, star_gap
 from ocop.cycles import rules
@@ -34,6 +35,34 @@ def dossiers_visible_to(user):
     return Dossier.objects.filter(rules.visible_q(user)).select_related(
         "product", "subject", "commune", "province", "cycle"
     )
+
+
+# The dossier list's ``stage`` filter: dossiers on a central council's session
+# (the 5★ pipeline between "proposed to the centre" and "recognised").
+STAGE_CENTRAL = "central"
+
+
+def filter_dossiers(queryset, *, filters: dict):
+    """The dossier list's filters (state, commune, kind, overdue, province,
+    year of the cycle, stage); the dashboards count with the same function."""
+    if filters.get("state"):
+        queryset = queryset.filter(state=filters["state"])
+    if filters.get("commune"):
+        queryset = queryset.filter(commune=filters["commune"])
+    if filters.get("kind"):
+        queryset = queryset.filter(kind=filters["kind"])
+    if filters.get("overdue"):
+        queryset = queryset.filter(overdue=True)
+    if filters.get("province"):
+        queryset = queryset.filter(province=filters["province"])
+    if filters.get("year"):
+        queryset = queryset.filter(cycle__year=filters["year"])
+    if filters.get("stage") == STAGE_CENTRAL:
+        queryset = queryset.filter(
+            state=DossierState.SCHEDULED,
+            agenda_item__session__council__level=EvaluationLevel.CENTRAL,
+        )
+    return queryset
 
 
 def ideas_visible_to(user):

@@ -4,11 +4,11 @@ from collections import defaultdict
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from ocop.criteria import engine
 
-from ..enums import Body, SheetStatus
+from ..enums import Body, SessionState, SheetStatus
 from ..models import (
     AgendaItem,
     Attendance,
@@ -48,6 +48,17 @@ def scoresheets_of(user):
         Scoresheet.objects.filter(member__user=user)
         .select_related("item__session__council", "item__product__subject", "member")
         .order_by("-item__session__date", "item__order", "-round")
+    )
+
+
+def waiting_scoresheets(user):
+    """The user's sheets still to score: open sessions, the item's current
+    round, not yet submitted (the dashboard's figure and the list of
+    ``evaluation:home?waiting=1``)."""
+    return scoresheets_of(user).filter(
+        item__session__state=SessionState.OPEN,
+        round=F("item__round"),
+        status=SheetStatus.DRAFT,
     )
 
 

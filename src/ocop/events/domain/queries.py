@@ -146,3 +146,22 @@ def filter_registrations(rows, *, show: str = "", query: str = ""):
         "all": Q(),
     }
     return rows.filter(conditions.get(show, standing))
+
+
+def my_registrations(user):
+    """The person's own registrations (``events:mine``), newest activity first."""
+    return (
+        Registration.objects.filter(user=user)
+        .select_related("activity", "subject")
+        .order_by("-activity__starts_on", "-pk")
+    )
+
+
+def upcoming_registrations(user, *, today):
+    """The person's standing registrations for activities that have not
+    started and are not cancelled (``events:mine?upcoming=1``)."""
+    return my_registrations(user).filter(
+        state=RegistrationState.REGISTERED,
+        activity__starts_on__gte=today,
+        activity__state__in=[ActivityState.PLANNED, ActivityState.OPEN],
+    )

@@ -1,0 +1,157 @@
+"""Dashboards per level: each role opens its own (and no other), and every
+number on it is a link to a list that shows the same count."""
+
+import re
+from datetime import date, timedelta
+from html import unescape
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from ocop.accounts.enums import Role
+from ocop.certification.enums import CertificateStatus
+from ocop.cycles.domain import workflow
+from ocop.cycles.enums import DossierState
+from ocop.stats.domain import pending
+from tests.factories.accounts import UserFactory, user_with_role
+from tests.factories.cycles import ready_dossier
+from tests.factories.geo import communes, province
+from tests.factories.registry import ProductFactory, SubjectFactory
+from tests.factories.stamps import certify
+
+FIGURE = re.compile(r'<a href="([^"]+)" data-figure="(\d+)"')
+COUNT = re.compile(r'id="result-count">\s*(?:<[^>]+>\s*)*([\d.]+)')
+LEVEL_URLS = {
+    "centre": "site:dashboard_centre",
+    "province": "site:dashboard_province",
+    "commune": "site:dashboard_commune",
+    "producer": "site:dashboard_producer",
+    "council": "site:dashboard_council",
+}
+
+
+def figures_of(page: str) -> list[tuple[str, int]]:
+    return [(unescape(url), int(n)) for url, n in FIGURE.findall(page)]
+
+
+def list_count(client, url: str) -> int:
+    answer = client.get(url)
+    assert answer.status_code == 200, url
+    match = COUNT.search(answer.content.decode())
+    assert match, f"{url} shows no result count"
+    return int(match.group(1).replace(".", ""))
+
+
+def check_every_figure(client, page: str) -> int:
+    figures = figures_of(page)
+    for url, n in figures:
+        assert list_count(client, url) == n, url
+    return len(figures)
+
+
+@pytest.mark.django_db
+def test_each_level_is_refused_to_the_roles_without_it(client):
+    commune = communes("38", 1)[0]
+    producer = user_with_role(Role.PRODUCER, subject=SubjectFactory(commune=commune))
+    client.force_login(producer)
+    assert client.get(reverse("site:dashboard_producer")).status_code == 200
+    for level in ("centre", "province", "commune", "council"):
+        assert client.get(reverse(LEVEL_URLS[level])).status_code == 403, level
+
+
+@pytest.mark.django_db
+def test_a_person_without_a_role_sees_their_roles_page(client):
+    client.force_login(UserFactory())
+    page = client.get(reverse("site:dashboard")).content.decode()
+    assert "dashboard-levels" not in page
+
+
+@pytest.mark.django_db
+def test_the_province_dashboard_counts_match_their_lists(client):
+    today = timezone.localdate()
+    thanh_hoa = province("38")
+    commune_x, commune_y = communes("38", 2)
+    officer = user_with_role(Role.PROVINCE_OFFICER, unit=thanh_hoa)
+    subject_x = SubjectFactory(commune=commune_x, legal_form="htx")
+    subject_y = SubjectFactory(commune=commune_y, legal_form="hkd")
+    certify(ProductFactory(subject=subject_x), star=4, issued=date(today.year, 1, 1))
+    certify(
+        ProductFactory(subject=subject_x),
+        star=3,
+        issued=today - timedelta(days=3 * 365),
+        valid_until=today + timedelta(days=20),
+    )
+    certify(
+        ProductFactory(subject=subject_y),
+        star=3,
+        issued=today - timedelta(days=3 * 365),
+        valid_until=today + timedelta(days=60),
+    )
+    certify(
+        ProductFactory(subject=subject_y),
+        star=5,
+        issued=today - timedelta(days=400),
+        status=CertificateStatus.REVOKED,
+    )
+    # Another province's product is not counted.
+    certify(ProductFactory(subject=SubjectFactory(commune=communes("01", 1)[0])), star=4)
+    client.force_login(officer)
+    page = client.get(reverse("site:dashboard")).content.decode()
+    assert 'data-level="province"' in page
+    expiring = {
+        days: pending.certificates_expiring(user=officer, days=days, today=today, unit=thanh_hoa)
+        for days in (30, 90)
+    }
+    assert (expiring[30].value, expiring[90].value) == (1, 2)
+    assert re.search(r'id="total-in-force"><a href="[^"]+" data-figure="3"', page)
+    assert check_every_figure(client, page) >= 12
+
+
+@pytest.mark.django_db
+def test_the_commune_and_producer_dashboards_count_dossiers_documents_and_certificates(client):
+    today = timezone.localdate()
+    commune = communes("38", 1)[0]
+    subject = SubjectFactory(commune=commune)
+    producer = user_with_role(Role.PRODUCER, subject=subject)
+    commune_officer = user_with_role(Role.COMMUNE_OFFICER, unit=commune)
+    product = ProductFactory(subject=subject)
+    submitted = ready_dossier(
+        product=product, producer=producer, food_safety_expires=today + timedelta(days=10)
+    )
+    workflow.set_dossier_state(dossier=submitted, action="submit", by=producer)
+    ready_dossier(product=ProductFactory(subject=subject), producer=producer)
+    certify(
+        ProductFactory(subject=subject),
+        star=4,
+        issued=today - timedelta(days=1000),
+        valid_until=today + timedelta(days=45),
+    )
+    client.force_login(commune_officer)
+    page = client.get(reverse("site:dashboard")).content.decode()
+    assert 'data-level="commune"' in page
+    waiting = pending.dossiers(user=commune_officer, states=(DossierState.SUBMITTED,), unit=commune)
+    assert waiting[DossierState.SUBMITTED].value == 1
+    assert check_every_figure(client, page) >= 5
+    client.force_login(producer)
+    page = client.get(reverse("site:dashboard")).content.decode()
+    assert 'data-level="producer"' in page
+    assert re.search(r'id="in-force"><a href="[^"]+" data-figure="1"', page)
+    assert check_every_figure(client, page) >= 6
+
+
+@pytest.mark.django_db
+def test_the_kept_figures_are_counted_again_after_a_change(client):
+    thanh_hoa = province("38")
+    subject = SubjectFactory(commune=communes("38", 1)[0])
+    officer = user_with_role(Role.PROVINCE_OFFICER, unit=thanh_hoa)
+    client.force_login(officer)
+
+    def in_force() -> int:
+        page = client.get(reverse("site:dashboard_province")).content.decode()
+        return int(re.search(r'id="total-in-force"><a href="[^"]+" data-figure="(\d+)"', page)[1])
+
+    certify(ProductFactory(subject=subject), star=3)
+    assert in_force() == 1
+    certify(ProductFactory(subject=subject), star=4)
+    assert in_force() == 2
