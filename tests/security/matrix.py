@@ -457,6 +457,16 @@ RULES: dict[str, Rule] = {
     "portal:profile_edit": rule(EDITORS, args={"pk": "subject"}),  # portal.can_edit_profile
     "portal:feed_json": rule(EVERYONE),
     "portal:feed_csv": rule(EVERYONE),
+    # opendata: public downloads, dictionaries and the catalogue
+    "opendata:index": rule(EVERYONE),
+    "opendata:catalogue": rule(EVERYONE),
+    "opendata:dictionary": rule(EVERYONE, out=SAME, args={"slug": "=products"}),
+    "opendata:download": rule(EVERYONE, out=SAME, args={"slug": "=products", "fmt": "=csv"}),
+    # exchange: a province's officers export, the central office imports
+    "exchange:index": rule(roles(PO, PA, CEO, CEA)),
+    "exchange:export": rule(roles(PO, PA)),
+    "exchange:import": rule(NATIONAL),
+    "exchange:package": rule(roles(PO, PA, CEO, CEA), args={"pk": "exchange_package"}),
     "portal:robots": rule(EVERYONE),
     "portal:sitemap": rule(EVERYONE),
     "portal:sitemap_section": rule(EVERYONE, out=SAME, args={"section": "=products"}),
