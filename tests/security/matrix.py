@@ -209,6 +209,7 @@ RULES: dict[str, Rule] = {
     "evaluation:member_add": rule(COUNCIL_VIEWERS, args={"pk": "council"}, note=DOMAIN),
     "evaluation:session_create": rule(COUNCIL_MANAGERS, args={"pk": "council"}),
     "evaluation:member_remove": rule(COUNCIL_VIEWERS, args={"pk": "member"}, note=DOMAIN),
+    "evaluation:sessions": rule(SIGNED_IN),  # the sessions each person may see (as the home)
     "evaluation:session": rule(COUNCIL_VIEWERS, args={"pk": "session"}),
     # Editing a session: its managers (the office; the chair and the secretary,
     # who are not the matrix's council member); the open session sends them back.
@@ -456,6 +457,16 @@ RULES: dict[str, Rule] = {
     "portal:profile_edit": rule(EDITORS, args={"pk": "subject"}),  # portal.can_edit_profile
     "portal:feed_json": rule(EVERYONE),
     "portal:feed_csv": rule(EVERYONE),
+    # opendata: public downloads, dictionaries and the catalogue
+    "opendata:index": rule(EVERYONE),
+    "opendata:catalogue": rule(EVERYONE),
+    "opendata:dictionary": rule(EVERYONE, out=SAME, args={"slug": "=products"}),
+    "opendata:download": rule(EVERYONE, out=SAME, args={"slug": "=products", "fmt": "=csv"}),
+    # exchange: a province's officers export, the central office imports
+    "exchange:index": rule(roles(PO, PA, CEO, CEA)),
+    "exchange:export": rule(roles(PO, PA)),
+    "exchange:import": rule(NATIONAL),
+    "exchange:package": rule(roles(PO, PA, CEO, CEA), args={"pk": "exchange_package"}),
     "portal:robots": rule(EVERYONE),
     "portal:sitemap": rule(EVERYONE),
     "portal:sitemap_section": rule(EVERYONE, out=SAME, args={"section": "=products"}),
