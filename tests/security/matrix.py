@@ -209,6 +209,7 @@ RULES: dict[str, Rule] = {
     "evaluation:member_add": rule(COUNCIL_VIEWERS, args={"pk": "council"}, note=DOMAIN),
     "evaluation:session_create": rule(COUNCIL_MANAGERS, args={"pk": "council"}),
     "evaluation:member_remove": rule(COUNCIL_VIEWERS, args={"pk": "member"}, note=DOMAIN),
+    "evaluation:sessions": rule(SIGNED_IN),  # the sessions each person may see (as the home)
     "evaluation:session": rule(COUNCIL_VIEWERS, args={"pk": "session"}),
     # Editing a session: its managers (the office; the chair and the secretary,
     # who are not the matrix's council member); the open session sends them back.
