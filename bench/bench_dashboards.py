@@ -5,7 +5,8 @@ On the national data sets of ``bench/national.py`` (1× and 10×,
 ``BENCH_SCALES``; the same databases and the same loading step as
 ``bench_national``), it measures in a fresh process the server time of every
 dashboard (Django test client, in-process: no network, no browser), p50 and
-p95 over ``BENCH_N`` requests (default 50) after 5 warm-up requests, with the
+p95 over ``BENCH_N`` requests (default 50) after 5 warm-up requests (the first
+of them, with no figures kept yet, is reported as "cold"), with the
 SQL queries of one request, and prints both sizes side by side with the ratio
 10× / 1×. The targets are made inside a transaction that is rolled back, so
 the data sets are left as they were.
@@ -72,6 +73,8 @@ def child(scale: float, out: str) -> None:
     from ocop.accounts.models import User
     from ocop.certification.models import Certificate
     from ocop.geo.models import AdminUnit
+    from ocop.stats.domain.refresh import rebuild_certificate_facts
+    from ocop.stats.models import CertificateFact
 
     setup_test_environment()
     n = int(os.environ.get("BENCH_N", "50"))
@@ -98,11 +101,18 @@ def child(scale: float, out: str) -> None:
     }
     results = []
     with transaction.atomic():
+        # The summary table is derived data: a data set loaded by COPY sends
+        # no signal, so it is rebuilt here (rolled back with the rest).
+        if CertificateFact.objects.count() != Certificate.objects.count():
+            rebuild_certificate_facts()
         _targets(User.objects.get(username="tinh.01"), ha_noi)
         for label, (username, path) in people.items():
             client = Client()
             client.force_login(User.objects.get(username=username))
-            for _ in range(5):
+            begin = time.perf_counter()
+            assert client.get(path).status_code == 200, (label, path)
+            cold = (time.perf_counter() - begin) * 1000
+            for _ in range(4):
                 assert client.get(path).status_code == 200, (label, path)
             times = []
             for _ in range(n):
@@ -118,6 +128,7 @@ def child(scale: float, out: str) -> None:
                     "p50": statistics.median(times),
                     "p95": percentile(times, 95),
                     "queries": len(context.captured_queries),
+                    "cold": cold,
                 }
             )
         transaction.set_rollback(True)
@@ -144,7 +155,7 @@ def main() -> None:
         print(f"{run['scale']:g}×: {counts}")
     header = f"\n{'dashboard':<30}"
     for run in runs:
-        header += f" {run['scale']:g}× p50 {'p95':>6} {'q':>3} "
+        header += f" {run['scale']:g}× cold {'p50':>6} {'p95':>6} {'q':>3} "
     if len(runs) == 2:
         header += f" {'ratio p50':>9} {'p95':>5}"
     print(header)
@@ -153,7 +164,8 @@ def main() -> None:
         line = f"{page['label']:<30}"
         for run in runs:
             row = run["pages"][i]
-            line += f" {row['p50']:>7.1f} {row['p95']:>6.1f} {row['queries']:>3} "
+            line += f" {row['cold']:>8.0f} {row['p50']:>6.1f} {row['p95']:>6.1f}"
+            line += f" {row['queries']:>3} "
         if len(runs) == 2:
             a, b = runs[0]["pages"][i], runs[1]["pages"][i]
             ratio = b["p95"] / a["p95"]
@@ -163,7 +175,10 @@ def main() -> None:
             if ratio > RATIO_LIMIT:
                 failures.append(f"{page['label']}: p95 10×/1× = {ratio:.2f}")
         print(line)
-    print("\n(times in ms, server side; q = SQL queries of one request)")
+    print(
+        "\n(times in ms, server side; cold = the first request, figures not kept yet;"
+        " q = SQL queries of one request with the figures kept)"
+    )
     if failures:
         print("Over the targets (p95 < 200 ms at 10×, 10×/1× ≤ 1.5):\n  " + "\n  ".join(failures))
         sys.exit(1)

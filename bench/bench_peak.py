@@ -160,7 +160,10 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.core.management import call_command
     from django.db import connection
+
+    call_command("createcachetable", verbosity=0)  # the production settings' database cache
 
     from ocop.stamps.models import Scan
 

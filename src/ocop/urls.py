@@ -13,6 +13,7 @@ urlpatterns = [
     path("geo/", include("ocop.geo.urls")),
     path("subjects/", include("ocop.producers.urls")),
     path("products/import/", include("ocop.registry.urls")),
+    path("exchange/", include("ocop.exchange.urls")),
     path("", include("ocop.registry.urls_export")),
     path("products/", include("ocop.products.urls")),
     path("criteria/", include("ocop.criteria.urls")),
@@ -35,6 +36,7 @@ urlpatterns = [
     path("", include("ocop.trade.urls_public")),
     # The public catalogue: /san-pham/…, /chu-the/…, /du-lieu-mo/…, sitemap.xml, robots.txt.
     path("", include("ocop.portal.urls")),
+    path("", include("ocop.opendata.urls")),
 ]
 
 handler400 = "ocop.core.views.error_400"

@@ -212,6 +212,7 @@ RULES: dict[str, Rule] = {
     "evaluation:member_add": rule(COUNCIL_VIEWERS, args={"pk": "council"}, note=DOMAIN),
     "evaluation:session_create": rule(COUNCIL_MANAGERS, args={"pk": "council"}),
     "evaluation:member_remove": rule(COUNCIL_VIEWERS, args={"pk": "member"}, note=DOMAIN),
+    "evaluation:sessions": rule(SIGNED_IN),  # the sessions each person may see (as the home)
     "evaluation:session": rule(COUNCIL_VIEWERS, args={"pk": "session"}),
     # Editing a session: its managers (the office; the chair and the secretary,
     # who are not the matrix's council member); the open session sends them back.
@@ -404,15 +405,39 @@ RULES: dict[str, Rule] = {
     # api: the back office, called with each person's personal API token (401
     # without one); the same visibility as the pages (an object outside it: 404).
     # A list answers everyone with a token (empty when nothing is in scope).
-    "api:subjects": rule(SIGNED_IN),
-    "api:subject_create": rule(SIGNED_IN, note="same URL as api:subjects (GET lists)"),
-    "api:subject": rule(REGISTRY, args={"subject_id": "subject"}),
-    "api:subject_update": rule(REGISTRY, args={"subject_id": "subject"}),
-    "api:products": rule(SIGNED_IN),
-    "api:product_create": rule(SIGNED_IN, note="same URL as api:products (GET lists)"),
-    "api:product": rule(REGISTRY, args={"product_id": "product"}),
-    "api:product_update": rule(REGISTRY, args={"product_id": "product"}),
-    "api:documents": rule(SIGNED_IN),
+    "api:office_subjects": rule(SIGNED_IN),
+    "api:office_subject_create": rule(SIGNED_IN, note="same URL as office_subjects (GET lists)"),
+    "api:office_subject": rule(REGISTRY, args={"subject_id": "subject"}),
+    "api:office_subject_update": rule(REGISTRY, args={"subject_id": "subject"}),
+    "api:office_products": rule(SIGNED_IN),
+    "api:office_product_create": rule(SIGNED_IN, note="same URL as office_products (GET lists)"),
+    "api:office_product": rule(REGISTRY, args={"product_id": "product"}),
+    "api:office_product_update": rule(REGISTRY, args={"product_id": "product"}),
+    "api:office_documents": rule(SIGNED_IN),
+    "api:office_dossiers": rule(SIGNED_IN),
+    # A commune officer's token cannot read another commune's dossier: 404 (out-scope).
+    "api:office_dossier": rule(DOSSIER_READERS, args={"dossier_id": "dossier"}),
+    "api:office_sessions": rule(SIGNED_IN),
+    "api:office_session": rule(COUNCIL_VIEWERS, args={"session_id": "session"}),
+    "api:office_certificates": rule(SIGNED_IN),
+    "api:office_stamp_batches": rule(SIGNED_IN),
+    "api:office_stamp_request": rule(SIGNED_IN, note="same URL as office_stamp_batches"),
+    "api:office_activities": rule(SIGNED_IN),
+    "api:office_participants": rule(ACTIVITY_MANAGERS, args={"activity_id": "activity"}),
+    "api:office_participant_add": rule(ACTIVITY_MANAGERS, args={"activity_id": "activity"}),
+    # api: public data (no token; the same objects for everyone).
+    "api:public_products": rule(EVERYONE),
+    "api:public_product": rule(EVERYONE, out=SAME, args={"product_id": "stamp_product"}),
+    "api:public_subjects": rule(EVERYONE),
+    "api:public_subject": rule(EVERYONE, out=SAME, args={"subject_id": "subject"}),
+    "api:public_certificates": rule(EVERYONE),
+    "api:public_certificate": rule(EVERYONE, out=SAME, args={"certificate_id": "certificate"}),
+    "api:public_verify": rule(EVERYONE, query="serial=38-00000001-A", note="a verdict for all"),
+    "api:public_points_of_sale": rule(EVERYONE),
+    "api:public_listings": rule(EVERYONE),
+    "api:public_events": rule(EVERYONE),
+    "api:public_certified": rule(EVERYONE),
+    "api:public_changes": rule(EVERYONE, query="start=2025-01-01&end=2025-12-31"),
     # verify: the public pages of QR codes --------------------------------------------------
     "verify:where": rule(EVERYONE, out=SAME, args={"token": "stamp.token"}),
     "verify:stamp": rule(EVERYONE, out=SAME, args={"token": "stamp.token"}),
@@ -435,6 +460,16 @@ RULES: dict[str, Rule] = {
     "portal:profile_edit": rule(EDITORS, args={"pk": "subject"}),  # portal.can_edit_profile
     "portal:feed_json": rule(EVERYONE),
     "portal:feed_csv": rule(EVERYONE),
+    # opendata: public downloads, dictionaries and the catalogue
+    "opendata:index": rule(EVERYONE),
+    "opendata:catalogue": rule(EVERYONE),
+    "opendata:dictionary": rule(EVERYONE, out=SAME, args={"slug": "=products"}),
+    "opendata:download": rule(EVERYONE, out=SAME, args={"slug": "=products", "fmt": "=csv"}),
+    # exchange: a province's officers export, the central office imports
+    "exchange:index": rule(roles(PO, PA, CEO, CEA)),
+    "exchange:export": rule(roles(PO, PA)),
+    "exchange:import": rule(NATIONAL),
+    "exchange:package": rule(roles(PO, PA, CEO, CEA), args={"pk": "exchange_package"}),
     "portal:robots": rule(EVERYONE),
     "portal:sitemap": rule(EVERYONE),
     "portal:sitemap_section": rule(EVERYONE, out=SAME, args={"section": "=products"}),

@@ -29,6 +29,7 @@ from ocop.evaluation.enums import ConflictKind, MemberRole
 from ocop.evaluation.models import Scoresheet
 from ocop.events.enums import MaterialKind, SupportKind
 from ocop.events.models import ActivityFile, MaterialDistribution, Support, Topic
+from ocop.exchange.models import Direction, Package
 from ocop.inspections.domain import plans as plan_domain
 from ocop.inspections.domain import visits as visit_domain
 from ocop.inspections.domain.complaints import file_complaint
@@ -340,6 +341,12 @@ def _side(province_code: str, tag: str, *, gtin: str) -> dict:
         "registration": registration,
         "distribution": distribution,
         "support": support,
+        "exchange_package": Package.objects.create(
+            direction=Direction.EXPORT,
+            province_code=province_code,
+            generated_at=timezone.now(),
+            sha256="0" * 64,
+        ),
     }
 
 

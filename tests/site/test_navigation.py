@@ -26,7 +26,7 @@ def test_a_provincial_officer_sees_seven_entries_with_three_dropdowns_and_no_ite
     assert shape(bar) == [
         "tasks",
         "dashboard",
-        ("registry", ["subjects", "products", "certification"]),
+        ("registry", ["subjects", "products", "certification", "exchange"]),
         ("cycle", ["cycles", "dossiers", "evaluation", "targets"]),
         ("stamps", ["stamps", "inspections", "inspection_plans"]),
         ("support", ["events", "trade"]),

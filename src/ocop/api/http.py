@@ -14,7 +14,8 @@
 """
 
 import hashlib
-from functools import wraps
+import re
+from functools import cache, wraps
 
 from django.conf import settings
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -53,11 +54,49 @@ def _conditional(request, response):
     )
 
 
-def api_view(view):
+ROUTE_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+@cache
+def _query_names(api) -> dict[tuple[str, str], frozenset[str]]:
+    """(path template, method) → the query parameters the operation declares."""
+    schema = api.get_openapi_schema()
+    return {
+        (path, method): frozenset(
+            p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"
+        )
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+    }
+
+
+def _unknown_parameters(request, api) -> list[str]:
+    match = request.resolver_match
+    if match is None or api is None:
+        return []
+    path = "/" + ROUTE_PARAMETER.sub(r"{\1}", match.route)
+    method = "get" if request.method == "HEAD" else request.method.lower()
+    declared = _query_names(api).get((path, method))
+    if declared is None:
+        return []
+    return sorted(name for name in request.GET if name not in declared)
+
+
+def api_view(view, api=None):
     """Wrap one view of the API (see the module's docstring)."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
+        unknown = _unknown_parameters(request, api)
+        if unknown:
+            return json_error(
+                422,
+                _("Unknown query parameter: %(names)s.") % {"names": ", ".join(unknown)[:200]},
+                [
+                    {"loc": ["query", name[:50]], "msg": "unknown", "type": "extra_forbidden"}
+                    for name in unknown[:20]
+                ],
+            )
         if _limited(request):
             return json_error(
                 429,

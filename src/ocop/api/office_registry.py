@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
@@ -28,7 +28,7 @@ from .paging import PageQuery, page
 router = Router(tags=["back office: registry"])
 
 
-class SubjectOut(Schema):
+class OfficeSubjectOut(Schema):
     id: int
     name: str
     legal_form: str
@@ -47,11 +47,11 @@ class SubjectOut(Schema):
     updated_at: datetime
 
 
-class SubjectPage(Page):
-    items: list[SubjectOut]
+class OfficeSubjectPage(Page):
+    items: list[OfficeSubjectOut]
 
 
-class SubjectIn(Schema):
+class OfficeSubjectIn(Schema):
     name: str = Field(..., min_length=1, max_length=255)
     legal_form: LegalForm
     commune_code: str = Field(..., min_length=1, max_length=10)
@@ -66,7 +66,7 @@ class SubjectIn(Schema):
     local_labour_share: int | None = Field(None, ge=0, le=100)
 
 
-class SubjectPatch(Schema):
+class OfficeSubjectPatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=255)
     legal_form: LegalForm | None = None
     commune_code: str | None = Field(None, min_length=1, max_length=10)
@@ -111,7 +111,7 @@ def _subject_data(payload: Schema, *, partial: bool) -> dict:
 
 
 @router.get(
-    "/subjects", response=SubjectPage, auth=token_read, summary="Subjects the token may read"
+    "/subjects", response=OfficeSubjectPage, auth=token_read, summary="Subjects the token may read"
 )
 def subjects(
     request,
@@ -131,7 +131,7 @@ def subjects(
 
 @router.get(
     "/subjects/{subject_id}",
-    response={200: SubjectOut, **NOT_FOUND},
+    response={200: OfficeSubjectOut, **NOT_FOUND},
     auth=token_read,
     summary="One subject",
 )
@@ -141,22 +141,22 @@ def subject(request, subject_id: int):
 
 @router.post(
     "/subjects",
-    response={201: SubjectOut, **WRITE_ERRORS},
+    response={201: OfficeSubjectOut, **WRITE_ERRORS},
     auth=token_write,
     summary="Register a subject (officers of its commune or province)",
 )
-def subject_create(request, payload: SubjectIn):
+def subject_create(request, payload: OfficeSubjectIn):
     created = create_subject(by=request.user, data=_subject_data(payload, partial=False))
-    return 201, subject_out(created)
+    return Status(201, subject_out(created))
 
 
 @router.patch(
     "/subjects/{subject_id}",
-    response={200: SubjectOut, **WRITE_ERRORS},
+    response={200: OfficeSubjectOut, **WRITE_ERRORS},
     auth=token_write,
     summary="Change a subject (its producers, officers of its unit)",
 )
-def subject_update(request, subject_id: int, payload: SubjectPatch):
+def subject_update(request, subject_id: int, payload: OfficeSubjectPatch):
     found = one(subjects_visible_to(request.user), subject_id)
     changed = update_subject(
         by=request.user, subject=found, data=_subject_data(payload, partial=True)
@@ -164,7 +164,7 @@ def subject_update(request, subject_id: int, payload: SubjectPatch):
     return subject_out(changed)
 
 
-class ProductOut(Schema):
+class OfficeProductOut(Schema):
     id: int
     name: str
     subject_id: int
@@ -181,11 +181,11 @@ class ProductOut(Schema):
     updated_at: datetime
 
 
-class ProductPage(Page):
-    items: list[ProductOut]
+class OfficeProductPage(Page):
+    items: list[OfficeProductOut]
 
 
-class ProductIn(Schema):
+class OfficeProductIn(Schema):
     subject_id: int
     name: str = Field(..., min_length=1, max_length=255)
     category_code: str = Field(..., min_length=1, max_length=20)
@@ -194,7 +194,7 @@ class ProductIn(Schema):
     annual_capacity: int | None = Field(None, ge=0, le=2_000_000_000)
 
 
-class ProductPatch(Schema):
+class OfficeProductPatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=255)
     category_code: str | None = Field(None, min_length=1, max_length=20)
     description: str | None = Field(None, max_length=5000)
@@ -245,7 +245,7 @@ def _products(user):
 
 
 @router.get(
-    "/products", response=ProductPage, auth=token_read, summary="Products the token may read"
+    "/products", response=OfficeProductPage, auth=token_read, summary="Products the token may read"
 )
 def products(
     request,
@@ -270,7 +270,7 @@ def products(
 
 @router.get(
     "/products/{product_id}",
-    response={200: ProductOut, **NOT_FOUND},
+    response={200: OfficeProductOut, **NOT_FOUND},
     auth=token_read,
     summary="One product",
 )
@@ -280,31 +280,31 @@ def product(request, product_id: int):
 
 @router.post(
     "/products",
-    response={201: ProductOut, **WRITE_ERRORS},
+    response={201: OfficeProductOut, **WRITE_ERRORS},
     auth=token_write,
     summary="Register a product of a subject (its producers, officers of its unit)",
 )
-def product_create(request, payload: ProductIn):
+def product_create(request, payload: OfficeProductIn):
     owner = one(subjects_visible_to(request.user), payload.subject_id)
     created = create_product(
         by=request.user, subject=owner, data=_product_data(payload, partial=False)
     )
-    return 201, product_out(one(_products(request.user), created.pk))
+    return Status(201, product_out(one(_products(request.user), created.pk)))
 
 
 @router.patch(
     "/products/{product_id}",
-    response={200: ProductOut, **WRITE_ERRORS},
+    response={200: OfficeProductOut, **WRITE_ERRORS},
     auth=token_write,
     summary="Change a product",
 )
-def product_update(request, product_id: int, payload: ProductPatch):
+def product_update(request, product_id: int, payload: OfficeProductPatch):
     found = one(_products(request.user), product_id)
     update_product(by=request.user, product=found, data=_product_data(payload, partial=True))
     return product_out(one(_products(request.user), product_id))
 
 
-class DocumentOut(Schema):
+class OfficeDocumentOut(Schema):
     id: int
     subject_id: int
     product_id: int | None
@@ -317,13 +317,13 @@ class DocumentOut(Schema):
     size: int
 
 
-class DocumentPage(Page):
-    items: list[DocumentOut]
+class OfficeDocumentPage(Page):
+    items: list[OfficeDocumentOut]
 
 
 @router.get(
     "/documents",
-    response=DocumentPage,
+    response=OfficeDocumentPage,
     auth=token_read,
     summary="Documents' metadata (not their files)",
 )

@@ -53,6 +53,14 @@ def limits() -> dict:
 
 
 class OcopAPI(NinjaAPI):
+    def get_operation_url_name(self, operation, router):
+        """``api:public_products``, ``api:office_products``…: the two sides
+        have operations of the same name."""
+        name = operation.view_func.__name__
+        module = operation.view_func.__module__.rsplit(".", 1)[-1]
+        side = module.split("_", 1)[0]
+        return f"{side}_{name}" if side in ("public", "office") else name
+
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         schema["info"]["description"] = DESCRIPTION.format(

@@ -18,7 +18,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import URLPattern, URLResolver, re_path
 from django.utils.translation import gettext as _
 
-from ocop.api import errors, office_registry
+from ocop.api import errors, office_registry, office_work, public_catalogue, public_more
 from ocop.api.docs import OwnSwagger
 from ocop.api.geo import router as geo_router
 from ocop.api.http import api_view
@@ -32,7 +32,10 @@ api = OcopAPI(
 )
 errors.install(api)
 api.add_router("/geo/", geo_router)
+api.add_router("/public/", public_catalogue.router)
+api.add_router("/public/", public_more.router)
 api.add_router("/office/", office_registry.router)
+api.add_router("/office/", office_work.router)
 
 
 def _wrap(patterns):
@@ -40,7 +43,7 @@ def _wrap(patterns):
         if isinstance(pattern, URLResolver):
             _wrap(pattern.url_patterns)
         elif isinstance(pattern, URLPattern):
-            pattern.callback = login_not_required(api_view(pattern.callback))
+            pattern.callback = login_not_required(api_view(pattern.callback, api))
     return patterns
 
 

@@ -191,3 +191,20 @@ class BackgroundWork(models.Model):
 
     class Meta:
         abstract = True
+
+
+class DailyCount(models.Model):
+    """A durable counter per name and day (``core/counters.py: count``), for
+    what is counted but not logged row by row: e.g. ``api.verify`` counts the
+    stamp verifications asked through the API, kept apart from consumers'
+    scans (the stamps' scan log and clone checks)."""
+
+    name = models.CharField(max_length=60)
+    day = models.DateField()
+    count = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "day"], name="core_dailycount_once")]
+
+    def __str__(self):
+        return f"{self.name} {self.day}: {self.count}"

@@ -54,6 +54,8 @@ ACTION_LABELS = {
     "ocop.certificate.expired": _("certificate expired"),
     "ocop.certificate.expiry_notice": _("subject notified of the coming expiry"),
     "ocop.certificate.revoked": _("certificate revoked"),
+    "ocop.exchange.exported": _("exchange package exported"),
+    "ocop.exchange.imported": _("exchange package imported"),
     "ocop.complaint.filed": _("consumer's complaint received"),
     "ocop.complaint.transition": _("complaint moved on"),
     "ocop.stamp.flagged": _("stamp flagged as a possible copy"),

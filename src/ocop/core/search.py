@@ -6,6 +6,9 @@ with spaces. A query is folded the same way and its rows are gathered in at
 most three bounded reads (``LIMIT`` ``CANDIDATES``, each served on PostgreSQL
 by the trigram index), strongest first, stopping once enough are found:
 
+0. the words as a phrase at the start of the text, i.e. of the name (a range
+   of the column's B-tree index, in name order: bounded by the limit however
+   many rows match — "nuoc mam", "hop tac xa" stop here);
 1. the words as a phrase at the start of a word (``% mat ong%``);
 2. every word anywhere (``%mat%`` and ``%ong%``: the old contract);
 3. when no row holds the phrase as typed: the phrase with one word replaced
@@ -162,7 +165,19 @@ def _gather_any(queryset, field: str, conditions: list[Q], limit: int) -> list[t
 
 def _tiers(queryset, words: list[str], field: str, limit: int):
     """(tier, rows) of the bounded reads, strongest first (module docstring)."""
-    phrase = _gather(queryset, field, _phrase_q(field, words), limit)
+    # The phrase at the start of the text (the name), in name order: a range
+    # of the folded column's B-tree index, read until the limit whatever the
+    # number of matches (as LIKE 'x%' the planner would take the trigram index).
+    start = " " + " ".join(words)
+    prefix = list(
+        queryset.filter(**{f"{field}__gte": start, f"{field}__lt": start + "\uffff"})
+        .order_by(field, "pk")
+        .values_list("pk", field)[:limit]
+    )
+    yield 0, prefix, [" ".join(words)]
+    if len(prefix) >= limit:
+        return
+    phrase = _gather(queryset, field, _phrase_q(field, words), limit + len(prefix))
     yield 1, phrase, [" ".join(words)]
     if len(phrase) >= limit:
         return

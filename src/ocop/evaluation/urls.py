@@ -12,6 +12,7 @@ urlpatterns = [
     path("councils/<int:pk>/members/add/", views.member_add, name="member_add"),
     path("councils/<int:pk>/sessions/new/", views_sessions.session_create, name="session_create"),
     path("members/<int:pk>/remove/", views.member_remove, name="member_remove"),
+    path("sessions/", views_sessions.session_list, name="sessions"),
     path("sessions/<int:pk>/", views.session_detail, name="session"),
     path("sessions/<int:pk>/edit/", views_sessions.session_edit, name="session_edit"),
     path("sessions/<int:pk>/state/", views.session_state, name="session_state"),

@@ -157,6 +157,7 @@ def feed_rows() -> list[dict]:
                     else ""
                 ),
                 "updated_at": product.updated_at.isoformat(timespec="seconds"),
+                "national_code": product.national_code,
             }
         )
     return rows

@@ -38,7 +38,7 @@ from ocop.products.domain.queries import products_visible_to
 
 
 def subject_list(request):
-    if request.GET.get("export") in ("xlsx", "csv"):
+    if request.GET.get("export") in ("xlsx", "csv", "csv-iso"):
         # The export belongs to the registry import/export (same filters).
         return redirect(f"{reverse('registry_export:subjects')}?{request.GET.urlencode()}")
     form = SubjectFilterForm(request.GET or None, user=request.user)

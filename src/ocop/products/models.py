@@ -38,11 +38,13 @@ class ProductCategory(models.Model):
         super().save(*args, **kwargs)
 
 
-def product_search_text(*, name: str, subject_name: str, commune) -> str:
-    """The folded, space-padded text that product search matches against."""
+def product_search_text(*, name: str, subject_name: str, commune, national_code: str = "") -> str:
+    """The folded, space-padded text that product search matches against
+    (the national product code first, so that it is never cut off)."""
     from ocop.producers.models import unit_names  # noqa: PLC0415 -- circular import
 
-    return f" {fold_vi(f'{name} {subject_name} {unit_names(commune)}')[:596]} "
+    text = f"{national_code} {name} {subject_name} {unit_names(commune)}".strip()
+    return f" {fold_vi(text)[:596]} "
 
 
 class Product(models.Model):
@@ -99,6 +101,16 @@ class Product(models.Model):
     )
     star = models.PositiveSmallIntegerField(_("stars"), null=True, blank=True)
     certified_until = models.DateField(_("certificate valid until"), null=True, blank=True)
+    national_code = models.CharField(
+        _("national product code"),
+        max_length=40,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "PP-DDD-CCCCC-n-YYYY: province, district, commune, the product's sequence in its "
+            "commune and the year of its first recognition."
+        ),
+    )
     search_text = models.CharField(max_length=600, editable=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -120,7 +132,12 @@ class Product(models.Model):
             models.CheckConstraint(
                 condition=models.Q(star__isnull=True) | models.Q(star__gte=1, star__lte=5),
                 name="products_star_1_to_5",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["national_code"],
+                condition=~models.Q(national_code=""),
+                name="products_national_code_unique",
+            ),
         ]
 
     def __str__(self):
@@ -130,9 +147,24 @@ class Product(models.Model):
         self.province_id = self.commune.province_id
         self.group_code = self.category.code.split(".")[0] if self.category_id else ""
         self.search_text = product_search_text(
-            name=self.name, subject_name=self.subject.name, commune=self.commune
+            name=self.name,
+            subject_name=self.subject.name,
+            commune=self.commune,
+            national_code=self.national_code,
         )
         super().save(*args, **kwargs)
+
+
+class CodeSequence(models.Model):
+    """The last sequence number of the national product code given in a
+    commune (the ``n`` of ``PP-DDD-CCCCC-n-YYYY``), locked while a code is
+    given so that two products recognised at the same moment never share one."""
+
+    commune_code = models.CharField(max_length=10, unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.commune_code}: {self.last}"
 
 
 def product_image_path(instance, filename):

@@ -18,7 +18,7 @@ from ocop.products.forms import ImageForm, ProductForm, ProductListFilter
 
 
 def product_list(request):
-    if request.GET.get("export") in ("xlsx", "csv"):
+    if request.GET.get("export") in ("xlsx", "csv", "csv-iso"):
         # The export belongs to the registry import/export (same filters).
         return redirect(f"{reverse('registry_export:products')}?{request.GET.urlencode()}")
     form = ProductListFilter(request.GET or None, user=request.user)

@@ -17,7 +17,7 @@ CSV = "text/csv; charset=utf-8"
 
 def _kind(request) -> str:
     kind = request.GET.get("export", "xlsx")
-    if kind not in ("xlsx", "csv"):
+    if kind not in ("xlsx", "csv", "csv-iso"):
         raise Http404
     return kind
 
@@ -27,12 +27,13 @@ def export_products(request):
     form = ProductListFilter(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     products = filter_products(products_visible_to(request.user), filters=filters)
-    name = f"san-pham-ocop-{timezone.localdate():%Y%m%d}.{kind}"
+    name = f"san-pham-ocop-{timezone.localdate():%Y%m%d}.{kind[:4]}"
     if kind == "xlsx":
         return bytes_response(
             exporting.export_products_xlsx(products), filename=name, content_type=XLSX
         )
-    return bytes_response(exporting.export_products_csv(products), filename=name, content_type=CSV)
+    body = exporting.export_products_csv(products, iso=kind == "csv-iso")
+    return bytes_response(body, filename=name, content_type=CSV)
 
 
 def export_subjects(request):
@@ -40,9 +41,10 @@ def export_subjects(request):
     form = SubjectFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     subjects = filter_subjects(subjects_visible_to(request.user), filters=filters)
-    name = f"chu-the-ocop-{timezone.localdate():%Y%m%d}.{kind}"
+    name = f"chu-the-ocop-{timezone.localdate():%Y%m%d}.{kind[:4]}"
     if kind == "xlsx":
         return bytes_response(
             exporting.export_subjects_xlsx(subjects), filename=name, content_type=XLSX
         )
-    return bytes_response(exporting.export_subjects_csv(subjects), filename=name, content_type=CSV)
+    body = exporting.export_subjects_csv(subjects, iso=kind == "csv-iso")
+    return bytes_response(body, filename=name, content_type=CSV)

@@ -80,8 +80,10 @@ INSTALLED_APPS = [
     "ocop.trade",
     "ocop.stats",
     "ocop.registry",
+    "ocop.exchange",
     "ocop.api",
     "ocop.portal",
+    "ocop.opendata",
     "ocop.site",
 ]
 
@@ -389,3 +391,29 @@ OCOP_LINK_CHECK_WORKERS = int(os.environ.get("OCOP_LINK_CHECK_WORKERS", "8"))
 OCOP_LINK_CHECK_TIMEOUT = float(os.environ.get("OCOP_LINK_CHECK_TIMEOUT", "5"))
 OCOP_LINK_DEAD_AFTER = int(os.environ.get("OCOP_LINK_DEAD_AFTER", "2"))
 OCOP_LINK_CHECK_ALLOW_PRIVATE = os.environ.get("OCOP_LINK_CHECK_ALLOW_PRIVATE", "0") == "1"
+
+# National product code PP-DDD-CCCCC-n-YYYY (products/domain/national_code.py):
+# how the district part is filled since the 2025 reform removed districts
+# ("000", "legacy" = the district of the commune's main predecessor, or three
+# digits). Unconfirmed: the rule for codes given after 1 July 2025 is unpublished.
+OCOP_NATIONAL_CODE_DISTRICT = os.environ.get("OCOP_NATIONAL_CODE_DISTRICT", "000")
+
+# Exchange packages with the centre (exchange app, docs/exchange.md): this
+# province's signing key, and at the centre each province's key
+# ("38=<base64>,01=<base64>"); HMAC-SHA256, at least 32 bytes.
+OCOP_EXCHANGE_KEY = os.environ.get("OCOP_EXCHANGE_KEY", "")
+OCOP_EXCHANGE_KEYS = dict(
+    item.split("=", 1)
+    for item in os.environ.get("OCOP_EXCHANGE_KEYS", "").split(",")
+    if "=" in item
+)
+
+# Open data (opendata app): the licence of the published data sets (CC BY 4.0
+# unless the province sets another), who to credit, how long daily snapshots
+# are kept.
+OCOP_OPEN_DATA_LICENCE = os.environ.get("OCOP_OPEN_DATA_LICENCE", "CC BY 4.0")
+OCOP_OPEN_DATA_LICENCE_URL = os.environ.get(
+    "OCOP_OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"
+)
+OCOP_OPEN_DATA_PUBLISHER = os.environ.get("OCOP_OPEN_DATA_PUBLISHER", "Văn phòng Điều phối OCOP")
+OCOP_OPEN_DATA_KEEP_DAYS = int(os.environ.get("OCOP_OPEN_DATA_KEEP_DAYS", "31"))

@@ -13,6 +13,7 @@ from ocop.criteria.rules import can_view_criteria
 from ocop.cycles.rules import COMMUNE_ROLES, PRODUCER_ROLES, PROVINCE_ROLES
 from ocop.evaluation.rules import VIEWER_ROLES as EVALUATION_ROLES
 from ocop.events.rules import is_reader as is_events_reader
+from ocop.exchange.rules import can_use as can_exchange
 from ocop.inspections.rules import can_view_inspections, can_view_plans
 from ocop.stamps.rules import is_stamp_user
 from ocop.stats.rules_targets import is_target_reader
@@ -44,7 +45,11 @@ class NavGroup:
 # item in no group stays a link of its own; a group with one visible item
 # shows as that item.
 GROUPS = (
-    ("registry", _("Subjects and products"), ("subjects", "products", "certification")),
+    (
+        "registry",
+        _("Subjects and products"),
+        ("subjects", "products", "certification", "exchange"),
+    ),
     ("cycle", _("OCOP cycle"), ("cycles", "dossiers", "evaluation", "targets")),
     ("stamps", _("Stamps and inspections"), ("stamps", "inspections", "inspection_plans")),
     ("support", _("Training and promotion"), ("events", "trade")),
@@ -110,6 +115,8 @@ def navigation_for(user) -> list[NavItem]:
         items.append(
             NavItem(_("Certificates"), reverse("certification:certificates"), "certification")
         )
+    if can_exchange(user):
+        items.append(NavItem(_("Exchange with the centre"), reverse("exchange:index"), "exchange"))
     if is_stamp_user(user):
         items.append(NavItem(_("Stamps"), reverse("stamps:list"), "stamps"))
     if can_view_inspections(user):

@@ -31,6 +31,7 @@ from ocop.criteria.models import LegalBasis
 from ocop.evaluation.enums import ItemStatus, SessionState
 from ocop.evaluation.models import Session
 from ocop.geo.enums import Level
+from ocop.products.domain.national_code import assign_missing_codes
 from ocop.products.enums import OcopStatus
 from ocop.products.models import Product
 
@@ -377,6 +378,7 @@ def _issue(move: Move) -> None:
     )
     for certificate in certificates:
         _settle_product(certificate, by=by, today=today)
+    assign_missing_codes(product_ids=[c.product_id for c in certificates])
     decision.issued_by = by
     decision.issued_at = timezone.now()
     move.fields += ["issued_by", "issued_at", "rule"]

@@ -240,6 +240,7 @@ FEED_FIELDS = (
     "province_code",
     "image_url",
     "updated_at",
+    "national_code",
 )
 
 

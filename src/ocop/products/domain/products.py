@@ -138,7 +138,10 @@ def _derive(product: Product, subject_name: str) -> None:
     product.province_id = product.commune.province_id
     product.group_code = product.category.code.split(".")[0] if product.category else ""
     product.search_text = product_search_text(
-        name=product.name, subject_name=subject_name, commune=product.commune
+        name=product.name,
+        subject_name=subject_name,
+        commune=product.commune,
+        national_code=product.national_code,
     )
 
 

@@ -46,6 +46,24 @@ PRODUCT_HEADERS = [
     "Hiệu lực đến",
 ]
 PRODUCT_WIDTHS = [6, 40, 40, 16, 24, 30, 24, 20, 40, 10, 8, 20, 16, 16]
+# The unambiguous CSV (``iso=True``): stable English field names, ISO 8601
+# dates and a decimal point, read alike by a spreadsheet in any locale.
+PRODUCT_FIELDS = [
+    "row",
+    "product_name",
+    "subject_name",
+    "registration_number",
+    "legal_form",
+    "address",
+    "commune",
+    "province",
+    "product_set",
+    "star",
+    "score",
+    "decision_number",
+    "decision_date",
+    "valid_until",
+]
 
 SUBJECT_HEADERS = [
     "STT",
@@ -63,6 +81,21 @@ SUBJECT_HEADERS = [
     "Số sản phẩm OCOP",
 ]
 SUBJECT_WIDTHS = [6, 40, 16, 24, 24, 14, 28, 30, 24, 20, 40, 10, 12]
+SUBJECT_FIELDS = [
+    "row",
+    "subject_name",
+    "registration_number",
+    "legal_form",
+    "representative",
+    "phone",
+    "email",
+    "address",
+    "commune",
+    "province",
+    "address_before_2025",
+    "products",
+    "ocop_products",
+]
 
 
 def _latest_certificates():
@@ -148,22 +181,22 @@ def _xlsx(title: str, headers: list[str], widths: list[int], rows) -> bytes:
     return buffer.getvalue()
 
 
-def _csv_value(value) -> str:
+def _csv_value(value, *, iso: bool = False) -> str:
     if value is None:
         return ""
     if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+        return value.isoformat() if iso else value.strftime("%d/%m/%Y")
     if isinstance(value, Decimal):
-        return f"{value:.2f}".replace(".", ",")  # Vietnamese decimal comma
+        return f"{value:.2f}" if iso else f"{value:.2f}".replace(".", ",")  # decimal comma
     return escape_cell(str(value))
 
 
-def _csv(headers: list[str], rows) -> bytes:
+def _csv(headers: list[str], rows, *, iso: bool = False) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(headers)
     for row in rows:
-        writer.writerow([_csv_value(v) for v in row])
+        writer.writerow([_csv_value(v, iso=iso) for v in row])
     # The byte-order mark makes Excel read the file as UTF-8.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -172,13 +205,17 @@ def export_products_xlsx(queryset) -> bytes:
     return _xlsx("San pham OCOP", PRODUCT_HEADERS, PRODUCT_WIDTHS, product_rows(queryset))
 
 
-def export_products_csv(queryset) -> bytes:
-    return _csv(PRODUCT_HEADERS, product_rows(queryset))
+def export_products_csv(queryset, *, iso: bool = False) -> bytes:
+    """Vietnamese headers, dd/mm/yyyy and a decimal comma (as the import
+    reads), or with ``iso`` the unambiguous format of the open data."""
+    headers = PRODUCT_FIELDS if iso else PRODUCT_HEADERS
+    return _csv(headers, product_rows(queryset), iso=iso)
 
 
 def export_subjects_xlsx(queryset) -> bytes:
     return _xlsx("Chu the OCOP", SUBJECT_HEADERS, SUBJECT_WIDTHS, subject_rows(queryset))
 
 
-def export_subjects_csv(queryset) -> bytes:
-    return _csv(SUBJECT_HEADERS, subject_rows(queryset))
+def export_subjects_csv(queryset, *, iso: bool = False) -> bytes:
+    headers = SUBJECT_FIELDS if iso else SUBJECT_HEADERS
+    return _csv(headers, subject_rows(queryset), iso=iso)

@@ -8,6 +8,7 @@ from ocop.certification.domain.certificates import record_imported_certificates
 from ocop.geo.domain.resolve import AddressResolver
 from ocop.producers.domain.subjects import bulk_save_subjects
 from ocop.producers.models import Subject
+from ocop.products.domain.national_code import assign_missing_codes
 from ocop.products.domain.products import bulk_save_products
 from ocop.products.models import Product
 
@@ -75,6 +76,9 @@ class Writer:
             certificates = [c for _p, c in plan.new_certificates]
             self._link_annex_decision(certificates)
             record_imported_certificates(certificates=certificates, batch_size=self.chunk_size)
+            assign_missing_codes(
+                product_ids={c.product_id for c in certificates}, batch_size=self.chunk_size
+            )
         plan.new_certificates = []
         for entry in subjects:
             entry.dirty = False
