@@ -161,8 +161,8 @@ def child(scale: float, out: str) -> None:
         ("Hà Nội: products, 4★ filter", province, "/products/", {"star": 4}),
         ("Hà Nội: products, search 'mat ong'", province, "/products/", {"q": "mat ong"}),
         ("Hà Nội: subjects, HTX filter", province, "/subjects/", {"legal_form": "htx"}),
-        ("Hà Nội officer: my tasks", province, "/cycle/tasks/", None),
-        ("commune officer: my tasks", commune_officer, "/cycle/tasks/", None),
+        ("Hà Nội officer: my tasks", province, "/tasks/", None),
+        ("commune officer: my tasks", commune_officer, "/tasks/", None),
         ("council member: scoring page", scorer, scoring_page, None),
         ("public: certificate page", anonymous, f"/c/{certificate.token}", None),
     ]

@@ -12,7 +12,7 @@ def test_login_by_username(client):
         "/accounts/login/", {"username": "canbo.tinh", "password": "matkhau-123"}
     )
     assert response.status_code == 302
-    assert response.url == "/dashboard/"
+    assert response.url == "/tasks/"
 
 
 def test_login_by_email_is_case_insensitive(client):

@@ -12,7 +12,9 @@ import json
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from ocop.accounts.domain.api_tokens import create_api_token
@@ -42,7 +44,20 @@ MAX_EXAMPLES = 8
 
 
 @pytest.fixture
-def token(db, settings, subject_x, product_x):
+def same_connection():
+    """The WSGI handler closes the database connection when a request ends
+    (``close_old_connections``); inside the test's transaction that would
+    close it under the test on PostgreSQL. Django's own test client turns the
+    same signals off for the same reason."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(db, settings, subject_x, product_x, same_connection):
     settings.OCOP_API_PUBLIC_RATE_LIMIT = 0
     settings.OCOP_API_TOKEN_RATE_LIMIT = 0
     settings.OCOP_VERIFY_RATE_LIMIT = 0

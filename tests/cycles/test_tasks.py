@@ -117,34 +117,41 @@ def test_tasks_page_shows_due_dates_and_overdue_by_commune(
         overdue=True, due_on=timezone.localdate() - timedelta(days=1)
     )
     client.force_login(officer_x)
-    page = client.get(reverse("cycles:tasks")).content.decode()
+    page = client.get(reverse("site:queue")).content.decode()
     assert reverse("cycles:dossier", args=[dossier.pk]) in page
     assert "badge text-bg-danger" in page
     assert 'id="overdue-by-commune"' in page
     client.force_login(producer_x)
-    page = client.get(reverse("cycles:tasks")).content.decode()
-    assert 'id="no-dossier-tasks"' in page
+    page = client.get(reverse("site:queue")).content.decode()
+    assert 'id="queue-dossiers"' not in page
     assert "overdue-by-commune" not in page
     client.force_login(province_officer)
-    page = client.get(reverse("cycles:tasks")).content.decode()
-    assert 'id="no-dossier-tasks"' in page
+    page = client.get(reverse("site:queue")).content.decode()
+    assert 'id="queue-dossiers"' not in page
     assert f'<td>{dossier.commune.name}</td><td class="text-end">1</td>' in page
 
 
 def test_tasks_page_needs_a_login(client):
-    response = client.get(reverse("cycles:tasks"))
+    response = client.get(reverse("site:queue"))
     assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_the_old_address_leads_to_the_queue(client, officer_x):
+    client.force_login(officer_x)
+    response = client.get(reverse("cycles:tasks"))
+    assert (response.status_code, response.url) == (301, reverse("site:queue"))
 
 
 def test_tasks_page_has_no_n_plus_one(client, subject_x, producer_x, django_assert_max_num_queries):
     client.force_login(producer_x)
     ready_dossier(product=ProductFactory(subject=subject_x), producer=producer_x)
     with django_assert_max_num_queries(25) as few:
-        client.get(reverse("cycles:tasks"))
+        client.get(reverse("site:queue"))
     for _ in range(4):
         ready_dossier(product=ProductFactory(subject=subject_x), producer=producer_x)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        response = client.get(reverse("cycles:tasks"))
+        response = client.get(reverse("site:queue"))
     assert len(re.findall(r'href="/cycle/dossiers/\d+/"', response.content.decode())) == 5
 
 

@@ -70,7 +70,7 @@ def pages_by_role():
             "tinh.canbo",
             [
                 reverse("site:dashboard"),
-                reverse("cycles:tasks"),
+                reverse("site:queue"),
                 reverse("producers:list"),
                 reverse("products:list"),
                 reverse("products:detail", args=[product.pk]),
@@ -95,16 +95,16 @@ def pages_by_role():
         (
             scoresheet.member.user.username,
             [
-                reverse("site:dashboard"),
+                reverse("site:queue"),
                 reverse("evaluation:scoresheet", args=[scoresheet.pk]),
             ],
         ),
-        ("xa.hoanghoa", [reverse("site:dashboard"), reverse("cycles:dossiers")]),
-        ("sx.dongtam", [reverse("site:dashboard"), reverse("events:mine")]),
+        ("xa.hoanghoa", [reverse("site:queue"), reverse("cycles:dossiers")]),
+        ("sx.dongtam", [reverse("site:queue"), reverse("events:mine")]),
         (
             "thanhtra",
             [
-                reverse("site:dashboard"),
+                reverse("site:queue"),
                 reverse("inspections:list"),
                 reverse("inspections:visits"),
                 reverse("inspections:visit", args=[Visit.objects.order_by("pk").first().pk]),

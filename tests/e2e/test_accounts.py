@@ -16,7 +16,7 @@ def test_province_admin_creates_commune_officer_with_the_unit_picker(
     page.get_by_label("Tên đăng nhập hoặc email").fill("tinh.quantri")
     page.get_by_label("Mật khẩu").fill(settings.OCOP_DEMO_PASSWORD)
     page.locator("#login-button").click()
-    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+    expect(page).to_have_url(re.compile(r"/tasks/$"))
 
     page.goto(f"{live_server.url}/accounts/new/")
     page.get_by_label("Tên đăng nhập", exact=True).fill("xa.hoanghoa2")

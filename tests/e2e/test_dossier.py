@@ -68,7 +68,7 @@ def browser_of(contexts, browser, base_url, username, errors):
     page.get_by_label("Tên đăng nhập hoặc email").fill(username)
     page.get_by_label("Mật khẩu").fill(settings.OCOP_DEMO_PASSWORD)
     page.locator("#login-button").click()
-    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+    expect(page).to_have_url(re.compile(r"/tasks/$"))
     return page
 
 

@@ -59,7 +59,7 @@ def log_in(page, base_url, username):
     page.get_by_label("Tên đăng nhập hoặc email").fill(username)
     page.get_by_label("Mật khẩu").fill(settings.OCOP_DEMO_PASSWORD)
     page.locator("#login-button").click()
-    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+    expect(page).to_have_url(re.compile(r"/tasks/$"))
 
 
 def member_page(browser, base_url, username, errors, **context_args):

@@ -23,7 +23,7 @@ def _login(page, base, username):
     page.get_by_label("Tên đăng nhập hoặc email").fill(username)
     page.get_by_label("Mật khẩu").fill(settings.OCOP_DEMO_PASSWORD)
     page.locator("#login-button").click()
-    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+    expect(page).to_have_url(re.compile(r"/tasks/$"))
 
 
 def test_producer_registers_product_officers_find_it_by_scope(live_server, browser, demo_data):

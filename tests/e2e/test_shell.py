@@ -17,6 +17,9 @@ def test_officer_logs_in_switches_language_and_logs_out(
     page.get_by_label("Tên đăng nhập hoặc email").fill("tinh.canbo")
     page.get_by_label("Mật khẩu").fill(settings.OCOP_DEMO_PASSWORD)
     page.locator("#login-button").click()
+    expect(page).to_have_url(re.compile(r"/tasks/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Việc của tôi")
+    page.locator("#queue-dashboard-link").click()
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Cán bộ VPĐP NTM tỉnh Thanh Hóa")
     expect(page.locator("#subject-count")).to_have_text("4")
@@ -50,6 +53,6 @@ def test_login_page_is_usable_on_a_360px_phone(live_server, browser, demo_data):
     phone.get_by_label("Tên đăng nhập hoặc email").fill("xa.hoanghoa")
     phone.get_by_label("Mật khẩu").fill(settings.OCOP_DEMO_PASSWORD)
     phone.locator("#login-button").click()
-    expect(phone).to_have_url(re.compile(r"/dashboard/$"))
+    expect(phone).to_have_url(re.compile(r"/tasks/$"))
     assert errors == []
     context.close()

@@ -19,7 +19,7 @@ from ocop.exchange.domain.package import canonical
 from ocop.exchange.domain.state import province_state
 from ocop.producers.domain.subjects import update_subject
 from ocop.products.domain.products import update_product
-from ocop.products.models import Product
+from ocop.stats import domain as stats
 from tests.factories.certification import closed_session, issued_decision
 from tests.factories.geo import province
 
@@ -131,12 +131,16 @@ def test_three_exchanges_bring_the_centre_to_the_provinces_state(
         assert all(set(counts) <= {"unchanged", "older"} for counts in outcome.values()), outcome
         assert _centre_state(centre) == expected
 
-        # The centre's figures include the province.
-        count = centre.python(
-            "from ocop.products.models import Product; "
-            "print(Product.objects.filter(province__code='38', status='certified').count())"
+        # The centre's statistics (the layer every dashboard reads) include the province.
+        figures = centre.python(
+            "from ocop.stats import domain as s; from ocop.geo.domain.queries import "
+            "current_provinces as p; u = p().get(code='38'); "
+            "print(s.certified_products(unit=u).total.value, "
+            "s.certified_products(by=('province',)).cell(u.pk).value)"
         )
-        assert int(count) == Product.objects.filter(province=thanh_hoa, status="certified").count()
+        here = stats.certified_products(unit=thanh_hoa).total.value
+        assert here == 1  # product Y; product X's certificate was revoked
+        assert figures.split() == [str(here), str(here)]
         codes = centre.python(
             "from ocop.products.models import Product; "
             "print(sorted(Product.objects.filter(province__code='38')"

@@ -192,3 +192,22 @@ def test_the_officers_csv_offers_the_unambiguous_format(client, published, provi
     # The Vietnamese layout, read by an English spreadsheet, is what this avoids.
     vietnamese = rows_of(legacy.content)
     assert vietnamese[1][12] == published.replace(month=1, day=2).strftime("%d/%m/%Y")
+
+
+def test_the_statistics_tables_are_the_dashboards_figures(published, product_x):
+    from ocop.stats import domain as stats
+
+    build_all(day=published)
+    snapshot = Snapshot.objects.get(
+        day=published, dataset="statistics-certified-products", fmt="json"
+    )
+    rows = json.loads(_read(snapshot))["rows"]
+    assert [
+        (r["province_code"], r["star"], r["product_group"], r["certified_products"]) for r in rows
+    ] == [("38", 4, product_x.group_code, 2)]
+    assert sum(r["certified_products"] for r in rows) == stats.certified_products().total.value
+    changes = Snapshot.objects.get(
+        day=published, dataset="statistics-certificate-changes", fmt="json"
+    )
+    new = [r for r in json.loads(_read(changes))["rows"] if r["change"] == "new"]
+    assert [(r["province_code"], r["certificates"]) for r in new] == [("38", 2)]

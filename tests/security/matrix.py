@@ -125,6 +125,8 @@ RULES: dict[str, Rule] = {
     # site ----------------------------------------------------------------------
     "site:home": rule(EVERYONE),
     "site:dashboard": rule(SIGNED_IN),
+    "site:queue": rule(SIGNED_IN),
+    "site:queue_badge": rule(SIGNED_IN),
     "site:dashboard_centre": rule(NATIONAL),
     "site:dashboard_province": rule(roles(PO, PA, AT, IN)),
     "site:dashboard_commune": rule(roles(CO)),
@@ -203,12 +205,14 @@ RULES: dict[str, Rule] = {
     # evaluation: the in-scope council is Thanh Hóa's, with the council member as
     # an ordinary member (not the chair or the secretary) ----------------------------
     "evaluation:home": rule(SIGNED_IN),
+    "evaluation:what_if": rule(NATIONAL),
     "evaluation:council_create": rule(COUNCIL_MANAGERS),
     "evaluation:council": rule(COUNCIL_VIEWERS, args={"pk": "council"}),
     "evaluation:council_edit": rule(COUNCIL_MANAGERS, args={"pk": "council"}),
     "evaluation:member_add": rule(COUNCIL_VIEWERS, args={"pk": "council"}, note=DOMAIN),
     "evaluation:session_create": rule(COUNCIL_MANAGERS, args={"pk": "council"}),
     "evaluation:member_remove": rule(COUNCIL_VIEWERS, args={"pk": "member"}, note=DOMAIN),
+    "evaluation:sessions": rule(SIGNED_IN),  # the sessions each person may see (as the home)
     "evaluation:session": rule(COUNCIL_VIEWERS, args={"pk": "session"}),
     # Editing a session: its managers (the office; the chair and the secretary,
     # who are not the matrix's council member); the open session sends them back.

@@ -24,8 +24,8 @@ def test_a_provincial_officer_sees_seven_entries_with_three_dropdowns_and_no_ite
     officer = user_with_role(Role.PROVINCE_OFFICER, unit=province("38"))
     bar, own = menus_for(officer)
     assert shape(bar) == [
-        "dashboard",
         "tasks",
+        "dashboard",
         ("registry", ["subjects", "products", "certification", "exchange"]),
         ("cycle", ["cycles", "dossiers", "evaluation", "targets"]),
         ("stamps", ["stamps", "inspections", "inspection_plans"]),

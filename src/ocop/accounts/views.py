@@ -204,7 +204,7 @@ def invitation_accept(request, token: str):
                 _("Welcome. Your account now acts for %(subject)s.")
                 % {"subject": invitation.subject.name},
             )
-            return redirect("site:dashboard")
+            return redirect("site:queue")
     return render(
         request,
         "accounts/invitation_accept.html",

@@ -10,7 +10,7 @@ from ocop.geo.widgets import UnitPickerWidget
 from ocop.products.enums import CategoryLevel
 from ocop.products.models import ProductCategory
 
-from .enums import Body, ConflictKind, MemberRole
+from .enums import Body, ConflictKind, MemberRole, SessionState
 from .models import Council, Session
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -139,3 +139,28 @@ class CloseForm(BootstrapMixin, forms.Form):
     note = forms.CharField(
         label=_("Conclusions for the minutes"), required=False, widget=forms.Textarea({"rows": 3})
     )
+
+
+class SessionFilterForm(BootstrapMixin, forms.Form):
+    """The sessions list's filters (the statistics layer links here)."""
+
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", _("All")), *SessionState.choices]
+    )
+    province = forms.ModelChoiceField(
+        label=_("Province"), queryset=None, required=False, empty_label=_("All")
+    )
+    start = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    end = forms.DateField(
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["province"].queryset = current_units().filter(level=Level.PROVINCE)

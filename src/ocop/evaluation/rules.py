@@ -86,3 +86,12 @@ def scoresheet_lock(user, scoresheet) -> SheetLock | None:
 def can_edit_scoresheet(user, scoresheet) -> bool:
     """The member's own draft of the current round, while scoring is open."""
     return scoresheet_lock(user, scoresheet) is None
+
+
+CENTRAL_OFFICE = (Role.CENTRAL_OFFICER, Role.CENTRAL_ADMIN)
+
+
+def can_run_what_if(user) -> bool:
+    """The what-if of a rule change reads results of the whole country: the
+    central office only."""
+    return scope_for(user).is_national(CENTRAL_OFFICE)

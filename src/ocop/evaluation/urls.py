@@ -1,16 +1,18 @@
 from django.urls import path
 
-from . import views, views_scoring, views_sessions
+from . import views, views_scoring, views_sessions, views_whatif
 
 app_name = "evaluation"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("what-if/", views_whatif.what_if, name="what_if"),
     path("councils/new/", views.council_create, name="council_create"),
     path("councils/<int:pk>/", views.council_detail, name="council"),
     path("councils/<int:pk>/edit/", views.council_edit, name="council_edit"),
     path("councils/<int:pk>/members/add/", views.member_add, name="member_add"),
     path("councils/<int:pk>/sessions/new/", views_sessions.session_create, name="session_create"),
     path("members/<int:pk>/remove/", views.member_remove, name="member_remove"),
+    path("sessions/", views_sessions.session_list, name="sessions"),
     path("sessions/<int:pk>/", views.session_detail, name="session"),
     path("sessions/<int:pk>/edit/", views_sessions.session_edit, name="session_edit"),
     path("sessions/<int:pk>/state/", views.session_state, name="session_state"),

@@ -31,6 +31,7 @@ from .rules import (
     can_create_council,
     can_manage_council,
     can_manage_session,
+    can_run_what_if,
     is_chair,
     member_of,
 )
@@ -84,6 +85,7 @@ def home(request):
             "waiting": waiting,
             "waiting_count": len(my_sheets),
             "can_create": can_create_council(user),
+            "can_what_if": can_run_what_if(user),
             "nav_active": "evaluation",
         },
     )

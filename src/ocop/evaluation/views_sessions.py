@@ -4,6 +4,7 @@ state transitions are in ``views``."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from ocop.core.workdays import is_working_day
 from .domain import queries
 from .domain import sessions as session_domain
 from .enums import SessionState
-from .forms import SessionForm
+from .forms import SessionFilterForm, SessionForm
 from .rules import can_manage_council, can_manage_session
 from .views import _errors, _form_errors
 
@@ -76,4 +77,18 @@ def session_edit(request, pk: int):
             "nav_active": "evaluation",
         },
         status=400 if form.errors else 200,
+    )
+
+
+def session_list(request):
+    form = SessionFilterForm(request.GET or None)
+    sessions = queries.filter_sessions(
+        queries.sessions_visible_to(request.user),
+        filters=form.cleaned_data if form.is_valid() else {},
+    )
+    page = Paginator(sessions, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "evaluation/session_list.html",
+        {"page": page, "form": form, "nav_active": "evaluation"},
     )

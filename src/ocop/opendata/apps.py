@@ -11,3 +11,10 @@ class OpendataConfig(AppConfig):
     name = "ocop.opendata"
     label = "opendata"
     verbose_name = _("Open data")
+
+    def ready(self):
+        # The statistics tables join the downloads (they read ocop.stats).
+        from .domain import datasets, statistics  # noqa: PLC0415 -- app ready
+
+        datasets.register(statistics.CERTIFIED)
+        datasets.register(statistics.CHANGES)

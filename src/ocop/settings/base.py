@@ -175,7 +175,7 @@ if os.environ.get("REDIS_URL"):
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["ocop.accounts.backends.UsernameOrEmailBackend"]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "site:dashboard"
+LOGIN_REDIRECT_URL = "site:queue"
 LOGOUT_REDIRECT_URL = "site:home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -351,6 +351,9 @@ OCOP_SCAN_BUFFER_MAX = int(os.environ.get("OCOP_SCAN_BUFFER_MAX", "100000"))
 # Lists of products, subjects and tasks count at most this many rows
 # ("more than 5,000"): counting stays constant as the data grows (core/pagination.py).
 OCOP_LIST_COUNT_CAP = int(os.environ.get("OCOP_LIST_COUNT_CAP", "5000"))
+# The what-if of a rule change re-ranks at most this many stored results per
+# run (evaluation/views_whatif.py); a larger period is asked to be narrowed.
+OCOP_WHATIF_MAX_RESULTS = int(os.environ.get("OCOP_WHATIF_MAX_RESULTS", "20000"))
 # A search reads at most this many candidate rows and ranks them (core/search.py):
 # its first page costs the same however many rows match.
 OCOP_SEARCH_CANDIDATES = int(os.environ.get("OCOP_SEARCH_CANDIDATES", "300"))

@@ -95,9 +95,11 @@ def navigation_for(user) -> list[NavItem]:
     if user is None or not user.is_authenticated:
         return []
     scope = scope_for(user)
-    items = [NavItem(_("Overview"), reverse("site:dashboard"), "dashboard")]
-    if scope.roles & {*PRODUCER_ROLES, *COMMUNE_ROLES, *PROVINCE_ROLES}:
-        items.append(NavItem(_("My tasks"), reverse("cycles:tasks"), "tasks"))
+    # The work queue first, for everyone (its count: context_processors.navigation).
+    items = [
+        NavItem(_("My tasks"), reverse("site:queue"), "tasks"),
+        NavItem(_("Overview"), reverse("site:dashboard"), "dashboard"),
+    ]
     sees_registry = scope.roles & set(Role.registry_roles)
     if sees_registry:
         items.append(NavItem(_("Subjects"), reverse("producers:list"), "subjects"))

@@ -5,6 +5,8 @@ from . import dashboards, views
 app_name = "site"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("tasks/", views.queue, name="queue"),
+    path("tasks/count/", views.queue_badge, name="queue_badge"),
     path("dashboard/", dashboards.dashboard, name="dashboard"),
     path("dashboard/centre/", dashboards.centre, name="dashboard_centre"),
     path("dashboard/province/", dashboards.province, name="dashboard_province"),

@@ -34,7 +34,7 @@ def _product_scope(user, prefix: str) -> Q:
     )
 
 
-def _managed_units_q(user, field: str = "unit") -> Q:
+def managed_units_q(user, field: str = "unit") -> Q:
     """Decisions (or councils) of the provinces the user acts for."""
     ids = sorted(scope_for(user).province_ids(PROVINCE_ROLES))
     if not ids:
@@ -49,7 +49,7 @@ def decisions_visible_to(user):
     base = Decision.objects.select_related("unit", "session__council")
     if scope.is_national(READER_ROLES):
         return base
-    managed = _managed_units_q(user) & ~Q(level=AuthorityLevel.CENTRAL)
+    managed = managed_units_q(user) & ~Q(level=AuthorityLevel.CENTRAL)
     readable = Exists(
         DecisionItem.objects.filter(_product_scope(user, "product__"), decision=OuterRef("pk"))
     )
@@ -143,7 +143,7 @@ def sessions_awaiting_decision(user):
     """Closed sessions of the authorities the user acts for that still have
     recognised products on no issued or draft decision."""
     scope = scope_for(user)
-    councils = _managed_units_q(user, "council__unit") & ~Q(council__level=AuthorityLevel.CENTRAL)
+    councils = managed_units_q(user, "council__unit") & ~Q(council__level=AuthorityLevel.CENTRAL)
     if scope.is_national(CENTRAL_ROLES):
         councils |= Q(council__level=AuthorityLevel.CENTRAL)
     decided = DecisionItem.objects.filter(

@@ -109,16 +109,23 @@ def _side_q(user, side: str, **paths) -> Q:
 
 
 def my_tasks(user) -> dict:
-    """Dossiers and ideas waiting for this user, oldest first (two querysets).
+    """Dossiers and ideas waiting for this user, oldest first (two querysets:
+    ``waiting_dossiers`` and ``waiting_ideas``)."""
+    return {"dossiers": waiting_dossiers(user), "ideas": waiting_ideas(user)}
+
+
+PATHS = {"subject": "subject", "commune": "commune", "province": "province"}
+
+
+def waiting_dossiers(user):
+    """Dossiers waiting for this user, oldest first.
 
     A dossier waits for the side ``WAITING_ON`` names for its state; an
     evaluated one waits for the office only when the council proposed it to
-    the centre. An idea waits for the commune (registered), the province
-    (received) or its producer (accepted, no business plan yet).
+    the centre.
     """
     if user is None or not user.is_authenticated:
-        return {"dossiers": Dossier.objects.none(), "ideas": Idea.objects.none()}
-    paths = {"subject": "subject", "commune": "commune", "province": "province"}
+        return Dossier.objects.none()
     waiting = Q(pk__in=[])
     # One branch per distinct scope with all its states (a provincial office
     # acts for the "province" and the "scheduler" sides on the same scope):
@@ -127,31 +134,38 @@ def my_tasks(user) -> dict:
     branches: dict[str, tuple[Q, list]] = {}
     for side in SIDE_ROLES:
         states = [s for s, who in WAITING_ON.items() if who == side]
-        scope = _side_q(user, side, **paths)
+        scope = _side_q(user, side, **PATHS)
         if DossierState.EVALUATED in states:
             states.remove(DossierState.EVALUATED)
             waiting |= Q(pk__in=_proposed_waiting(scope))
         branches.setdefault(str(scope), (scope, []))[1].extend(states)
     for scope, states in branches.values():
         waiting |= Q(state__in=states) & scope
-    dossiers = (
+    return (
         dossiers_visible_to(user)
         .filter(waiting)
         .annotate(waiting_since=Coalesce("state_changed_at", "created_at"))
         .order_by("waiting_since", "pk")
     )
+
+
+def waiting_ideas(user):
+    """Ideas waiting for this user, oldest first: for the commune
+    (registered), the province (received) or its producer (accepted, no
+    business plan yet)."""
+    if user is None or not user.is_authenticated:
+        return Idea.objects.none()
     ideas_waiting = (
-        (Q(state=IdeaState.SUBMITTED) & _side_q(user, "commune", **paths))
-        | (Q(state=IdeaState.RECEIVED) & _side_q(user, "scheduler", **paths))
-        | (Q(state=IdeaState.ACCEPTED, plan__isnull=True) & _side_q(user, "producer", **paths))
+        (Q(state=IdeaState.SUBMITTED) & _side_q(user, "commune", **PATHS))
+        | (Q(state=IdeaState.RECEIVED) & _side_q(user, "scheduler", **PATHS))
+        | (Q(state=IdeaState.ACCEPTED, plan__isnull=True) & _side_q(user, "producer", **PATHS))
     )
-    ideas = (
+    return (
         ideas_visible_to(user)
         .filter(ideas_waiting)
         .annotate(waiting_since=Coalesce("decided_at", "registered_at"))
         .order_by("waiting_since", "pk")
     )
-    return {"dossiers": dossiers, "ideas": ideas}
 
 
 def _proposed_waiting(scope: Q) -> list[int]:

@@ -238,3 +238,17 @@ def calibration(council) -> list[dict]:
         )
     out.sort(key=lambda r: -abs(r["mean_deviation"]))
     return out
+
+
+def filter_sessions(sessions, *, filters: dict):
+    """The sessions list's filters: state, the council's province, the
+    session's date from/to."""
+    if filters.get("state"):
+        sessions = sessions.filter(state=filters["state"])
+    if filters.get("province"):
+        sessions = sessions.filter(council__unit=filters["province"])
+    if filters.get("start"):
+        sessions = sessions.filter(date__gte=filters["start"])
+    if filters.get("end"):
+        sessions = sessions.filter(date__lte=filters["end"])
+    return sessions.order_by("-date", "-pk")
