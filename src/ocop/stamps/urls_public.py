@@ -15,7 +15,7 @@ urlpatterns = [
     path("c/<str:token>", views.verify_page, name="certificate"),
     # GS1 Digital Link (the GS1-Conformant resolver): /01/{GTIN}[/10/{lot}]/21/{serial}
     # for a stamp, /01/{GTIN} for a product; the view parses the whole path.
-    re_path(r"^01/(?P<rest>.*)$", views_resolver.resolve, name="gs1"),
+    re_path(r"^01/(?P<rest>[\s\S]*)$", views_resolver.resolve, name="gs1"),  # any character
     path(".well-known/gs1resolver", views_resolver.well_known, name="gs1resolver"),
     # Anything else under /s/ or /c/ is a malformed code: the warning page (400).
     re_path(r"^(?:s|c)/", views.verify_page),
