@@ -80,7 +80,8 @@ def test_a_failed_job_is_retried_after_a_short_interval_not_its_whole_interval(j
     assert PeriodicRun.objects.get(name=FAILING).last_error_at == T0 + RETRY_AFTER
     jobs["fail"] = False
     results = run_due_jobs(now=T0 + 2 * RETRY_AFTER)
-    assert results == {FAILING: "recovered"}
+    # (other real jobs with short intervals may be due again too)
+    assert results[FAILING] == "recovered"
     run = PeriodicRun.objects.get(name=FAILING)
     assert run.last_success == T0 + 2 * RETRY_AFTER
     assert not run.failing
