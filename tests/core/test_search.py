@@ -149,3 +149,23 @@ def test_search_reads_a_bounded_number_of_candidates(real_catalogue, settings):
     assert page.paginator.capped  # "more than 2": asks for a filter
     assert page.paginator.count == 2
     assert len(found) == 3  # the candidates read: the limit and one more
+
+
+def test_an_exhaustive_search_keeps_every_match_past_the_bound(settings):
+    """Exports read every matching row: the bound of the screen's first page
+    (OCOP_SEARCH_CANDIDATES) must not cut a downloaded list short."""
+    settings.OCOP_SEARCH_CANDIDATES = 2
+    commune = communes("38", 1)[0]
+    for i in range(5):
+        SubjectFactory(commune=commune, name=f"Hợp tác xã số {i}")
+    SubjectFactory(commune=commune, name="Công ty Biển Xanh")
+    subjects = subjects_visible_to(user_with_role(Role.CENTRAL_OFFICER))
+    bounded = search(subjects, "hop tac xa")
+    assert len(bounded) == 3  # the candidates and one more, telling there are more
+    every = search(subjects, "hop tac xa", exhaustive=True)
+    assert len(every) == 5
+    assert all(s.name.startswith("Hợp tác xã") for s in every)
+    # Nothing as typed: the typo candidates, as on the screen.
+    assert [s.name for s in search(subjects, "bien xnah", exhaustive=True)] == [
+        "Công ty Biển Xanh"
+    ]

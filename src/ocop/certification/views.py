@@ -14,6 +14,8 @@ from django.views.decorators.http import require_POST
 
 from ocop.core import confirm
 from ocop.core.domain.activity import history_for
+from ocop.core.pagination import CappedPaginator
+from ocop.core.search import is_ranked
 from ocop.evaluation.domain.queries import sessions_visible_to
 
 from .domain import decisions as decision_domain
@@ -203,7 +205,10 @@ def certificate_list(request):
     certificates = queries.filter_certificates(
         queries.certificates_visible_to(request.user), filters=filters, today=today
     )
-    page = Paginator(certificates, 50).get_page(request.GET.get("page"))
+    # A searched list holds its bounded candidates (core/search.py): say
+    # "more than" rather than a count that looks exact.
+    paginator = CappedPaginator if is_ranked(certificates) else Paginator
+    page = paginator(certificates, 50).get_page(request.GET.get("page"))
     rows = queries.with_live_status(page.object_list, today=today)
     return render(
         request,

@@ -34,7 +34,7 @@ from operator import or_
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import IntegerField, Q, Value
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
 
 from .text import fold_vi
@@ -221,12 +221,29 @@ def ranked_ids(queryset, query: str, *, field: str = "search_text") -> list[int]
     return sorted(best, key=best.__getitem__)[:limit]
 
 
-def search(queryset, query: str, *, field: str = "search_text"):
+def search(queryset, query: str, *, field: str = "search_text", exhaustive: bool = False):
     """Filter ``queryset`` by ``query`` and order it by relevance (see the
-    module docstring); ``search_rank`` is annotated for ``match_order``."""
+    module docstring); ``search_rank`` is annotated for ``match_order``.
+
+    ``exhaustive=True`` is for exports and other complete reads: every row
+    holding every word is kept (no bound; the phrase ranks first), and only
+    when none does are the bounded typo candidates used."""
     unranked = {RANK: Value(0, output_field=IntegerField())}  # for match_order
-    if not fold_vi(query).split():
+    words = fold_vi(query).split()
+    if not words:
         return queryset.annotate(**unranked)
+    if exhaustive:
+        every = reduce(lambda q, w: q & Q(**{f"{field}__contains": w}), words, Q())
+        matching = queryset.filter(every)
+        if matching.exists():
+            phrase = " " + " ".join(words)
+            rank = Case(
+                When(**{f"{field}__startswith": phrase}, then=Value(0)),
+                When(**{f"{field}__contains": phrase}, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+            return matching.annotate(**{RANK: rank}).order_by(RANK)
     ids = ranked_ids(queryset, query, field=field)
     if not ids:
         return queryset.none().annotate(**unranked)

@@ -26,7 +26,7 @@ def export_products(request):
     kind = _kind(request)
     form = ProductListFilter(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
-    products = filter_products(products_visible_to(request.user), filters=filters)
+    products = filter_products(products_visible_to(request.user), filters=filters, exhaustive=True)
     name = f"san-pham-ocop-{timezone.localdate():%Y%m%d}.{kind[:4]}"
     if kind == "xlsx":
         return bytes_response(
@@ -40,7 +40,7 @@ def export_subjects(request):
     kind = _kind(request)
     form = SubjectFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
-    subjects = filter_subjects(subjects_visible_to(request.user), filters=filters)
+    subjects = filter_subjects(subjects_visible_to(request.user), filters=filters, exhaustive=True)
     name = f"chu-the-ocop-{timezone.localdate():%Y%m%d}.{kind[:4]}"
     if kind == "xlsx":
         return bytes_response(

@@ -86,7 +86,7 @@ def registered_by_q(day) -> Q:
     return Q(created_at__date__lte=day)
 
 
-def filter_subjects(queryset, *, filters: dict):
+def filter_subjects(queryset, *, filters: dict, exhaustive: bool = False):
     from ocop.core.search import match_order, search  # noqa: PLC0415 -- leaf
 
     if filters.get("province"):
@@ -103,7 +103,7 @@ def filter_subjects(queryset, *, filters: dict):
         queryset = queryset.filter(registered_by_q(filters["on"]))
     ordering = SUBJECT_SORTS.get(filters.get("sort") or "name")
     if filters.get("q"):
-        queryset = search(queryset, filters["q"])
+        queryset = search(queryset, filters["q"], exhaustive=exhaustive)
         ordering = match_order(ordering)
     return queryset.order_by(*ordering)
 

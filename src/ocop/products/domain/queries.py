@@ -28,7 +28,7 @@ def products_visible_to(user):
     ).select_related("subject", "commune", "province", "category")
 
 
-def filter_products(queryset, *, filters: dict):
+def filter_products(queryset, *, filters: dict, exhaustive: bool = False):
     """Apply the list filters (cleaned data of ProductListFilter)."""
     if filters.get("province"):
         queryset = queryset.filter(province=filters["province"])
@@ -44,7 +44,7 @@ def filter_products(queryset, *, filters: dict):
         queryset = queryset.filter(status_q(filters["status"], today=filters.get("today")))
     ordering = PRODUCT_SORTS.get(filters.get("sort") or "name")
     if filters.get("q"):
-        queryset = search(queryset, filters["q"])
+        queryset = search(queryset, filters["q"], exhaustive=exhaustive)
         ordering = match_order(ordering)
     return queryset.order_by(*ordering)
 
