@@ -185,9 +185,7 @@ class SupportFilterForm(BootstrapMixin, forms.Form):
         if data.get("year"):
             queryset = queryset.filter(given_on__year=int(data["year"]))
         if data.get("q"):
-            queryset = search(
-                queryset, data["q"], field="subject__search_text", exhaustive=True
-            )
+            queryset = search(queryset, data["q"], field="subject__search_text", exhaustive=True)
         return queryset
 
 

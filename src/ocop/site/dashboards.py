@@ -30,6 +30,7 @@ from ocop.stats.domain.cache import kept, scope_key
 from ocop.stats.domain.people import subjects
 from ocop.stats.domain.products import certificate_changes, certified_products
 from ocop.stats.domain.trends import changes_by_year
+from ocop.stats.rules import REPORT_ROLES
 
 STARS = (3, 4, 5)
 CENTRE_ROLES = tuple(Role.national_roles)
@@ -97,6 +98,8 @@ def _page(request, level: str, template: str, context: dict):
         levels=_allowed(request, level),
         level=level,
         today=timezone.localdate(),
+        # The official report tables: the provincial and central offices'.
+        reports=bool(scope_for(request.user).roles & set(REPORT_ROLES)),
         nav_active="dashboard",
     )
     return render(request, template, context)
