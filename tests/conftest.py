@@ -10,6 +10,41 @@ from django.core.management import call_command
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_configure(config):
+    """The live server (browser tests) answers one request at a time on SQLite.
+
+    Its test database lives in memory, so Django hands the test's one SQLite
+    connection to every request thread of the live server. Two requests at
+    once (a page and its badge count fetched after load, a photo) then use
+    that connection together, and SQLite fails now and then with "bad
+    parameter or other API misuse". Requests still arrive on their own threads
+    (keep-alive connections do not block each other); only the application
+    call, with the reading of its body, is serialised. PostgreSQL gives each
+    thread its own connection and is left as it is."""
+    import threading
+
+    from django.core.servers.basehttp import ThreadedWSGIServer
+    from django.test import testcases
+
+    class SerialWSGIServer(ThreadedWSGIServer):
+        lock = threading.Lock()
+
+        def set_app(self, application):
+            def serial(environ, start_response):
+                with self.lock:
+                    response = application(environ, start_response)
+                    try:
+                        return list(response)
+                    finally:
+                        if hasattr(response, "close"):
+                            response.close()
+
+            super().set_app(serial)
+
+    if "sqlite" in os.environ.get("DATABASE_URL", "sqlite"):
+        testcases.LiveServerThread.server_class = SerialWSGIServer
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

@@ -166,6 +166,4 @@ def test_an_exhaustive_search_keeps_every_match_past_the_bound(settings):
     assert len(every) == 5
     assert all(s.name.startswith("Hợp tác xã") for s in every)
     # Nothing as typed: the typo candidates, as on the screen.
-    assert [s.name for s in search(subjects, "bien xnah", exhaustive=True)] == [
-        "Công ty Biển Xanh"
-    ]
+    assert [s.name for s in search(subjects, "bien xnah", exhaustive=True)] == ["Công ty Biển Xanh"]

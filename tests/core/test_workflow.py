@@ -273,7 +273,8 @@ def test_the_notification_waits_for_the_commit(complaint, ok, django_capture_on_
         TABLE.apply(obj=complaint, action="shut", by=ok, reason="Đã xử lý")
         assert told == []  # still inside the transaction
         assert not Notification.objects.exists()
-    assert len(callbacks) == 1
+    # One notification (other callbacks are caches' refreshes after the commit).
+    assert [c.func.__name__ for c in callbacks if hasattr(c, "func")] == ["tell"]
     assert told == [(complaint.pk, "shut")]
     assert Notification.objects.get(user=ok).text == "in_review → closed"
 

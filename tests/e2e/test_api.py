@@ -39,7 +39,7 @@ def test_a_person_makes_a_token_and_a_program_reads_with_it(
     page.get_by_label("Tên đăng nhập hoặc email").fill("tinh.api")
     page.get_by_label("Mật khẩu").fill("matkhau-123")
     page.locator("#login-button").click()
-    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+    expect(page).to_have_url(re.compile(r"/tasks/$"))
     page.goto(f"{live_server.url}/accounts/me/")
     page.get_by_role("link", name="Mã truy cập API của tôi").click()
     page.get_by_label("Tên", exact=True).fill("Bảng tính của tỉnh")

@@ -156,7 +156,9 @@ def test_home_counts_and_newest_recognitions(client, honey, fish_sauce, tea):
 
 def test_signed_in_people_keep_their_home(client, province_officer, honey):
     client.force_login(province_officer)
-    html = client.get("/").content.decode()
+    answer = client.get("/", follow=True)
+    assert answer.redirect_chain == [(reverse("site:queue"), 302)]
+    html = answer.content.decode()
     assert reverse("site:dashboard") in html
     assert "Mật ong hoa nhãn Làng Y" not in html
 

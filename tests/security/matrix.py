@@ -446,9 +446,9 @@ RULES: dict[str, Rule] = {
     "verify:gs1": rule(EVERYONE, out=SAME, args={"rest": "{stamp_product.gtin}/21/{stamp.token}"}),
     "verify:gs1resolver": rule(EVERYONE),
     # A compressed GS1 Digital Link: 307 to its uncompressed form.
-    "gs1_compressed": rule(EVERYONE, path="/DBA-WvSoJugDYToj40JEZUpk51KFaVo"),
+    "gs1_compressed": rule(EVERYONE, out=SAME, path="/DBA-WvSoJugDYToj40JEZUpk51KFaVo"),
     # The catch-all for malformed codes: the counterfeit warning (400) for everyone.
-    "ocop.stamps.views_public.verify_page": rule(NOBODY, path="/s/abc/def/ghi"),
+    "ocop.stamps.views_public.verify_page": rule(EVERYONE, out=SAME, path="/s/abc/def/ghi"),
     "complaints:report": rule(EVERYONE),
     "complaints:report_sent": rule(EVERYONE),
     # portal: the public catalogue (the in-scope product with a public page is the

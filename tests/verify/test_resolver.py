@@ -203,7 +203,7 @@ def test_query_attributes_are_checked(client, lot_stamp):
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is part of the build (make assets)")
 def test_gs1_toolkit_conformance_against_the_running_server(
-    live_server, transactional_db, settings, product_x, producer_x
+    live_server, reference_data, settings, product_x, producer_x
 ):
     """GS1's Digital Link toolkit for JavaScript (npm digital-link.js) builds,
     validates and compresses the URIs; tests/verify/gs1_conformance.js asks the
