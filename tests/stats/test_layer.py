@@ -194,6 +194,18 @@ def test_stamps_issued_and_scans(crafted, client):
         Scan.objects.create(stamp=stamp, at=at(day), fingerprint="x")
     assert count_scans() == 3
     assert count_scans() == 0  # each scan once
+    # A later run adds to the row of a day already counted (one upsert).
+    from datetime import timedelta
+
+    from ocop.stats.models import ScanDay
+
+    base = at(timezone.localdate() + timedelta(days=1))
+    Scan.objects.create(stamp=stamp, at=base, fingerprint="y")
+    assert count_scans(now=base + timedelta(minutes=2)) == 1
+    Scan.objects.create(stamp=stamp, at=base + timedelta(seconds=90), fingerprint="z")
+    assert count_scans(now=base + timedelta(minutes=4)) == 1
+    assert ScanDay.objects.get(day=base.date()).scans == 2
+    assert ScanDay.objects.get(day=date(2025, 4, 1)).scans == 2
     figures = stats.stamps(unit=crafted.thanh_hoa, start=START, end=END)
     assert (figures.requests.value, figures.stamps.value, figures.scans) == (2, 350, 2)
     assert stats.stamps(unit=crafted.ha_noi, start=START, end=END).scans == 0

@@ -164,17 +164,41 @@ def count_scans(*, now=None) -> int:
             .annotate(n=Count("id"))
             .order_by()
         )
-        added = 0
-        for row in rows:
-            day_row, _created = ScanDay.objects.select_for_update().get_or_create(
-                commune_id=row["commune"],
-                day=row["day"],
-                defaults={"province_id": row["province"], "scans": 0},
-            )
-            ScanDay.objects.filter(pk=day_row.pk).update(scans=F("scans") + row["n"])
-            added += row["n"]
+        added = _add_scan_days(list(rows))
         _mark(SCANS, cursor=until)
     return added
+
+
+def _add_scan_days(rows: list[dict]) -> int:
+    """Add each (commune, day) count to its ``ScanDay`` row in a few bulk
+    statements, whatever the number of rows (a first count over years of
+    scans gives millions): the existing rows of those days are read once and
+    every total written by one upsert per batch."""
+    if not rows:
+        return 0
+    days = [row["day"] for row in rows]
+    existing = {
+        (commune, day): scans
+        for commune, day, scans in ScanDay.objects.filter(
+            day__gte=min(days), day__lte=max(days)
+        ).values_list("commune_id", "day", "scans")
+    }
+    ScanDay.objects.bulk_create(
+        [
+            ScanDay(
+                commune_id=row["commune"],
+                province_id=row["province"],
+                day=row["day"],
+                scans=existing.get((row["commune"], row["day"]), 0) + row["n"],
+            )
+            for row in rows
+        ],
+        batch_size=5000,
+        update_conflicts=True,
+        unique_fields=["commune_id", "day"],
+        update_fields=["scans"],
+    )
+    return sum(row["n"] for row in rows)
 
 
 def _mark(key: str, *, cursor=None) -> None:
