@@ -1,11 +1,19 @@
 """Dashboards per level: each role opens its own (and no other), and every
 number on it is a link to a list that shows the same count."""
 
+import ast
+import io
 import re
+import threading
 from datetime import date, timedelta
 from html import unescape
 
 import pytest
+import time_machine
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +21,7 @@ from ocop.accounts.enums import Role
 from ocop.certification.enums import CertificateStatus
 from ocop.cycles.domain import workflow
 from ocop.cycles.enums import DossierState
+from ocop.stats.domain import cache as stats_cache
 from ocop.stats.domain import pending
 from tests.factories.accounts import UserFactory, user_with_role
 from tests.factories.cycles import ready_dossier
@@ -140,18 +149,84 @@ def test_the_commune_and_producer_dashboards_count_dossiers_documents_and_certif
     assert check_every_figure(client, page) >= 6
 
 
+def _in_force(client) -> tuple[int, str]:
+    page = client.get(reverse("site:dashboard_province")).content.decode()
+    value = int(re.search(r'id="total-in-force"><a href="[^"]+" data-figure="(\d+)"', page)[1])
+    return value, re.search(r'id="as-of">([^<]+)<', page)[1]
+
+
 @pytest.mark.django_db
-def test_the_kept_figures_are_counted_again_after_a_change(client):
+def test_a_change_shows_after_the_job_and_the_page_says_when_it_was_counted(client):
     thanh_hoa = province("38")
     subject = SubjectFactory(commune=communes("38", 1)[0])
     officer = user_with_role(Role.PROVINCE_OFFICER, unit=thanh_hoa)
     client.force_login(officer)
-
-    def in_force() -> int:
-        page = client.get(reverse("site:dashboard_province")).content.decode()
-        return int(re.search(r'id="total-in-force"><a href="[^"]+" data-figure="(\d+)"', page)[1])
-
     certify(ProductFactory(subject=subject), star=3)
-    assert in_force() == 1
+    start = timezone.now().replace(microsecond=0) + timedelta(minutes=1)
+    with time_machine.travel(start, tick=False):
+        value, as_of = _in_force(client)
+    assert value == 1
+    assert as_of.strip() == "Số liệu tính đến " + timezone.localtime(start).strftime(
+        "%H:%M %d/%m/%Y"
+    )
+    # A change: the next requests serve the figures as they were counted,
+    # with the time they were counted — no request counts again.
     certify(ProductFactory(subject=subject), star=4)
-    assert in_force() == 2
+    with time_machine.travel(start + timedelta(minutes=2), tick=False):
+        assert _in_force(client) == (value, as_of)
+        # The job counts the stale entry again.
+        assert call_command_job() == {"refreshed": 1, "forgotten": 0, "kept": 1}
+    later = start + timedelta(minutes=3)
+    with time_machine.travel(later, tick=False):
+        value, as_of = _in_force(client)
+    assert value == 2
+    assert as_of.strip().endswith(
+        timezone.localtime(start + timedelta(minutes=2)).strftime("%H:%M %d/%m/%Y")
+    )
+    # Nothing changed since: the job has nothing to count.
+    with time_machine.travel(later, tick=False):
+        assert call_command_job()["refreshed"] == 0
+
+
+def call_command_job() -> dict:
+    """``manage.py run_periodic --force --only refresh_dashboards``: its result."""
+    out = io.StringIO()
+    call_command("run_periodic", "--force", "--only", "refresh_dashboards", stdout=out)
+    line = out.getvalue().strip()
+    assert line.startswith("ocop.stats.periodic.refresh_dashboards: "), line
+    return ast.literal_eval(line.split(": ", 1)[1])
+
+
+@pytest.mark.django_db
+def test_a_missing_entry_is_counted_once_not_per_request(client, django_assert_max_num_queries):
+    thanh_hoa = province("38")
+    officer = user_with_role(Role.PROVINCE_OFFICER, unit=thanh_hoa)
+    certify(ProductFactory(subject=SubjectFactory(commune=communes("38", 1)[0])), star=3)
+    client.force_login(officer)
+    with CaptureQueriesContext(connection) as cold:
+        assert client.get(reverse("site:dashboard_province")).status_code == 200
+    with CaptureQueriesContext(connection) as warm:
+        assert client.get(reverse("site:dashboard_province")).status_code == 200
+    assert len(warm) < len(cold) - 10
+    # A stale entry is served as it is: no counting on the request either.
+    certify(ProductFactory(subject=SubjectFactory(commune=communes("38", 1)[0])), star=4)
+    with django_assert_max_num_queries(len(warm)):
+        assert client.get(reverse("site:dashboard_province")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_request_waits_for_the_one_counting_a_missing_entry():
+    """While one request holds the lock of a missing entry, another does not
+    count: it waits and serves the entry the first one keeps."""
+    thanh_hoa = province("38")
+    officer = user_with_role(Role.PROVINCE_OFFICER, unit=thanh_hoa)
+    key = stats_cache.entry_key("dashboard:province", user=officer, unit=thanh_hoa, language="vi")
+    assert cache.add(f"{key}:lock", 1, timeout=60)
+    written = {"counted_at": timezone.now(), "version": 0, "day": None, "figures": {"x": 1}}
+    timer = threading.Timer(0.3, lambda: cache.set(key, written))
+    timer.start()
+    try:
+        counted_at, figures = stats_cache.kept("dashboard:province", user=officer, unit=thanh_hoa)
+    finally:
+        timer.join()
+    assert (counted_at, figures) == (written["counted_at"], {"x": 1})

@@ -14,45 +14,26 @@ carries the per-request CSP nonce and CSRF token.
 """
 
 import hashlib
-import time
 from collections.abc import Callable
 from functools import wraps
 
 from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
+
+from ocop.core import cacheversion
 
 VERSION_KEY = "ocop:portal:version"
 TIMEOUT = 15 * 60  # a bulk write that sends no signal shows within this
 
 
-def _fresh_version() -> int:
-    # A cache may evict the counter (a full local-memory or database cache
-    # culls keys): starting again at 1 would find the pages cached under the
-    # first versions. Microseconds since the epoch are past any counter value.
-    return time.time_ns() // 1000
-
-
 def version() -> int:
-    value = cache.get(VERSION_KEY)
-    if value is None:
-        cache.add(VERSION_KEY, _fresh_version(), timeout=None)
-        value = cache.get(VERSION_KEY) or _fresh_version()
-    return value
-
-
-def _bump() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # no version yet (or evicted): any new value will do
-        cache.set(VERSION_KEY, _fresh_version(), timeout=None)
+    return cacheversion.version(VERSION_KEY)
 
 
 def bump() -> None:
     """Make every cached public page stale (now and once the transaction commits)."""
-    _bump()
-    transaction.on_commit(_bump)
+    cacheversion.bump(VERSION_KEY)
 
 
 def cached(name: str, params: tuple, build: Callable[[], object], *, timeout: int = TIMEOUT):

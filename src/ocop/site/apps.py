@@ -9,3 +9,8 @@ class SiteConfig(AppConfig):
     name = "ocop.site"
     label = "site"
     verbose_name = _("Site")
+
+    def ready(self):
+        from .dashboards import register_kept  # noqa: PLC0415 -- app ready
+
+        register_kept()

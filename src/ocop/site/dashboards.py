@@ -26,7 +26,7 @@ from ocop.products.enums import CategoryLevel
 from ocop.products.forms import CURRENT_BASIS
 from ocop.products.models import ProductCategory
 from ocop.stats.domain import pending, targets
-from ocop.stats.domain.cache import kept, scope_key
+from ocop.stats.domain.cache import kept, register
 from ocop.stats.domain.people import subjects
 from ocop.stats.domain.products import certificate_changes, certified_products
 from ocop.stats.domain.trends import changes_by_year
@@ -80,17 +80,30 @@ def _allowed(request, level: str) -> list[Level]:
     return levels
 
 
+# The aggregate levels are kept (``stats.domain.cache``: served as counted,
+# counted again by the periodic job ``refresh_dashboards``); the personal ones
+# count only the person's own rows and are counted on each request, so that a
+# producer or a council member sees their own change at once.
+KEPT_LEVELS = ("centre", "province", "commune")
+
+
 def _kept(request, level: str, unit) -> dict:
-    """The level's figures for this person and unit, counted once and kept
-    (``stats.domain.cache``); ``counted_at`` says when."""
+    """The level's figures for this person and unit; ``counted_at`` says when
+    they were counted (the page's "Số liệu tính đến …")."""
     _allowed(request, level)
     user = request.user
-    today = timezone.localdate()
-    params = (unit.pk if unit else None, scope_key(user))
-    counted_at, figures = kept(
-        f"dashboard:{level}", params, lambda: COMPUTE[level](user, today, unit)
-    )
+    if level in KEPT_LEVELS:
+        counted_at, figures = kept(f"dashboard:{level}", user=user, unit=unit)
+    else:
+        counted_at, figures = timezone.now(), COMPUTE[level](user, timezone.localdate(), unit)
     return {**figures, "counted_at": counted_at}
+
+
+def register_kept() -> None:
+    """Tell the statistics layer how to count the kept levels (its job counts
+    them again); called from ``SiteConfig.ready``."""
+    for level in KEPT_LEVELS:
+        register(f"dashboard:{level}", COMPUTE[level])
 
 
 def _page(request, level: str, template: str, context: dict):
