@@ -3,8 +3,9 @@ gathered from each app's provider (``ocop.core.queue``), and the count the
 navigation shows.
 
 The assembler lives here because it is the one place that may import every
-app. Each kind costs two queries (a capped count and one page of rows), so the
-page's queries do not grow with the number of items. The navigation's badge
+app. The page counts every kind in one query (a sub-select per kind) and
+reads one page of rows for each kind that has items, so its queries do not
+grow with the number of items (``tests/site/test_queue_queries.py``). The navigation's badge
 is fetched after the page has loaded (``views.queue_badge``, htmx), so that no
 page pays for it: one query counts every kind (``count_waiting``); the queue
 page itself shows the total of the counts it lists.
@@ -74,18 +75,25 @@ class Section:
 
 def sections_for(user, *, pages=None, today=None, per_page=PER_PAGE) -> list[Section]:
     """Every kind of the person's queue with its count and one page of items
-    (``pages``: kind → page number), and stores the total for the navigation."""
+    (``pages``: kind → page number): the counts of every kind in one query,
+    then one query of rows per kind that has items — a fixed number of
+    queries for a role, whatever the number of items."""
     pages = pages or {}
+    waiting = waiting_for(user, today=today)
+    counted = _counted(waiting)
     sections = []
-    for waiting in waiting_for(user, today=today):
-        page = CappedPaginator(waiting.queryset, per_page).get_page(pages.get(waiting.kind))
-        page.object_list = [waiting.row(obj) for obj in page.object_list]
-        sections.append(Section(waiting, page))
+    for kind, n in zip(waiting, counted, strict=True):
+        paginator = CappedPaginator(kind.queryset, per_page)
+        paginator.__dict__["counted"] = n  # the cached property, counted above
+        page = paginator.get_page(pages.get(kind.kind))
+        page.object_list = [kind.row(obj) for obj in page.object_list] if n else []
+        sections.append(Section(kind, page))
     return sections
 
 
-def count_waiting(waiting: list[Waiting]) -> list[int]:
-    """The capped count of each kind, in one query (a sub-select per kind)."""
+def _counted(waiting: list[Waiting]) -> list[int]:
+    """The count of each kind, at most the cap + 1 (one more tells that the
+    cap is passed), in one query: a sub-select per kind."""
     cap = settings.OCOP_LIST_COUNT_CAP
     parts, params = [], []
     for index, kind in enumerate(waiting):
@@ -99,9 +107,17 @@ def count_waiting(waiting: list[Waiting]) -> list[int]:
         params.extend(values)
     if not parts:
         return []
+    if not params and all(part == "0" for part in parts):
+        return [0] * len(parts)
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
-        return [min(int(n), cap) for n in cursor.fetchone()]
+        return [int(n) for n in cursor.fetchone()]
+
+
+def count_waiting(waiting: list[Waiting]) -> list[int]:
+    """The capped count of each kind, in one query (a sub-select per kind)."""
+    cap = settings.OCOP_LIST_COUNT_CAP
+    return [min(n, cap) for n in _counted(waiting)]
 
 
 def queue_count(user) -> int:
