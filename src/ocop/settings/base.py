@@ -348,6 +348,13 @@ OCOP_VERIFY_RATE_LIMIT = int(os.environ.get("OCOP_VERIFY_RATE_LIMIT", "60"))
 OCOP_SCAN_FLUSH_SECONDS = float(os.environ.get("OCOP_SCAN_FLUSH_SECONDS", "1"))
 OCOP_SCAN_FLUSH_MAX = int(os.environ.get("OCOP_SCAN_FLUSH_MAX", "500"))
 OCOP_SCAN_BUFFER_MAX = int(os.environ.get("OCOP_SCAN_BUFFER_MAX", "100000"))
+# A Redis URL (redis://127.0.0.1:6379/0): the scan buffer is kept there,
+# shared by every process (stamps/domain/redisbuffer.py): nothing acknowledged
+# is lost unless Redis loses it; a dead flusher's batch is written again once
+# its lease (OCOP_SCAN_LEASE_SECONDS) has passed. Empty: per process.
+OCOP_SCAN_BUFFER_URL = os.environ.get("OCOP_SCAN_BUFFER_URL", "")
+OCOP_SCAN_BUFFER_PREFIX = os.environ.get("OCOP_SCAN_BUFFER_PREFIX", "ocop:scans")
+OCOP_SCAN_LEASE_SECONDS = float(os.environ.get("OCOP_SCAN_LEASE_SECONDS", "300"))
 # Lists of products, subjects and tasks count at most this many rows
 # ("more than 5,000"): counting stays constant as the data grows (core/pagination.py).
 OCOP_LIST_COUNT_CAP = int(os.environ.get("OCOP_LIST_COUNT_CAP", "5000"))

@@ -25,8 +25,10 @@ stamp not yet written (``record``), under a lock that the writer holds from
 its commit to the moment it forgets the written scans, so a scan is never
 counted twice nor missed by its own process. Scans of the same stamp still
 waiting in *another* process's buffer (at most ``OCOP_SCAN_FLUSH_SECONDS``
-old) are not in the count until written. With Redis (``REDIS_URL``) the
-buffer stays per process: the page never waits on a second network hop.
+old) are not in the count until written.
+
+With ``OCOP_SCAN_BUFFER_URL`` (a Redis URL) the buffer is shared instead:
+``redisbuffer.py``. ``redisbuffer.current()`` says which one is in use.
 """
 
 import atexit
@@ -71,11 +73,19 @@ def _statements(connection) -> tuple[str, str]:
         f"INSERT INTO {quote(scan.db_table)} ({columns}) SELECT %s, %s, %s "  # noqa: S608 -- identifiers only
         f"WHERE EXISTS (SELECT 1 FROM {table} WHERE {key} = %s)"
     )
+    # A batch written again after a crash (``once``): a scan already logged
+    # (same stamp, time to the microsecond and client) is not logged twice.
+    scans, stamp_key = quote(scan.db_table), column(scan, "stamp")
+    at, fingerprint = column(scan, "at"), column(scan, "fingerprint")
+    insert_once = (
+        f"{insert} AND NOT EXISTS (SELECT 1 FROM {scans} WHERE {stamp_key} = %s "  # noqa: S608 -- identifiers only
+        f"AND {at} = %s AND {fingerprint} = %s)"
+    )
     update = (
         f"UPDATE {table} SET {count} = {count} + %s, "  # noqa: S608 -- identifiers only
         f"{first} = COALESCE({first}, %s) WHERE {key} = %s"
     )
-    return insert, update
+    return insert, update, insert_once
 
 
 def _utc_text(at: datetime) -> str:
@@ -92,18 +102,8 @@ def datetime_adapter(connection) -> Callable[[datetime], object]:
     return connection.ops.adapt_datetimefield_value
 
 
-def _write(
-    scans: list[Pending], *, before_commit: Callable[[], object], using: str = DEFAULT_DB_ALIAS
-) -> None:
-    """Write buffered scans in one transaction: the Scan rows, then per stamp
-    one UPDATE of its counter and first-scan time (two ``executemany``).
-    Scans of a stamp deleted since are dropped. ``before_commit()`` runs
-    after the statements, just before the commit (the buffer takes its lock
-    there: only the commit, not the writing, holds up a scan). On PostgreSQL
-    the commit does not wait for the disk (a log line: the crash bound of the
-    module's docstring covers it)."""
-    connection = connections[using]
-    adapt = datetime_adapter(connection)
+def _count(scans: list[Pending]) -> dict[int, list]:
+    """stamp id -> [scans, earliest time]."""
     by_stamp: dict[int, list] = {}
     for scan in scans:
         entry = by_stamp.get(scan.stamp_id)
@@ -112,31 +112,125 @@ def _write(
         else:
             entry[0] += 1
             entry[1] = min(entry[1], scan.at)
-    insert, update = _statements(connection)
+    return by_stamp
+
+
+def _write(
+    scans: list[Pending],
+    *,
+    before_commit: Callable[[dict[int, list]], object],
+    using: str = DEFAULT_DB_ALIAS,
+    once: bool = False,
+) -> dict[int, list]:
+    """Write buffered scans in one transaction: the Scan rows, then per stamp
+    one UPDATE of its counter and first-scan time (two ``executemany``).
+    Scans of a stamp deleted since are dropped. With ``once`` (a batch that
+    may have been written already, before a crash) a scan already in the log
+    is skipped and counted no more (row by row: only after a crash).
+    ``before_commit(counted)`` runs after the statements, just before the
+    commit, with what was counted per stamp (``{stamp id: [scans, earliest
+    time]}``; the buffer takes its lock there: only the commit, not the
+    writing, holds up a scan). On PostgreSQL the commit does not wait for the
+    disk (a log line: the crash bounds of the buffers cover it)."""
+    connection = connections[using]
+    adapt = datetime_adapter(connection)
+    insert, update, insert_once = _statements(connection)
     rows = [(s.stamp_id, adapt(s.at), s.fingerprint, s.stamp_id) for s in scans]
-    counters = [(count, adapt(first), pk) for pk, (count, first) in sorted(by_stamp.items())]
     with transaction.atomic(using=using):
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            cursor.executemany(insert, rows)
+            if once:
+                written = []
+                for scan, row in zip(scans, rows, strict=True):
+                    cursor.execute(insert_once, [*row, *row[:3]])
+                    if cursor.rowcount:
+                        written.append(scan)
+                by_stamp = _count(written)
+            else:
+                cursor.executemany(insert, rows)
+                by_stamp = _count(scans)
+            counters = [(n, adapt(first), pk) for pk, (n, first) in sorted(by_stamp.items())]
             cursor.executemany(update, counters)
-        before_commit()
+        before_commit(by_stamp)
+    return by_stamp
 
 
-class LocalBuffer:
+class Flusher:
+    """A daemon thread that calls ``flush()`` every ``OCOP_SCAN_FLUSH_SECONDS``
+    or when woken, and ``stop()`` at a graceful exit (``atexit``)."""
+
+    def __init__(self):
+        self.wake = threading.Event()
+        self.thread: threading.Thread | None = None
+        self.registered = False
+        self.closed = False
+        self.starting = threading.Lock()
+
+    def flush(self) -> int:
+        raise NotImplementedError
+
+    def stop(self) -> int:
+        """Write everything still queued (a graceful stop): in the stopping
+        thread, with its own connection."""
+        return self.flush()
+
+    def close(self) -> None:
+        """End the thread (tests: a buffer no longer used)."""
+        self.closed = True
+        self.wake.set()
+
+    def _run(self) -> None:
+        while not self.closed:
+            self.wake.wait(max(settings.OCOP_SCAN_FLUSH_SECONDS, 0.05))
+            self.wake.clear()
+            if self.closed:
+                return
+            close_old_connections()
+            try:
+                self.flush()
+            except Exception:  # the thread must outlive a failed write
+                logger.exception("scan log: write failed, retried at the next interval")
+
+    def _ensure_thread(self) -> None:
+        if self.thread is not None and self.thread.is_alive():
+            return
+        with self.starting:
+            if self.thread is not None and self.thread.is_alive():
+                return
+            if not self.registered:
+                atexit.register(self.stop)
+                self.registered = True
+            self.thread = threading.Thread(target=self._run, name="ocop-scan-log", daemon=True)
+            self.thread.start()
+
+
+class LocalBuffer(Flusher):
     """This process's scans not yet written, and the daemon thread writing them."""
 
     def __init__(self):
+        super().__init__()
         self.queue: deque[Pending] = deque()
         self.waiting: dict[int, list] = {}  # stamp id -> [count, earliest time]
         self.lock = threading.RLock()  # held while reading counters and while committing
         self.writing = threading.Lock()  # one write at a time
-        self.wake = threading.Event()
-        self.thread: threading.Thread | None = None
-        self.registered = False
 
     # -- the request's side --------------------------------------------------
+
+    def reading(self):
+        """Held by the page from reading the stamp's row to counting its scan
+        (``count``): the row and this process's unwritten scans agree."""
+        return self.lock
+
+    def count(
+        self, *, stamp_id: int, scan: Pending | None, scanned: int
+    ) -> tuple[int, datetime | None]:
+        """Queue ``scan`` (None: a machine request, nothing queued); (the
+        stamp's scans not yet written, the earliest of their times), which
+        agree with the row read as ``scanned`` under ``reading()``."""
+        if scan is None:
+            return self.waiting_for(stamp_id)
+        return self.add(scan)
 
     def add(self, scan: Pending) -> tuple[int, datetime | None]:
         """Queue a scan; (this process's unwritten scans of the stamp, the
@@ -178,7 +272,7 @@ class LocalBuffer:
                 held.append(True)
 
             try:
-                _write(batch, before_commit=hold)
+                _write(batch, before_commit=lambda counted: hold())
             except Exception:
                 if held:
                     self.lock.release()
@@ -208,30 +302,6 @@ class LocalBuffer:
         for _ in range(excess):
             self._forget(self.queue.popleft())
 
-    def _run(self) -> None:
-        while True:
-            self.wake.wait(max(settings.OCOP_SCAN_FLUSH_SECONDS, 0.05))
-            self.wake.clear()
-            close_old_connections()
-            self.flush()
-
-    def _ensure_thread(self) -> None:
-        if self.thread is not None and self.thread.is_alive():
-            return
-        with self.lock:
-            if self.thread is not None and self.thread.is_alive():
-                return
-            if not self.registered:
-                atexit.register(self.stop)
-                self.registered = True
-            self.thread = threading.Thread(target=self._run, name="ocop-scan-log", daemon=True)
-            self.thread.start()
-
-    def stop(self) -> int:
-        """Write everything still queued (a graceful stop): in the stopping
-        thread, with its own connection."""
-        return self.flush()
-
     def discard(self) -> None:
         """Forget what is queued (tests only: a rolled-back test's scans)."""
         with self.lock:
@@ -240,15 +310,3 @@ class LocalBuffer:
 
 
 BUFFER = LocalBuffer()
-
-
-def record(*, stamp, fingerprint: str, at: datetime) -> None:
-    """Count a consumer's scan of ``stamp`` (the page's ``StampView``) and
-    queue it for the log. ``stamp.scan_count`` and ``stamp.first_scan_at``
-    become what the page shows: the row as read (the caller holds
-    ``BUFFER.lock`` from that read, see ``verify.verify``) plus this process's
-    unwritten scans, this one included."""
-    waiting, earliest = BUFFER.add(Pending(stamp.pk, at, fingerprint[:FINGERPRINT_LENGTH]))
-    stamp.scan_count += waiting
-    if stamp.first_scan_at is None:
-        stamp.first_scan_at = earliest

@@ -1,6 +1,6 @@
 """The scan log's fingerprints and consented locations. Scans themselves are
-counted and queued by ``scanbuffer.py`` (written in batches, outside the
-request). A client is known only by a fingerprint: an HMAC of its
+counted and queued by ``scanbuffer.py`` or ``redisbuffer.py`` (written in
+batches, outside the request). A client is known only by a fingerprint: an HMAC of its
 address under the site's secret key (``core.clients.client_key``), so the raw
 address is never stored, and a client that changes its browser's User-Agent
 still counts once. A location is recorded only when the person agrees (the button on the
@@ -18,7 +18,7 @@ from ocop.core.clients import client_key
 
 from ..models import Scan, Stamp
 from ..signals import scan_located
-from . import scanbuffer
+from . import redisbuffer
 
 FINGERPRINT_LENGTH = 32
 LOCATION_DECIMALS = 2  # 0.01° ≈ 1.1 km of latitude
@@ -58,7 +58,7 @@ def record_location(
     (made within the last hour); None when there is no such scan. Then tell
     whoever watches located scans (the clone check of inspections)."""
     now = now or timezone.now()
-    scanbuffer.BUFFER.flush()  # this process's scan of the page may still be queued
+    redisbuffer.current().flush()  # the scan of the page may still be queued
     scan = (
         Scan.objects.filter(stamp=stamp, fingerprint=fingerprint, at__gte=now - LOCATION_WINDOW)
         .order_by("-at", "-id")

@@ -17,7 +17,8 @@ the database.
 entry point (the page, the resolver and the API): a stamp costs one statement
 (``hotpath.stamp_row``: the stamp's row and the read model's version) plus the
 read model (``readmodel.py``) when it is cold or stale; ``consumer_scan=True``
-counts the scan and queues it for the log (``scanbuffer.py``). Machine
+counts the scan and queues it for the log (``scanbuffer.py``, or
+``redisbuffer.py`` when configured). Machine
 requests (the API, linksets, HEAD) pass ``consumer_scan=False``.
 
 For a stamp the certificate shown is the product's newest certificate that
@@ -41,11 +42,12 @@ from ocop.traceability.models import ProductionBatch
 
 from ..enums import StampState, VerifyOutcome
 from ..models import Stamp
-from . import scanbuffer
+from . import redisbuffer
 from .digital_link import DigitalLinkError, parse_path
 from .hotpath import stamp_row
 from .links import TOKEN_ALPHABET, TOKEN_LENGTH, gtin14
 from .readmodel import CertificateView, ProductView, batch_view, certificate_view, product_view
+from .scanbuffer import FINGERPRINT_LENGTH, Pending
 from .serials import normalise_serial
 
 STAMP_CHARS = frozenset(TOKEN_ALPHABET)
@@ -79,7 +81,7 @@ class Code:
 
 @dataclass
 class StampView:
-    """What the page shows of a stamp; ``scanbuffer.record`` updates the counters."""
+    """What the page shows of a stamp; the buffer's unwritten scans are added."""
 
     pk: int
     serial: str
@@ -254,7 +256,8 @@ def verify_stamp(
 ) -> Verification:
     """A stamp's verdict; with ``consumer_scan`` the scan is counted (and
     queued for the log) only when the code designates the stamp."""
-    with scanbuffer.BUFFER.lock:  # the row and this process's unwritten scans agree
+    buffer = redisbuffer.current()
+    with buffer.reading():  # the row and the unwritten scans agree
         row = stamp_row(code.token)
         if row is None:
             return Verification(VerifyOutcome.UNKNOWN, clean_code(path))
@@ -262,12 +265,12 @@ def verify_stamp(
         stamp = result.stamp
         if stamp is None:
             return result
+        scan = None
         if consumer_scan:
-            scanbuffer.record(stamp=stamp, fingerprint=fingerprint, at=timezone.now())
-        else:
-            waiting, earliest = scanbuffer.BUFFER.waiting_for(stamp.pk)
-            stamp.scan_count += waiting
-            stamp.first_scan_at = stamp.first_scan_at or earliest
+            scan = Pending(stamp.pk, timezone.now(), fingerprint[:FINGERPRINT_LENGTH])
+        waiting, earliest = buffer.count(stamp_id=stamp.pk, scan=scan, scanned=stamp.scan_count)
+        stamp.scan_count += waiting
+        stamp.first_scan_at = stamp.first_scan_at or earliest
     return result
 
 
