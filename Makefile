@@ -106,6 +106,7 @@ bench: setup
 	$(PY) -m bench.bench_portal
 	$(PY) -m bench.bench_dashboards
 	$(PY) -m bench.bench_peak
+	BENCH_VERIFY_NATIONAL=10 $(PY) -m bench.bench_verify
 	$(PY) -m bench.backup_roundtrip
 
 clean:
