@@ -1,19 +1,24 @@
 """Live status with a warm read model, the hot path's contract with the
 ORM, and the buffered scan log (counts, graceful stop, crash bound)."""
 
+import html
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.http import urlencode
 
 from ocop.certification.domain.certificates import revoke
 from ocop.certification.models import RevocationGround
 from ocop.stamps.domain import readmodel, scanbuffer
 from ocop.stamps.domain.batches import void_stamps
 from ocop.stamps.domain.hotpath import ROW_FIELDS, stamp_row
-from ocop.stamps.domain.verify import verify
+from ocop.stamps.domain.verify import Verification, clean_code, verify
 from ocop.stamps.enums import VerifyOutcome
 from ocop.stamps.models import ReadVersion, Scan, Stamp
+from ocop.stamps.views_public import _request_values
 
 from .conftest import make_batch, make_stamp
 
@@ -173,3 +178,18 @@ def test_the_buffer_is_bounded(stamp, buffered, settings):
     buffered._cap()
     assert len(buffered.queue) == 3
     assert buffered.waiting_for(stamp.pk)[0] == 3
+
+
+# The page's per-request values, built without Django's general helpers -------
+
+
+@pytest.mark.parametrize(
+    "code", ["s/AbCdEfGhIjKlMnOpQrSt", "01/08930000000019/10/LÔ 7&x=1/21/abc", "<b>'\"</b> %2F"]
+)
+def test_the_report_link_and_escaping_are_djangos(code):
+    result = Verification(VerifyOutcome.UNKNOWN, code)
+    values = _request_values(result, where="")
+    assert values["report"] == f"{reverse('complaints:report')}?{urlencode({'code': code})}"
+    assert html.escape(code) == escape(code)
+    assert clean_code(code) == "".join(ch for ch in code if ch.isprintable()).strip().lstrip("/")
+    assert clean_code("/s/ab\x00c\u200b ") == "s/abc"

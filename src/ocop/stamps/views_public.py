@@ -10,11 +10,13 @@ template costs more than all of that, so identical pages are rendered once
 (``PageMemo``): the stamp's own values are filled in on every request.
 """
 
+import html
 import secrets
 import threading
 from collections import OrderedDict
 from dataclasses import astuple
 from functools import cache, lru_cache
+from urllib.parse import quote_plus
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -27,8 +29,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format, number_format
-from django.utils.html import escape
-from django.utils.http import urlencode
 from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_safe
@@ -85,13 +85,13 @@ SLOTS = {
 }
 
 
-def _page_key(language: str, result, *, where: bool, batch) -> tuple | None:
+def _page_key(language: str, result, *, where: bool, batch, today) -> tuple | None:
     if result.version is not None and result.batch_id is not None:
         # A stamp: its batch's read model under this version says it all.
         return (
             language,
             result.outcome,
-            timezone.localdate(),
+            today,
             result.batch_id,
             result.version,
             result.stamp is not None,
@@ -148,21 +148,23 @@ def _scans_text(count: int, language: str) -> str:
 def _request_values(result, where: str) -> dict[str, str]:
     stamp = result.stamp
     values = {
-        "report": f"{_url('complaints:report')}?{urlencode({'code': result.code})}",
+        # What ``urlencode({"code": ...})`` gives, without its per-call checks.
+        "report": f"{_url('complaints:report')}?code={quote_plus(result.code)}",
         "where": where,
         "serial": "",
         "first_scan": "—",
         "scans": "",
     }
     if stamp is not None:
+        language = translation.get_language()
         values["serial"] = stamp.serial
         if stamp.first_scan_at is not None:
-            values["first_scan"] = _first_scan(stamp.first_scan_at, translation.get_language())
-        values["scans"] = _scans_text(stamp.scan_count, translation.get_language())
+            values["first_scan"] = _first_scan(stamp.first_scan_at, language)
+        values["scans"] = _scans_text(stamp.scan_count, language)
     return values
 
 
-def _verification_page(request, result, batch, *, locate: bool = True) -> str:
+def _verification_page(request, result, batch, *, today, locate: bool = True) -> str:
     certificate = result.certificate
     stamp = result.stamp
     where = (
@@ -171,7 +173,7 @@ def _verification_page(request, result, batch, *, locate: bool = True) -> str:
         else ""
     )
     values = _request_values(result, where)
-    key = _page_key(translation.get_language(), result, where=bool(where), batch=batch)
+    key = _page_key(translation.get_language(), result, where=bool(where), batch=batch, today=today)
     page = PAGES.get(key) if key is not None else None
     if page is None:
         context = {
@@ -204,7 +206,8 @@ def _verification_page(request, result, batch, *, locate: bool = True) -> str:
     if SLOTS["nonce"] in page:
         values["nonce"] = str(get_nonce(request))
     for name, value in values.items():
-        page = page.replace(SLOTS[name], escape(value))
+        # ``django.utils.html.escape`` without its lazy-string wrapper.
+        page = page.replace(SLOTS[name], html.escape(value))
     return page
 
 
@@ -227,18 +230,19 @@ def verification_response(request):
     if not allow(f"verify:{client}", limit=settings.OCOP_VERIFY_RATE_LIMIT, window=60):
         return _too_many(request), None
     lang = chosen_language(request)
+    today = timezone.localdate()
     result = verifying.verify(
         request.path_info,
-        today=timezone.localdate(),
+        today=today,
         consumer_scan=request.method == "GET" and lang is None,
         fingerprint=client,
     )
     batch = result.production_batch
     if lang is None:
-        page = _verification_page(request, result, batch)
+        page = _verification_page(request, result, batch, today=today)
     else:
         with translation.override(lang):
-            page = _verification_page(request, result, batch)
+            page = _verification_page(request, result, batch, today=today)
     response = HttpResponse(page, status=result.http_status)
     return no_store(remember_language(response, lang)), result
 
@@ -267,11 +271,14 @@ def serial_page(request):
         error = ""
         if text:
             try:
-                result = verifying.verify_serial(text, today=timezone.localdate())
+                today = timezone.localdate()
+                result = verifying.verify_serial(text, today=today)
             except ValidationError as exc:
                 error = exc.messages[0]
             else:
-                page = _verification_page(request, result, result.production_batch, locate=False)
+                page = _verification_page(
+                    request, result, result.production_batch, today=today, locate=False
+                )
                 return remember_language(HttpResponse(page, status=result.http_status), lang)
         response = render(request, "stamps/public/serial.html", {"serial": text, "error": error})
     return remember_language(response, lang)

@@ -123,7 +123,9 @@ class Verification:
 
 def clean_code(path: str) -> str:
     """The scanned path as kept and shown: no control characters, bounded."""
-    text = "".join(ch for ch in str(path) if ch.isprintable())
+    text = str(path)
+    if not text.isprintable():  # a scanned code is printable: the slow path is rare
+        text = "".join(ch for ch in text if ch.isprintable())
     return text.strip().lstrip("/")[:MAX_CODE_LENGTH]
 
 
