@@ -56,7 +56,7 @@ def scan(stamp, fingerprint="f" * 32):
 def keys(buffer) -> list[str]:
     """The prefix's keys left, but the committed batches' marks (they expire)."""
     found = {key.decode() for key in buffer.client.scan_iter(match=f"{buffer.prefix}:*")}
-    return sorted(key for key in found if ":marks:" not in key)
+    return sorted(key for key in found if ":done:" not in key)
 
 
 def test_without_the_setting_the_buffer_is_the_local_one(settings):
@@ -206,3 +206,13 @@ def test_a_scan_of_a_deleted_stamp_is_dropped_and_forgotten(stamp, product_x, bu
     assert buffer.flush() == 2
     assert list(Scan.objects.values_list("stamp_id", flat=True)) == [stamp.pk]
     assert keys(buffer) == []
+
+
+def test_a_stamps_marks_stay_few(stamp, buffer):
+    for _ in range(redisbuffer.KEEP_DONE + 5):
+        scan(stamp)
+        assert buffer.flush() == 1
+    done = buffer.marks_keys(stamp.pk)[1]
+    assert buffer.client.zcard(done) == redisbuffer.KEEP_DONE
+    assert 0 < buffer.client.pttl(done) <= redisbuffer.DONE_MS
+    assert scan(stamp).stamp.scan_count == redisbuffer.KEEP_DONE + 6

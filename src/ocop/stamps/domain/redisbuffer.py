@@ -16,10 +16,12 @@ worker's periodic job ``flush_scan_buffer``; a graceful stop) writes batches:
    the LMOVE pattern, a batch at a time) and leases it
    (``{prefix}:flushers``: batch -> deadline, ``OCOP_SCAN_LEASE_SECONDS``);
 2. writes them in one transaction (``scanbuffer._write``) and, just before
-   the commit, marks each stamp of the batch (``{prefix}:marks:{stamp}``)
-   with the counter the commit will give it and the batch's scans of it;
+   the commit, marks each stamp of the batch as committing
+   (``{prefix}:committing:{stamp}``) with the counter the commit will give
+   it and the batch's scans of it;
 3. ``FINISH`` (after the commit, atomic) takes the batch's scans off the
-   pending counts, marks the batch done (the marks are kept a minute), and
+   pending counts, moves the marks to the stamp's last committed batches
+   (``{prefix}:done:{stamp}``, the last ``KEEP_DONE`` for a minute), and
    drops its processing list and lease.
 
 **What the consumer sees.** A page reads the row, then Redis; a flusher may
@@ -62,34 +64,39 @@ logger = logging.getLogger(__name__)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICRO = timedelta(microseconds=1)
 DONE_MS = 60_000  # how long a committed batch's marks are kept (a page's row read
-# and its Redis call are never that far apart)
+KEEP_DONE = 16  # and its Redis call are never that far apart, nor 16 commits)
 BATCHES_PER_FLUSH = 1000  # a flush stops after this many batches (the rest: next time)
 
-# A stamp's marks ({prefix}:marks:{stamp}, batch -> "after n state first"):
-# a batch of its scans being committed ("c") or committed and taken off the
-# pending count ("d"), with the stamp's counter once it is committed (after)
-# and its earliest scan. A row read with counter c holds the batch exactly
-# when c >= after (the counter only grows, and the batch's transaction held
-# the row), so the page adds what the pending count and the row both miss and
-# takes off what both hold.
+# A stamp's marks: the batches of its scans being committed
+# ({prefix}:committing:{stamp}, a hash: batch -> "after n first") and the last
+# ``KEEP_DONE`` batches committed and taken off the pending count
+# ({prefix}:done:{stamp}, a sorted set by ``after``: "batch n first"), each
+# with the stamp's counter once it is committed (after), its scans of the
+# batch and their earliest time. A row read with counter c holds a batch
+# exactly when c >= after (the counter only grows, and the batch's
+# transaction held the row), so the page takes off a batch both pending and in
+# the row, and adds one neither pending nor in the row (a sorted-set range:
+# usually empty).
 _ADJUST = """
-local function adjust(marks, c, waiting, first)
-  local all = redis.call('HGETALL', marks)
+local function adjust(committing, done, c, waiting, first)
+  local all = redis.call('HGETALL', committing)
   for i = 2, #all, 2 do
-    local after, n, state, earliest = string.match(all[i], '^(%d+) (%d+) (%a) (%d+)$')
-    after, n = tonumber(after), tonumber(n)
-    if state == 'c' and c >= after then
-      waiting = waiting - n
-    elseif state == 'd' and c < after then
-      waiting = waiting + n
-      if first == '' or tonumber(earliest) < tonumber(first) then first = earliest end
+    local after, n = string.match(all[i], '^(%d+) (%d+)')
+    if c >= tonumber(after) then waiting = waiting - tonumber(n) end
+  end
+  local later = redis.call('ZRANGEBYSCORE', done, '(' .. c, '+inf')
+  for _, mark in ipairs(later) do
+    local n, earliest = string.match(mark, '^%S+ (%d+) (%d+)$')
+    waiting = waiting + tonumber(n)
+    if (not first) or first == '' or tonumber(earliest) < tonumber(first) then
+      first = earliest
     end
   end
   return waiting, first
 end
 """
 
-# KEYS: queue, pending, first, marks:{stamp}
+# KEYS: queue, pending, first, committing:{stamp}, done:{stamp}
 # ARGV: stamp id, time (µs), entry, counter as read
 PUSH = (
     _ADJUST
@@ -101,18 +108,18 @@ if (not first) or tonumber(ARGV[2]) < tonumber(first) then
   redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
   first = ARGV[2]
 end
-waiting, first = adjust(KEYS[4], tonumber(ARGV[4]), waiting, first)
+waiting, first = adjust(KEYS[4], KEYS[5], tonumber(ARGV[4]), waiting, first)
 return {waiting, first, size}
 """
 )
 
-# KEYS: pending, first, marks:{stamp}; ARGV: stamp id, counter as read
+# KEYS: pending, first, committing:{stamp}, done:{stamp}; ARGV: stamp id, counter as read
 PEEK = (
     _ADJUST
     + """
 local waiting = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
 local first = redis.call('HGET', KEYS[2], ARGV[1]) or ''
-waiting, first = adjust(KEYS[3], tonumber(ARGV[2]), waiting, first)
+waiting, first = adjust(KEYS[3], KEYS[4], tonumber(ARGV[2]), waiting, first)
 return {waiting, first, 0}
 """
 )
@@ -148,24 +155,26 @@ table.insert(items, 1, dead[1])
 return items
 """
 
-# KEYS: pending, first, flushers, processing:{batch}, marks:{stamp}...
-# ARGV: batch, the marks' lifetime once done (ms), then per stamp (the marks'
-# keys' order): its id, its scans taken
+# KEYS: pending, first, flushers, processing:{batch}, then per stamp
+# committing:{stamp} and done:{stamp}
+# ARGV: batch, the done marks' lifetime (ms), how many to keep, then per
+# stamp: its id, its scans taken
 FINISH = """
-for i = 3, #ARGV, 2 do
+for i = 4, #ARGV, 2 do
   local stamp = ARGV[i]
   local left = redis.call('HINCRBY', KEYS[1], stamp, -tonumber(ARGV[i + 1]))
   if left <= 0 then
     redis.call('HDEL', KEYS[1], stamp)
     redis.call('HDEL', KEYS[2], stamp)
   end
-  local marks = KEYS[5 + (i - 3) / 2]
-  local mark = redis.call('HGET', marks, ARGV[1])
+  local committing, done = KEYS[5 + (i - 4)], KEYS[6 + (i - 4)]
+  local mark = redis.call('HGET', committing, ARGV[1])
   if mark then
-    redis.call('HSET', marks, ARGV[1], (string.gsub(mark, ' c ', ' d ')))
-    if redis.call('PTTL', marks) < tonumber(ARGV[2]) then
-      redis.call('PEXPIRE', marks, ARGV[2])
-    end
+    redis.call('HDEL', committing, ARGV[1])
+    local after, rest = string.match(mark, '^(%d+) (.*)$')
+    redis.call('ZADD', done, after, ARGV[1] .. ' ' .. rest)
+    redis.call('ZREMRANGEBYRANK', done, 0, -tonumber(ARGV[3]) - 1)
+    redis.call('PEXPIRE', done, ARGV[2])
   end
 end
 redis.call('ZREM', KEYS[3], ARGV[1])
@@ -206,8 +215,9 @@ class RedisBuffer(scanbuffer.Flusher):
     def key(self, name: str) -> str:
         return self.keys[name]
 
-    def marks_key(self, stamp_id: int) -> str:
-        return f"{self.prefix}:marks:{stamp_id}"
+    def marks_keys(self, stamp_id: int) -> list[str]:
+        """The stamp's committing and done marks."""
+        return [f"{self.prefix}:committing:{stamp_id}", f"{self.prefix}:done:{stamp_id}"]
 
     # -- the request's side --------------------------------------------------
 
@@ -222,10 +232,10 @@ class RedisBuffer(scanbuffer.Flusher):
         hold, the earliest of their times): one Lua call."""
         k = self.keys
         if scan is None:
-            keys = [k["pending"], k["first"], self.marks_key(stamp_id)]
+            keys = [k["pending"], k["first"], *self.marks_keys(stamp_id)]
             waiting, first, size = self.peek(keys=keys, args=[stamp_id, scanned])
         else:
-            keys = [k["queue"], k["pending"], k["first"], self.marks_key(stamp_id)]
+            keys = [k["queue"], k["pending"], k["first"], *self.marks_keys(stamp_id)]
             args = [stamp_id, (scan.at - EPOCH) // MICRO, encode(scan), scanned]
             waiting, first, size = self.push(keys=keys, args=args)
             if settings.OCOP_SCAN_FLUSH_SECONDS <= 0:
@@ -282,9 +292,9 @@ class RedisBuffer(scanbuffer.Flusher):
         pipe = self.client.pipeline(transaction=False)
         for pk, (n, first) in counted.items():
             if pk in after:
-                mark = f"{after[pk]} {n} c {(first - EPOCH) // MICRO}"
-                pipe.hset(self.marks_key(pk), batch, mark)
-                pipe.pexpire(self.marks_key(pk), ttl)
+                committing = self.marks_keys(pk)[0]
+                pipe.hset(committing, batch, f"{after[pk]} {n} {(first - EPOCH) // MICRO}")
+                pipe.pexpire(committing, ttl)
         pipe.execute()
 
     def _write(self, batch: str, items: list, *, once: bool) -> int:
@@ -301,7 +311,7 @@ class RedisBuffer(scanbuffer.Flusher):
             pipe = self.client.pipeline(transaction=False)
             if not once:  # a first write's marks are all this batch's: wrong now
                 for pk in taken:
-                    pipe.hdel(self.marks_key(pk), batch)
+                    pipe.hdel(self.marks_keys(pk)[0], batch)
             pipe.zadd(self.key("flushers"), {batch: 0})
             pipe.execute()
             return 0
@@ -311,8 +321,8 @@ class RedisBuffer(scanbuffer.Flusher):
             self.key("first"),
             self.key("flushers"),
             self._processing(batch),
-        ] + [self.marks_key(pk) for pk in stamps]
-        args: list = [batch, DONE_MS]
+        ] + [key for pk in stamps for key in self.marks_keys(pk)]
+        args: list = [batch, DONE_MS, KEEP_DONE]
         for pk in stamps:
             args += [pk, taken[pk][0]]
         self.finish(keys=keys, args=args)
