@@ -128,7 +128,7 @@ RULES: dict[str, Rule] = {
     "site:queue": rule(SIGNED_IN),
     "site:queue_badge": rule(SIGNED_IN),
     "site:dashboard_centre": rule(NATIONAL),
-    "site:dashboard_province": rule(roles(PO, PA, AT, IN)),
+    "site:dashboard_province": rule(roles(PO, PA, AT, IN) | NATIONAL),  # the centre: any province
     "site:dashboard_commune": rule(roles(CO)),
     "site:dashboard_producer": rule(roles(P, C)),
     "site:dashboard_council": rule(roles(CM)),

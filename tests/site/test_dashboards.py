@@ -18,9 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ocop.accounts.enums import Role
+from ocop.accounts.models import RoleAssignment
 from ocop.certification.enums import CertificateStatus
 from ocop.cycles.domain import workflow
 from ocop.cycles.enums import DossierState
+from ocop.stamps.domain.batches import request_stamps
 from ocop.stats.domain import cache as stats_cache
 from ocop.stats.domain import pending
 from tests.factories.accounts import UserFactory, user_with_role
@@ -230,3 +232,52 @@ def test_a_request_waits_for_the_one_counting_a_missing_entry():
     finally:
         timer.join()
     assert (counted_at, figures) == (written["counted_at"], {"x": 1})
+
+
+@pytest.mark.django_db
+def test_the_central_office_opens_one_province_and_every_cell_links_zeros_too(client):
+    today = timezone.localdate()
+    thanh_hoa, ha_noi = province("38"), province("01")
+    subject = SubjectFactory(commune=communes("38", 1)[0])
+    certify(ProductFactory(subject=subject), star=4, issued=date(today.year, 1, 1))
+    certify(ProductFactory(subject=SubjectFactory(commune=communes("01", 1)[0])), star=3)
+    central = user_with_role(Role.CENTRAL_OFFICER)
+    client.force_login(central)
+    centre = client.get(reverse("site:dashboard_centre")).content.decode()
+    # The ranking names each province's dashboard; its total links too.
+    assert f"?province={thanh_hoa.code}" in centre
+    assert check_every_figure(client, centre) >= 10
+    page = client.get(reverse("site:dashboard_province") + "?province=38").content.decode()
+    assert 'data-level="province"' in page
+    assert f'<h1 class="h3 mb-0">{thanh_hoa.name}</h1>' in page
+    assert re.search(r'id="total-in-force"><a href="[^"]+" data-figure="1"', page)
+    # The 3★ and 5★ cells are 0 and still open their (empty) lists; the
+    # pending counts are the province's own (?province= on each list).
+    zeros = [(url, n) for url, n in figures_of(page) if n == 0]
+    assert len(zeros) >= 8
+    assert all(f"province={thanh_hoa.pk}" in url for url, _n in zeros)
+    assert check_every_figure(client, page) >= 20
+    other = client.get(reverse("site:dashboard_province") + f"?unit={ha_noi.pk}").content.decode()
+    assert f'<h1 class="h3 mb-0">{ha_noi.name}</h1>' in other
+    assert check_every_figure(client, other) >= 20
+
+
+@pytest.mark.django_db
+def test_an_officer_of_two_provinces_picks_one_and_sees_its_own_pending_counts(client):
+    thanh_hoa, nghe_an = province("38"), province("40")
+    officer = user_with_role(Role.PROVINCE_OFFICER, unit=thanh_hoa)
+    RoleAssignment.objects.create(user=officer, role=Role.PROVINCE_OFFICER, unit=nghe_an)
+    subject = SubjectFactory(commune=communes("40", 1)[0])
+    producer = user_with_role(Role.PRODUCER, subject=subject)
+    request_stamps(
+        by=producer, product=certify(ProductFactory(subject=subject)).product, quantity=100
+    )
+    client.force_login(officer)
+
+    def stamp_requests(unit) -> int:
+        page = client.get(reverse("site:dashboard_province") + f"?unit={unit.pk}")
+        html = page.content.decode()
+        row = re.search(r"Đề nghị cấp tem cần duyệt</th><td[^>]*>(.*?)</td>", html)[1]
+        return figures_of(row)[0][1]
+
+    assert (stamp_requests(thanh_hoa), stamp_requests(nghe_an)) == (0, 1)

@@ -61,10 +61,15 @@ class DecisionFilterForm(BootstrapMixin, forms.Form):
         label=_("State"), required=False, choices=[("", _("All")), *DecisionState.choices]
     )
     year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
+    # The dashboards' link to one province's decisions (kept as the list is filtered).
+    province = forms.ModelChoiceField(
+        label=_("Province"), queryset=None, required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = _years()
+        self.fields["province"].queryset = current_provinces()
 
 
 class CertificateFilterForm(BootstrapMixin, forms.Form):

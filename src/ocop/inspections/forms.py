@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ocop.core.forms import HUMAN_MIN_SECONDS, BootstrapMixin, HumanCheckMixin
+from ocop.geo.domain.queries import current_provinces
 
 from .domain.complaints import CONTACT_MAX, MESSAGE_MAX, MESSAGE_MIN, PLACE_MAX
 from .domain.queries import KIND_COMPLAINT, KIND_FLAG
@@ -69,3 +70,11 @@ class FeedFilterForm(BootstrapMixin, forms.Form):
     state = forms.ChoiceField(
         label=_("State"), required=False, choices=[("", _("All")), *ComplaintState.choices]
     )
+    # The dashboards' link to one province's complaints (kept as the list is filtered).
+    province = forms.ModelChoiceField(
+        label=_("Province"), queryset=None, required=False, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["province"].queryset = current_provinces()

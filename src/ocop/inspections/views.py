@@ -30,7 +30,10 @@ def feed(request):
     form = FeedFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     rows = queries.feed_for(
-        request.user, kind=filters.get("kind", ""), state=filters.get("state", "")
+        request.user,
+        kind=filters.get("kind", ""),
+        state=filters.get("state", ""),
+        province=filters.get("province"),
     )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(

@@ -21,12 +21,14 @@ from ocop.accounts.domain.queries import active_assignments
 from ocop.accounts.enums import Role
 from ocop.accounts.rules import scope_for
 from ocop.cycles.enums import DossierState
+from ocop.geo.domain.queries import current_provinces
 from ocop.geo.models import AdminUnit
 from ocop.products.enums import CategoryLevel
 from ocop.products.forms import CURRENT_BASIS
 from ocop.products.models import ProductCategory
 from ocop.stats.domain import pending, targets
 from ocop.stats.domain.cache import kept, register
+from ocop.stats.domain.figures import Figure
 from ocop.stats.domain.people import subjects
 from ocop.stats.domain.products import certificate_changes, certified_products
 from ocop.stats.domain.trends import changes_by_year
@@ -60,7 +62,8 @@ def levels_for(user) -> list[Level]:
     levels = []
     if roles & set(CENTRE_ROLES):
         levels.append(Level("centre", _("Whole country"), reverse("site:dashboard_centre")))
-    if roles & set(PROVINCE_ROLES):
+    if roles & set(PROVINCE_ROLES) or roles & set(CENTRE_ROLES):
+        # The central office opens any one province's (the picker).
         levels.append(Level("province", _("Province"), reverse("site:dashboard_province")))
     if roles & set(COMMUNE_ROLES):
         levels.append(Level("commune", _("Commune / ward"), reverse("site:dashboard_commune")))
@@ -163,7 +166,9 @@ def _centre(user, today, unit=None) -> dict:
             "rank": position,
             "province": provinces[pk],
             "stars": _star_row(by_province, pk),
-            "total": totals[pk],
+            "total": Figure(
+                totals[pk], by_star.total.list_name, {**by_star.total.params, "province": str(pk)}
+            ),
             "new": new.cell(pk),
         }
         for position, pk in enumerate(ranked, start=1)
@@ -184,15 +189,22 @@ def _centre(user, today, unit=None) -> dict:
 
 
 def _units_of(user, roles, level) -> list[AdminUnit]:
+    """The units whose dashboard the person may open at this level: those of
+    their roles' scope; every 2025 province for the central office."""
     scope = scope_for(user)
+    if level == "province" and scope.roles & set(CENTRE_ROLES):
+        return list(current_provinces().order_by("code"))
     ids = scope.province_ids(roles) if level == "province" else scope.commune_ids(roles)
     return list(AdminUnit.objects.filter(pk__in=sorted(ids)).order_by("code"))
 
 
 def _chosen(request, units: list[AdminUnit]) -> AdminUnit:
+    """The unit asked for (``?unit=<id>`` or ``?province=<code>``) among the
+    person's, else their first."""
     wanted = request.GET.get("unit", "")
+    code = request.GET.get("province", "")
     for unit in units:
-        if str(unit.pk) == wanted:
+        if str(unit.pk) == wanted or (code and unit.code == code):
             return unit
     if not units:
         raise PermissionDenied(_("This dashboard is not for your role."))
@@ -242,9 +254,9 @@ def _province(user, today, unit) -> dict:
             for days in (30, 90)
         ],
         "dossiers": _dossier_rows(user, pending.WAITING_AT_PROVINCE, unit),
-        "stamp_requests": pending.stamp_requests(user=user),
-        "decisions": pending.decisions_to_issue(user=user),
-        "complaints": pending.complaints(user=user),
+        "stamp_requests": pending.stamp_requests(user=user, province=unit),
+        "decisions": pending.decisions_to_issue(user=user, province=unit),
+        "complaints": pending.complaints(user=user, province=unit),
         "targets": targets.province_progress(year_targets, today=today, user=user),
     }
 

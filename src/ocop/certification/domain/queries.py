@@ -59,6 +59,8 @@ def decisions_visible_to(user):
 def filter_decisions(queryset, *, filters: dict):
     if filters.get("state"):
         queryset = queryset.filter(state=filters["state"])
+    if filters.get("province"):
+        queryset = queryset.filter(unit=filters["province"])
     if filters.get("year"):
         queryset = queryset.filter(
             Q(date__year=filters["year"]) | Q(date__isnull=True, created_at__year=filters["year"])

@@ -77,19 +77,27 @@ def _state(value: str):
     return Value(value, output_field=CharField())
 
 
-def feed_for(user, *, kind: str = "", state: str = ""):
+def feed_for(user, *, kind: str = "", state: str = "", province=None):
     """Complaints and flagged stamps in one list, newest first: a queryset of
-    (kind, id, time, state) tuples; ``feed_page`` fetches the objects."""
+    (kind, id, time, state) tuples; ``feed_page`` fetches the objects.
+    ``province``: only that province's (a 2025 province)."""
     parts = []
+    where = {} if province is None else {"province": province}
     if kind in ("", KIND_COMPLAINT):
-        complaints = complaints_visible_to(user)
+        complaints = complaints_visible_to(user).filter(**where)
         if state:
             complaints = complaints.filter(state=state)
         parts.append(_rows(complaints, KIND_COMPLAINT, "created_at", F("state")))
     if kind in ("", KIND_FLAG) and state in ("", ComplaintState.NEW):
-        parts.append(_rows(flagged_stamps_visible_to(user), KIND_FLAG, "flagged_at", _state("new")))
+        flagged = flagged_stamps_visible_to(user)
+        if province is not None:
+            flagged = flagged.filter(batch__product__province=province)
+        parts.append(_rows(flagged, KIND_FLAG, "flagged_at", _state("new")))
     if kind in ("", KIND_FLAG) and state in ("", ComplaintState.CLOSED):
-        parts.append(_rows(reviews_visible_to(user), KIND_REVIEW, "flagged_at", _state("closed")))
+        reviews = reviews_visible_to(user)
+        if province is not None:
+            reviews = reviews.filter(stamp__batch__product__province=province)
+        parts.append(_rows(reviews, KIND_REVIEW, "flagged_at", _state("closed")))
     if not parts:
         return _rows(Complaint.objects.none(), KIND_COMPLAINT, "created_at", F("state"))
     first, *rest = parts

@@ -36,9 +36,27 @@ class Breakdown:
     total: Figure
     cells: dict[tuple, Figure]
     as_of: date
+    # How a cell's list filter is written: the parameter of each dimension and
+    # the value each dimension's values stand for in the list's filter (a
+    # group's code → its id), so that an empty cell links to its empty list.
+    param_names: tuple[str, ...] = ()
+    param_values: dict[str, dict] = field(default_factory=dict)
 
     def cell(self, *key) -> Figure | None:
-        return self.cells.get(tuple(key))
+        """The cell's figure; a 0 linked to its (empty) filtered list when no
+        row has those values (None only where the filter cannot be written)."""
+        key = tuple(key)
+        found = self.cells.get(key)
+        if found is not None or len(self.param_names) != len(key):
+            return found
+        params = dict(self.total.params)
+        for dimension, name, value in zip(self.by, self.param_names, key, strict=True):
+            if dimension in self.param_values:  # e.g. a group of an older classification
+                value = self.param_values[dimension].get(value)
+            if value is None or value == "":
+                return None
+            params[name] = str(value)
+        return Figure(0, self.total.list_name, params)
 
     def values(self, dimension: str) -> list:
         """The values of one dimension that have a cell, sorted."""

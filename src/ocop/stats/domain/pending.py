@@ -49,30 +49,36 @@ WAITING_AT_PROVINCE = (
 WAITING_AT_PRODUCER = (DossierState.DRAFT, DossierState.RETURNED)
 
 
-def stamp_requests(*, user) -> Figure:
-    """Stamp requests waiting for approval."""
-    n = batches_visible_to(user).filter(state=RequestState.REQUESTED).count()
-    return Figure(n, STAMPS, {"state": RequestState.REQUESTED})
+def _province(province) -> dict[str, str]:
+    return {} if province is None else {"province": str(province.pk)}
 
 
-def decisions_to_issue(*, user) -> Figure:
-    """Recognition decisions drafted and not yet issued."""
-    filters = {"state": DecisionState.DRAFT}
+def stamp_requests(*, user, province=None) -> Figure:
+    """Stamp requests waiting for approval (in ``province``)."""
+    batches = batches_visible_to(user).filter(state=RequestState.REQUESTED)
+    if province is not None:
+        batches = batches.filter(product__province=province)
+    return Figure(batches.count(), STAMPS, {"state": RequestState.REQUESTED, **_province(province)})
+
+
+def decisions_to_issue(*, user, province=None) -> Figure:
+    """Recognition decisions drafted and not yet issued (by ``province``)."""
+    filters = {"state": DecisionState.DRAFT, "province": province}
     n = filter_decisions(decisions_visible_to(user), filters=filters).count()
-    return Figure(n, DECISIONS, {"state": DecisionState.DRAFT})
+    return Figure(n, DECISIONS, {"state": DecisionState.DRAFT, **_province(province)})
 
 
-def complaints(*, user) -> dict[str, Figure]:
+def complaints(*, user, province=None) -> dict[str, Figure]:
     """Consumer complaints new and being reviewed, and stamps flagged (clone
-    detection) waiting for review."""
+    detection) waiting for review (in ``province``)."""
     result = {}
     for key, kind, state in (
         ("new", "complaint", ComplaintState.NEW),
         ("in_review", "complaint", ComplaintState.IN_REVIEW),
         ("flagged", "flag", ComplaintState.NEW),
     ):
-        n = feed_for(user, kind=kind, state=state).count()
-        result[key] = Figure(n, FEED, {"kind": kind, "state": state})
+        n = feed_for(user, kind=kind, state=state, province=province).count()
+        result[key] = Figure(n, FEED, {"kind": kind, "state": state, **_province(province)})
     return result
 
 

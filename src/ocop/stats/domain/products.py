@@ -95,7 +95,12 @@ def _breakdown(queryset, *, by, base_params, as_of) -> Breakdown:
     if not by:
         total = queryset.count()
     return Breakdown(
-        by=tuple(by), total=Figure(total, LIST, dict(base_params)), cells=cells, as_of=as_of
+        by=tuple(by),
+        total=Figure(total, LIST, dict(base_params)),
+        cells=cells,
+        as_of=as_of,
+        param_names=tuple(DIMENSIONS[d][1] for d in by),
+        param_values={"group": groups} if groups else {},
     )
 
 
@@ -150,6 +155,11 @@ def certificate_changes(
                 cells[key] = Figure(row[change], LIST, _cell_params(params, by, key, groups))
         total = sum(row[change] for row in rows)
         result[change] = Breakdown(
-            by=tuple(by), total=Figure(total, LIST, params), cells=cells, as_of=day
+            by=tuple(by),
+            total=Figure(total, LIST, params),
+            cells=cells,
+            as_of=day,
+            param_names=tuple(DIMENSIONS[d][1] for d in by),
+            param_values={"group": groups} if groups else {},
         )
     return result
