@@ -3,10 +3,13 @@ subset tag, type, embedded): documents must embed every font they use.
 ``plain`` is the name without hyphens (WeasyPrint writes "Liberation-Serif-Bold"
 for the PostScript name "LiberationSerif-Bold")."""
 
+import io
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+
+from pypdf import PdfReader
 
 
 def pdf_fonts(pdf: bytes) -> list[dict]:
@@ -40,3 +43,13 @@ def pdf_fonts(pdf: bytes) -> list[dict]:
 
 def not_embedded(pdf: bytes) -> list[dict]:
     return [font for font in pdf_fonts(pdf) if not font["emb"]]
+
+
+def assert_administrative_fonts(pdf: bytes) -> None:
+    """An administrative document (Decree 30/2020): every font embedded, the
+    text set in Liberation Serif (the metrics of Times New Roman), tagged."""
+    assert not_embedded(pdf) == []
+    names = {font["plain"] for font in pdf_fonts(pdf)}
+    assert "LiberationSerif" in names, names
+    root = PdfReader(io.BytesIO(pdf)).trailer["/Root"]
+    assert root.get("/MarkInfo") is not None, "the PDF is not tagged"

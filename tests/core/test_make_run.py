@@ -89,3 +89,19 @@ def test_the_worker_stops_when_the_server_stops(tmp_path):
     pid = int((tmp_path / "worker.pid").read_text())
     with pytest.raises(ProcessLookupError):  # the worker is gone with the server
         os.kill(pid, 0)
+
+
+def test_make_help_and_the_readme_document_host_and_port():
+    result = subprocess.run(
+        ["make", "-s", "help"],  # noqa: S607 -- make on PATH
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "HOST=" in result.stdout
+    assert "PORT=" in result.stdout
+    assert "SITE_URL" in result.stdout
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make run HOST=0.0.0.0 PORT=8011" in readme
+    assert "`SITE_URL`" in readme

@@ -7,6 +7,7 @@ from ocop.accounts.enums import Role
 from ocop.criteria.models import Sheet
 from tests.factories.accounts import user_with_role
 from tests.factories.geo import province
+from tests.pdffonts import assert_administrative_fonts
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +72,7 @@ def test_the_printable_pdf_holds_the_title_and_the_criteria(client, member, samp
     assert "Rau, củ, quả, hạt tươi" in text
     assert "Tiêu chí mẫu 1.1 – Sử dụng nguyên liệu địa phương" in text
     assert "Điểm chấm" in text
+    assert_administrative_fonts(response.content)
 
 
 @pytest.mark.parametrize(

@@ -27,7 +27,7 @@ from tests.factories.evaluation import (
 )
 from tests.factories.geo import province
 from tests.factories.registry import ProductFactory
-from tests.pdffonts import not_embedded, pdf_fonts
+from tests.pdffonts import assert_administrative_fonts, not_embedded, pdf_fonts
 
 pytestmark = pytest.mark.django_db
 
@@ -311,6 +311,7 @@ def test_members_sheet_pdf_shows_their_choices_and_total(client, closed, item, m
     assert item.product.name in text
     assert "THÀNH VIÊN HỘI ĐỒNG" in text
     assert "DỰ THẢO" not in text
+    assert_administrative_fonts(response.content)
 
 
 def test_a_draft_sheet_prints_as_a_draft_for_its_member_only(client, item, members):

@@ -15,6 +15,7 @@ from ocop.accounts.enums import Role
 from ocop.core.models import ActivityLog
 from ocop.events.domain.activities import create_activity, save_report, update_activity
 from ocop.events.domain.files import add_file
+from ocop.events.domain.registrations import full_message
 from ocop.events.enums import ActivityKind, ActivityLevel, ActivityState, Audience
 from ocop.events.models import Activity, ActivityFile, Topic
 from tests.factories.accounts import user_with_role
@@ -557,3 +558,17 @@ def test_without_a_start_time_only_the_date_is_shown(client, province_officer):
     client.force_login(province_officer)
     page = client.get(f"/events/{activity.pk}/").content.decode()
     assert 'class="activity-time"' not in page
+
+
+def test_places_read_in_the_one_number_format(client, province_officer):
+    """Issue 18, point 9: "2.000", never "2000", on the activity page, the
+    calendar and the message of a full activity."""
+    day = timezone.localdate() + timedelta(days=5)
+    activity = ActivityFactory(capacity=2000, starts_on=day, ends_on=day)
+    client.force_login(province_officer)
+    page = client.get(f"/events/{activity.pk}/").content.decode()
+    places = page[page.index('id="places-left"') :]
+    assert places[: places.index("</dd>")].endswith(">2.000 / 2.000")
+    calendar = client.get("/events/calendar/").content.decode()
+    assert "Số chỗ còn lại: 2.000</li>" in calendar
+    assert "cả 2.000 chỗ" in full_message(activity)

@@ -185,3 +185,12 @@ def test_the_visit_page_carries_the_product_reference(client, setup, inspector):
     assert [c for c, _status in reference.certificates] == [setup["certificate"]]
     assert reference.stamps_year == 0
     assert reference.open_complaints == 0
+
+
+def test_the_reference_figures_read_in_the_one_number_format(client, setup, inspector):  # noqa: F811
+    """Issue 18, point 9: the declared capacity reads "12.000", not "12000"."""
+    visit = setup["visit"]
+    type(visit.product).objects.filter(pk=visit.product_id).update(annual_capacity=12000)
+    client.force_login(inspector)
+    page = client.get(f"/inspections/visits/{visit.pk}/").content.decode()
+    assert "Năng lực sản xuất hằng năm đã khai: 12.000;" in page

@@ -34,6 +34,7 @@ from tests.factories.accounts import user_with_role
 from tests.factories.geo import communes, province
 from tests.factories.registry import ProductFactory, SubjectFactory
 from tests.factories.stamps import certify
+from tests.pdffonts import assert_administrative_fonts
 from tests.verify.conftest import make_batch
 
 pytestmark = pytest.mark.django_db
@@ -250,6 +251,7 @@ def test_report_pdf_reads_back(setup, inspector, client):
     response = client.get(f"/inspections/visits/{visit.pk}/report.pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+    assert_administrative_fonts(response.content)
     other = user_with_role(Role.INSPECTOR, unit=province("01"))
     client.force_login(other)
     assert client.get(f"/inspections/visits/{visit.pk}/report.pdf").status_code == 404

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from ocop.accounts.enums import Role
 from ocop.products.models import Product
+from ocop.stamps.domain import making
 from ocop.stamps.domain.batches import request_stamps
 from ocop.stamps.domain.serials import format_serial
 from ocop.stamps.enums import LabelState
@@ -275,3 +276,25 @@ def test_the_menu_shows_stamps_to_those_who_handle_them(client, producer_x, prov
     client.force_login(user_with_role(Role.COUNCIL_MEMBER))
     assert client.get("/stamps/").status_code == 200
     assert 'href="/stamps/"' not in client.get("/").content.decode()
+
+
+def test_the_confirmations_and_progress_group_thousands(
+    client, certified_x, producer_x, province_officer, django_capture_on_commit_callbacks
+):
+    """One number format (issue 18, point 9): 2,000 stamps read "2,000" on the
+    approval and voiding confirmations and in the creation progress, not "2000"."""
+    batch = request_stamps(product=certified_x, quantity=2000, by=producer_x)
+    client.force_login(province_officer)
+    asked = client.post(f"/stamps/{batch.pk}/act/", {"action": "approve"}).content.decode()
+    assert "2,000 stamps for" in asked
+    assert "2000" not in asked
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/stamps/{batch.pk}/act/", {"action": "approve", "confirm": "1"})
+    batch.refresh_from_db()
+    assert making.making_progress(batch).text == "All 2,000 stamps are created."
+    client.force_login(producer_x)
+    asked = client.post(
+        f"/stamps/{batch.pk}/void/", {"which": "all", "reason": "Lô hỏng"}
+    ).content.decode()
+    assert "2,000 stamps of" in asked
+    assert Stamp.objects.filter(state="voided").count() == 0

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from ocop.stats.domain.report import build_report
+from tests.pdffonts import assert_administrative_fonts
 
 from .test_layer import NOW
 
@@ -110,6 +111,7 @@ def test_the_downloads_read_back(crafted, client):
     for sentence in YEAR_SENTENCES:
         assert sentence in text
     assert "Biểu 03. Biến động trong năm 2025" in text
+    assert_administrative_fonts(pdf.content)
 
 
 @time_machine.travel(NOW, tick=False)

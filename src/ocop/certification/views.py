@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -174,7 +174,7 @@ def _confirm_issue(request, decision):
             "%(n)s certificates are created:",
             len(items),
         )
-        % {"n": len(items)},
+        % {"n": number_format(len(items), force_grouping=True)},
         *[
             _("%(product)s — %(star)s stars") % {"product": i.product.name, "star": i.star}
             for i in items

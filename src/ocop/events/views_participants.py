@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -275,7 +276,7 @@ def import_participants(request, pk: int):
                     ngettext(
                         "%(n)s participant imported.", "%(n)s participants imported.", len(created)
                     )
-                    % {"n": len(created)},
+                    % {"n": number_format(len(created), force_grouping=True)},
                 )
                 return redirect("events:participants", activity.pk)
     else:

@@ -167,7 +167,10 @@ def batch_act(request, pk: int):
                     "and QR code.",
                     batch.quantity,
                 )
-                % {"count": batch.quantity, "product": batch.product.name},
+                % {
+                    "count": number_format(batch.quantity, force_grouping=True),
+                    "product": batch.product.name,
+                },
                 _(
                     "The producer can then print the label sheets; a consumer who scans a "
                     "stamp sees the product as certified."
@@ -278,7 +281,10 @@ def batch_void(request, pk: int):
                     "%(count)s stamps of “%(product)s” are voided.",
                     count,
                 )
-                % {"count": count, "product": batch.product.name},
+                % {
+                    "count": number_format(count, force_grouping=True),
+                    "product": batch.product.name,
+                },
                 _("Every active stamp of this batch.")
                 if whole
                 else _("Serials: %(serials)s.") % {"serials": ", ".join(serials[:50])},

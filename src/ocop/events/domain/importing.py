@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from ocop.core.domain.activity import log_action
@@ -261,7 +262,8 @@ def read_rows(upload) -> tuple[list[Row], dict[str, tuple[int, str]]]:
         rows.append(Row(number=offset, values=picked))
     if len(rows) > MAX_ROWS:
         raise ValidationError(
-            _("The file has more than %(n)s participants; split it.") % {"n": MAX_ROWS}
+            _("The file has more than %(n)s participants; split it.")
+            % {"n": number_format(MAX_ROWS, force_grouping=True)}
         )
     return rows, columns
 
@@ -417,7 +419,11 @@ def import_registrations(*, activity: Activity, by, upload) -> list[Registration
                     "The list has %(rows)s participants but only %(free)s of the %(n)s places "
                     "are left."
                 )
-                % {"rows": len(rows), "free": free, "n": activity.capacity}
+                % {
+                    "rows": number_format(len(rows), force_grouping=True),
+                    "free": number_format(free, force_grouping=True),
+                    "n": number_format(activity.capacity, force_grouping=True),
+                }
             )
     if errors:
         if len(errors) > MAX_LISTED_ERRORS:

@@ -18,7 +18,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format, time_format
+from django.utils.formats import date_format, number_format, time_format
 from django.utils.translation import gettext as _
 
 from ocop.accounts.enums import Role
@@ -127,7 +127,9 @@ def duplicate_message(existing: Registration) -> str:
 
 
 def full_message(activity: Activity) -> str:
-    return _("This activity is full: all %(n)s places are taken.") % {"n": activity.capacity}
+    return _("This activity is full: all %(n)s places are taken.") % {
+        "n": number_format(activity.capacity, force_grouping=True)
+    }
 
 
 def find_duplicate(activity: Activity, *, key: str, user=None, phone="", email=""):

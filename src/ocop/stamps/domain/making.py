@@ -18,6 +18,7 @@ from django.db import transaction
 from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from ocop.core import jobs
@@ -63,7 +64,10 @@ def check_made(batch: StampBatch) -> None:
                 "The stamps of this batch are still being created (%(done)s of %(total)s); "
                 "wait until they are all made."
             )
-            % {"done": batch.quantity - batch.stamps_left, "total": batch.quantity},
+            % {
+                "done": number_format(batch.quantity - batch.stamps_left, force_grouping=True),
+                "total": number_format(batch.quantity, force_grouping=True),
+            },
             code="making",
         )
 
@@ -156,13 +160,15 @@ def making_progress(batch: StampBatch) -> jobs.Progress:
     done = batch.quantity - batch.stamps_left if batch.first_number else 0
     finished = not making(batch)
     if finished:
-        text = _("All %(total)s stamps are created.") % {"total": batch.quantity}
+        text = _("All %(total)s stamps are created.") % {
+            "total": number_format(batch.quantity, force_grouping=True)
+        }
     elif batch.started_at is None:
         text = _("Waiting for the background process to create the stamps…")
     else:
         text = _("Creating the stamps: %(done)s of %(total)s.") % {
-            "done": done,
-            "total": batch.quantity,
+            "done": number_format(done, force_grouping=True),
+            "total": number_format(batch.quantity, force_grouping=True),
         }
     return jobs.Progress(
         done=done,
