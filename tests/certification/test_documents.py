@@ -252,3 +252,11 @@ def test_the_decision_and_the_certificate_embed_every_font_and_are_set_in_libera
         assert {"LiberationSerif", "LiberationSerifBold"} <= names, names
         assert not any(name.startswith(("NotoSerif", "DejaVuSerif")) for name in names), names
         assert PdfReader(io.BytesIO(pdf)).trailer["/Root"].get("/MarkInfo") is not None
+
+
+def test_the_certificate_qr_follows_the_site_address(certificate, settings, tmp_path):
+    """`make run PORT=8011` sets SITE_URL=http://127.0.0.1:8011 (issue 18,
+    point 1): the certificate's QR code points there, not at port 8000."""
+    settings.SITE_URL = "http://127.0.0.1:8011"
+    (url,) = decode_qr(render_certificate(certificate=certificate), tmp_path)
+    assert url == f"http://127.0.0.1:8011/c/{certificate.token}"

@@ -9,7 +9,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from ocop.accounts.models import User
+from ocop.accounts.enums import Role
+from ocop.accounts.models import RoleAssignment, User
 from ocop.certification.models import Certificate
 from ocop.cycles.domain import dossiers as dossier_domain
 from ocop.cycles.models import Dossier
@@ -46,7 +47,8 @@ def scoring_and_dossier(demo_data):
 
 
 def pages_by_role():
-    """(username or None for a visitor, [paths]) — at least 15 distinct pages."""
+    """(username or None for a visitor, [paths]) — at least 15 distinct pages,
+    and a page for each of the ten roles."""
     product = Certificate.objects.select_related("product").first().product
     stamp = Stamp.objects.filter(batch__state="active").first() or Stamp.objects.first()
     dossier = Dossier.objects.order_by("pk").first()
@@ -111,6 +113,10 @@ def pages_by_role():
             ],
         ),
         ("tinh.quantri", [reverse("accounts:list"), reverse("accounts:create")]),
+        ("totuvan", [reverse("site:queue"), reverse("cycles:dossiers")]),
+        ("tuvan", [reverse("site:queue")]),
+        ("tw.canbo", [reverse("site:queue"), reverse("site:dashboard")]),
+        ("admin", [reverse("site:queue"), reverse("accounts:list")]),
     ]
 
 
@@ -120,6 +126,9 @@ def test_main_pages_of_every_role_have_no_serious_accessibility_violation(
 ):
     roles = pages_by_role()
     assert len({path for _user, paths in roles for path in paths}) >= 15
+    usernames = [username for username, _paths in roles if username]
+    seen = RoleAssignment.objects.filter(user__username__in=usernames)
+    assert set(seen.values_list("role", flat=True)) == set(Role.values)
     found = {}
     for username, paths in roles:
         context = browser.new_context(**(DESKTOP if device == "desktop" else PHONE))
