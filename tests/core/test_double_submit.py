@@ -2,6 +2,7 @@
 post twice (a double click, a resent form, two tabs) gives one record, and the
 second gets the first one's result."""
 
+import re
 import threading
 
 import pytest
@@ -129,3 +130,56 @@ def test_a_leftover_row_from_an_older_submission_does_not_block_a_new_one(
     second = client.post(url, {"quantity": "30"})
     assert first.status_code == second.status_code == 302
     assert StampBatch.objects.count() == 2  # an hour later it is a new request
+
+
+# Every create or request form runs once per identical submission ----------------
+
+CREATES = re.compile(r"(^|_)(create|new|add|request|register|import|upload|report|round)$")
+# Creates that are not protected by @once, each with the reason it needs none.
+NOT_FORMS = {
+    "api:office_participant_add": "the API, called by programs with a personal token",
+    "api:office_product_create": "the API, called by programs with a personal token",
+    "api:office_stamp_request": "the API, called by programs with a personal token",
+    "api:office_subject_create": "the API, called by programs with a personal token",
+    "exchange:import": "a signed package is imported once by its id (idempotent by design)",
+    "stats:report": "a read-only report page",
+    "events:report": "writes the report of an activity already held (an edit, not a create)",
+}
+
+
+def _views():
+    from django.urls import URLResolver, get_resolver
+
+    def walk(resolver, namespace=""):
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
+                yield from walk(pattern, inner)
+            elif pattern.name:
+                yield namespace + pattern.name, pattern.callback
+
+    return dict(walk(get_resolver()))
+
+
+def _runs_once(view) -> bool:
+    """Whether ``@once``'s wrapper is in the view's chain of decorators."""
+    while view is not None:
+        if view.__code__.co_qualname.startswith("once."):
+            return True
+        view = getattr(view, "__wrapped__", None)
+    return False
+
+
+def test_every_create_and_request_form_runs_once():
+    views = _views()
+    creates = {
+        name
+        for name in views
+        if CREATES.search(name.rsplit(":", 1)[-1]) and not name.startswith("admin:")
+    }
+    assert {"stamps:request", "producers:create", "events:register", "products:create"} <= creates
+    unprotected = sorted(n for n in creates - NOT_FORMS.keys() if not _runs_once(views[n]))
+    assert unprotected == [], f"create or request views without @once: {unprotected}"
+    assert set(NOT_FORMS) <= set(views), "an exemption names a URL that no longer exists"
+    for name in ("products_import:apply", "complaints:report", "inquiry:product"):
+        assert _runs_once(views[name]), name

@@ -117,3 +117,78 @@ def test_a_tampered_version_is_treated_as_stale(product_x, officer_x):
     response = client.post(url, data)
     assert response.status_code == 200
     assert "Trong lúc bạn sửa" in response.content.decode()
+
+
+def _stale_save_is_refused(url, user, theirs_change, mine_change):
+    """Two tabs open the same record; the second saves first; the first's save
+    is refused with what changed and its input kept."""
+    first, second = _client(user), _client(user)
+    mine, theirs = _open(first, url), _open(second, url)
+    theirs.update(theirs_change)
+    assert second.post(url, theirs).status_code == 302
+    mine.update(mine_change)
+    response = first.post(url, mine)
+    assert response.status_code in (200, 400)
+    page = response.content.decode()
+    assert "Trong lúc bạn sửa" in page
+    for value in (*theirs_change.values(), *mine_change.values()):
+        assert value in page  # what changed, and what the person typed
+    return response
+
+
+def test_a_stale_dossier_save_is_refused(product_x, producer_x):
+    from ocop.cycles.models import Dossier
+    from tests.factories.cycles import ready_dossier
+
+    dossier = ready_dossier(product=product_x, producer=producer_x)
+    _stale_save_is_refused(
+        f"/cycle/dossiers/{dossier.pk}/",
+        producer_x,
+        {"representative": "Lê Thị Tab Hai"},
+        {"phone": "0987654321"},
+    )
+    dossier = Dossier.objects.get(pk=dossier.pk)
+    assert dossier.representative == "Lê Thị Tab Hai"
+    assert dossier.phone != "0987654321"
+
+
+def test_a_stale_activity_save_is_refused(province_officer):
+    from ocop.events.models import Activity
+    from tests.factories.events import ActivityFactory
+
+    activity = ActivityFactory()
+    _stale_save_is_refused(
+        f"/events/{activity.pk}/edit/",
+        province_officer,
+        {"place": "Nhà văn hóa xã Hoằng Hóa"},
+        {"organiser": "Sở Nông nghiệp và Môi trường"},
+    )
+    activity = Activity.objects.get(pk=activity.pk)
+    assert activity.place == "Nhà văn hóa xã Hoằng Hóa"
+    assert activity.organiser != "Sở Nông nghiệp và Môi trường"
+
+
+def test_a_stale_production_batch_save_is_refused(product_x, producer_x):
+    import datetime
+    from decimal import Decimal
+
+    from ocop.traceability.domain.batches import record_batch
+    from ocop.traceability.models import ProductionBatch
+
+    batch = record_batch(
+        product=product_x,
+        lot_code="NM-2025-03",
+        production_date=datetime.date(2025, 3, 10),
+        expiry_date=datetime.date(2027, 3, 9),
+        quantity=Decimal(1500),
+        unit="chai 500 ml",
+        by=producer_x,
+    )
+    _stale_save_is_refused(
+        f"/traceability/batches/{batch.pk}/edit/",
+        producer_x,
+        {"unit": "chai 750 ml"},
+        {"lot_code": "NM-2025-04"},
+    )
+    batch = ProductionBatch.objects.get(pk=batch.pk)
+    assert (batch.unit, batch.lot_code) == ("chai 750 ml", "NM-2025-03")

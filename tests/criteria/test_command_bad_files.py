@@ -118,3 +118,20 @@ def test_an_absurd_number_is_a_message(tmp_path, sheet_data, capsys):
     err = refused(path, capsys)
     assert "1e999999" in err
     assert Sheet.objects.filter(code=sheet_data["code"]).count() == 0
+
+
+def test_an_inflated_workbook_is_refused_before_it_is_parsed(tmp_path, capsys):
+    """The criteria reader has the bounds of every other reader (core.xlsx)."""
+    import io
+
+    from tests.factories.xlsx import inflated
+
+    book = Workbook()
+    book.active.title = INFO_TITLE
+    book.active.append(["Mã phiếu", "X"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    path = tmp_path / "phieu.xlsx"
+    path.write_bytes(inflated(buffer.getvalue(), "xl/sharedStrings.xml", 20))
+    assert "sharedStrings.xml" in refused(path, capsys)
+    assert not Sheet.objects.filter(code="X").exists()

@@ -245,3 +245,18 @@ def test_a_name_longer_than_its_column_is_a_row_error_not_cut(activity, province
         f"Row 4, column Họ và tên: {len(name.strip())} characters long; the limit is 150."
     )
     assert Registration.objects.count() == 0
+
+
+def test_an_inflated_list_is_refused_before_it_is_parsed(activity, province_officer, good_rows):
+    """The same bounds as the products' import: a few hundred KB that unpack to
+    far more are refused from the archive's directory, nothing parsed."""
+    from tests.factories.xlsx import inflated
+
+    bomb = inflated(xlsx(good_rows).read(), "xl/sharedStrings.xml", 20)
+    with pytest.raises(ValidationError) as refused:
+        import_registrations(
+            activity=activity, by=province_officer, upload=SimpleUploadedFile("ds.xlsx", bomb)
+        )
+    assert refused.value.code == "ratio_too_high"
+    assert "sharedStrings.xml" in " ".join(refused.value.messages)
+    assert Registration.objects.count() == 0

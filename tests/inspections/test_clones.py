@@ -223,3 +223,31 @@ def test_one_clients_own_far_apart_locations_do_not_flag(stamp, settings):
     other_browser.post(f"/s/{stamp.token}/where", {"latitude": "16.05", "longitude": "108.20"})
     stamp.refresh_from_db()
     assert stamp.flagged_at is None
+
+
+def test_one_phone_rotating_its_ipv6_address_is_one_client(stamp, settings):
+    """An IPv6 phone may use any address of its /64: scanning from many of them
+    is still one client, so it cannot make a genuine stamp look copied."""
+    settings.OCOP_CLONE_DISTINCT_CLIENTS = 3
+    for host in range(1, 10):
+        Client().get(f"/s/{stamp.token}", REMOTE_ADDR=f"2001:db8:ab:cd::{host:x}")
+    assert Scan.objects.filter(stamp=stamp).count() == 9
+    assert Scan.objects.filter(stamp=stamp).values("fingerprint").distinct().count() == 1
+    assert flag_many_clients()["stamps_flagged"] == 0
+    # Four other networks are four more clients.
+    for network in range(1, 5):
+        Client().get(f"/s/{stamp.token}", REMOTE_ADDR=f"2001:db8:{network}::1")
+    assert flag_many_clients()["stamps_flagged"] == 1
+
+
+def test_a_flag_is_for_the_officers_not_a_warning_to_consumers(client, stamp, settings):
+    """A flag rests on self-reported places or counted clients: the officers
+    check it; the consumer's page keeps answering genuine until an officer
+    acts (voids the stamp or revokes the certificate)."""
+    settings.OCOP_CLONE_DISTINCT_CLIENTS = 2
+    many_clients(stamp, 3)
+    assert flag_many_clients()["stamps_flagged"] == 1
+    stamp.refresh_from_db()
+    page = client.get(f"/s/{stamp.token}")
+    assert page.status_code == 200
+    assert stamp.flag_reason not in page.content.decode()

@@ -229,3 +229,22 @@ def test_a_stalled_run_can_be_continued_from_the_page(
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.APPLIED
     assert counts() == (3, 4, 4)
+
+
+def test_the_confirm_button_pressed_twice_queues_the_work_once(
+    client, tmp_path, province_officer, thanh_hoa, django_capture_on_commit_callbacks
+):
+    """A double click on "import": one task queued, both answers the progress page."""
+    batch = checked_batch(tmp_path, province_officer, thanh_hoa)
+    client.force_login(province_officer)
+    url = reverse("products_import:apply", args=[batch.pk])
+    with django_capture_on_commit_callbacks(execute=False) as queued_tasks:
+        first = client.post(url, {"apply_valid": "on"})
+        second = client.post(url, {"apply_valid": "on"})
+    progress = reverse("products_import:progress", args=[batch.pk])
+    assert (first.status_code, first["Location"]) == (302, progress)
+    assert (second.status_code, second["Location"]) == (302, progress)
+    assert len(queued_tasks) == 1
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.QUEUED
+    assert counts() == (0, 0, 0)

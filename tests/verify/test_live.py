@@ -2,9 +2,11 @@
 ORM, and the buffered scan log (counts, graceful stop, crash bound)."""
 
 import html
+import sqlite3
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -193,3 +195,30 @@ def test_the_report_link_and_escaping_are_djangos(code):
     assert html.escape(code) == escape(code)
     assert clean_code(code) == "".join(ch for ch in code if ch.isprintable()).strip().lstrip("/")
     assert clean_code("/s/ab\x00c\u200b ") == "s/abc"
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's one write lock")
+def test_a_scan_is_answered_while_a_long_import_holds_the_write_lock(
+    client, reference_data, stamp, buffered
+):
+    """A consumer's scan writes nothing in the request (the scan log is
+    buffered), so a long write elsewhere (an import's chunk, 20 s for 50,000
+    rows in one transaction before) cannot make it wait and fail."""
+    name = connection.settings_dict["NAME"]
+    if connection.is_in_memory_db():
+        name = connection.creation._get_test_db_name()  # the shared-cache URI
+    holder = sqlite3.connect(name, uri=True, timeout=0, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")  # what a writer holds until it commits
+    holder.execute("UPDATE core_activitylog SET id = id WHERE 0")
+    try:
+        with connection.cursor() as cursor:  # a write would fail at once, not wait
+            cursor.execute("PRAGMA busy_timeout = 100")
+        response = client.get(f"/s/{stamp.token}")
+    finally:
+        holder.rollback()
+        holder.close()
+    assert response.status_code == 200, response.content[:300]
+    assert response.context["result"].outcome == VerifyOutcome.VALID
+    assert Scan.objects.count() == 0
+    assert buffered.flush() == 1  # written once the lock is gone
+    assert Scan.objects.filter(stamp=stamp).count() == 1

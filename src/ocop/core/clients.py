@@ -13,12 +13,14 @@ def client_address(request) -> str:
     """The client's address: REMOTE_ADDR, or the header the reverse proxy sets
     (``OCOP_CLIENT_IP_HEADER``, e.g. ``HTTP_X_REAL_IP``) when configured.
     Behind a proxy REMOTE_ADDR is the proxy's own address, the same for
-    everyone: per-client limits must read the header."""
+    everyone: per-client limits must read the header. Of a list (an
+    ``X-Forwarded-For`` the proxy appended to) the last entry is taken: it is
+    the one our proxy wrote, the earlier ones are whatever the client sent."""
     header = getattr(settings, "OCOP_CLIENT_IP_HEADER", "")
     if header:
         value = request.META.get(header, "")
         if value:
-            return value.split(",")[0].strip()
+            return value.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "")
 
 
@@ -33,11 +35,30 @@ def client_ip(request) -> str | None:
         return None
 
 
+def client_network(address: str) -> str:
+    """What one client can be told apart by: an IPv4 address as it is, an
+    IPv6 address by its network (``OCOP_CLIENT_IPV6_PREFIX``, /64 by default:
+    one home or phone is given a whole /64 and may use any address in it, so a
+    client rotating its address inside it must stay one client). An
+    IPv4-mapped IPv6 address is the IPv4 address; anything else is kept as is."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    prefix = getattr(settings, "OCOP_CLIENT_IPV6_PREFIX", 64)
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
 def client_key(request) -> str:
-    """A keyed hash of the client's address (never the raw address): what
+    """A keyed hash of the client's network (never the raw address): what
     per-client limits and "distinct clients" counts are keyed on. The browser's
-    User-Agent is deliberately left out: a client that changes it at will must
-    not get a fresh limit or count as many people."""
-    message = client_address(request).encode("utf-8", "replace")
+    User-Agent is deliberately left out, and IPv6 addresses count by network:
+    a client that changes either at will must not get a fresh limit or count
+    as many people."""
+    message = client_network(client_address(request)).encode("utf-8", "replace")
     digest = hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
     return digest[:CLIENT_KEY_LENGTH]

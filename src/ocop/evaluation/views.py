@@ -513,6 +513,7 @@ def item_cases(request, pk: int):
 
 
 @require_POST
+@once
 def new_round(request, pk: int):
     item = _item(request, pk)
     form = ReasonForm(request.POST)

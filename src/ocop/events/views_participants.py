@@ -256,6 +256,7 @@ def participants(request, pk: int):
     )
 
 
+@once
 def import_participants(request, pk: int):
     activity = _managed_activity(request, pk)
     errors: list[str] = []

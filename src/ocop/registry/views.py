@@ -48,6 +48,7 @@ def _iso_date(text):
         return None
 
 
+@once
 def upload(request):
     _require_importer(request.user)
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)

@@ -365,6 +365,10 @@ OCOP_WHATIF_MAX_RESULTS = int(os.environ.get("OCOP_WHATIF_MAX_RESULTS", "20000")
 # its first page costs the same however many rows match.
 OCOP_SEARCH_CANDIDATES = int(os.environ.get("OCOP_SEARCH_CANDIDATES", "300"))
 OCOP_CLIENT_IP_HEADER = os.environ.get("OCOP_CLIENT_IP_HEADER", "")
+# IPv6 clients are told apart by their network of this prefix length (one
+# home or phone may use any address of its /64): per-client limits and
+# "distinct clients" counts (core/clients.py).
+OCOP_CLIENT_IPV6_PREFIX = int(os.environ.get("OCOP_CLIENT_IPV6_PREFIX", "64"))
 
 # Stamps: the largest number of stamps one request may ask for, and the
 # largest batch whose label sheets are rendered on download (larger ones are
