@@ -133,3 +133,25 @@ def test_password_reset_is_throttled_per_client(client, settings):
         "/accounts/password-reset/", {"email": "nguoi9@example.vn"}, REMOTE_ADDR="198.51.100.7"
     )
     assert response.status_code == 302
+
+
+def test_an_ipv6_client_moving_inside_its_network_is_still_throttled(client, settings):
+    """A phone may use any address of its /64: the per-client limits of
+    password resets and failed logins count the network."""
+    settings.OCOP_PASSWORD_RESET_PER_CLIENT_HOUR = 2
+    for n in range(2):
+        response = client.post(
+            "/accounts/password-reset/",
+            {"email": f"nguoi{n}@example.vn"},
+            REMOTE_ADDR=f"2001:db8:7:8::{n + 1}",
+        )
+        assert response.status_code == 302
+    response = client.post(
+        "/accounts/password-reset/", {"email": "nguoi9@example.vn"}, REMOTE_ADDR="2001:db8:7:8::99"
+    )
+    assert response.status_code == 200
+    assert "từ thiết bị này" in response.content.decode()
+    response = client.post(
+        "/accounts/password-reset/", {"email": "nguoi9@example.vn"}, REMOTE_ADDR="2001:db8:7:9::1"
+    )
+    assert response.status_code == 302  # another network is another client

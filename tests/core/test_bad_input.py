@@ -18,6 +18,9 @@ LIST_FILTERS = [
     ("/subjects/?commune=abc", "commune"),
     ("/cycle/ideas/?commune=abc", "commune"),
     ("/events/?unit=abc", "unit"),
+    ("/products/?commune=abc", "commune"),
+    ("/certification/?commune=abc", "commune"),
+    ("/products/?commune=-1", "commune"),
     ("/subjects/?commune=9999999999999999999999", "commune"),
 ]
 
@@ -109,3 +112,15 @@ def test_forbidden_characters_names_each_once_in_order():
     assert forbidden_characters("a\u202eb\u202e\x00") == ["U+202E", "U+0000"]
     assert forbidden_characters("a\nb", multiline=True) == []
     assert forbidden_characters("Nước mắm Phú Quốc – 100% “cá cơm”") == []
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "0", "1e5", "9" * 30, "12 ", "", None, ["1", "2"]])
+def test_the_unit_picker_renders_any_submitted_value(value):
+    """Every form with a unit (subjects, products, certificates, ideas,
+    activities, councils, accounts, targets, points of sale) uses this widget:
+    whatever was posted, it renders, and no unit is made up."""
+    from ocop.geo.widgets import UnitPickerWidget, unit_id
+
+    html = UnitPickerWidget().render("commune", value)
+    assert 'name="commune"' in html
+    assert unit_id(value) in (None, 12)

@@ -59,3 +59,13 @@ def test_behind_a_proxy_a_forged_forwarded_for_entry_is_not_the_client(settings)
     assert client_address(factory.get("/", HTTP_X_REAL_IP="203.113.1.25")) == "203.113.1.25"
     # Without the header the connection's address.
     assert client_address(factory.get("/", REMOTE_ADDR="10.0.0.2")) == "10.0.0.2"
+
+
+def test_the_stored_address_of_an_ipv6_client_is_its_network():
+    from ocop.core.clients import client_ip
+
+    assert client_ip(factory.get("/", REMOTE_ADDR="2001:db8:1:2::abcd")) == "2001:db8:1:2::"
+    assert client_ip(factory.get("/", REMOTE_ADDR="::ffff:203.113.1.25")) == "203.113.1.25"
+    assert client_ip(factory.get("/", REMOTE_ADDR="203.113.1.25")) == "203.113.1.25"
+    assert client_ip(factory.get("/", REMOTE_ADDR="not an address")) is None
+    assert client_ip(None) is None

@@ -335,3 +335,33 @@ def test_every_workflow_uses_the_engine_with_one_signature(module_name):
     assert list(parameters)[:4] == [thing, "action", "by", "reason"]
     assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in parameters.values())
     assert parameters["reason"].default == ""
+
+
+def test_a_reason_with_control_characters_is_refused_on_its_field(complaint, ok):
+    """A reason typed outside a form (the workflows' buttons) is checked as a
+    form's text is: line breaks are fine, a right-to-left override is not."""
+    Complaint.objects.filter(pk=complaint.pk).update(state=S.IN_REVIEW)
+    with pytest.raises(ValidationError) as error:
+        TABLE.apply(obj=complaint, action="shut", by=ok, reason="Đã xử lý\u202e kiểm tra")
+    assert "U+202E" in error.value.message_dict["resolution"][0]
+    assert Complaint.objects.get(pk=complaint.pk).state == S.IN_REVIEW
+    assert _logs() == 0
+    TABLE.apply(obj=complaint, action="shut", by=ok, reason="Đã xử lý.\nĐã kiểm tra tại chỗ.")
+    assert Complaint.objects.get(pk=complaint.pk).state == S.CLOSED
+
+
+@pytest.mark.parametrize(
+    ("form_path", "fields"),
+    [
+        ("ocop.cycles.forms.ActionForm", {"action": "return", "missing": "Giấy phép\u202e"}),
+        ("ocop.inspections.forms.ComplaintActionForm", {"action": "close", "resolution": "\x07"}),
+        ("ocop.trade.forms.InquiryActionForm", {"action": "answer", "note": "Đã gọi\u2066 lại"}),
+    ],
+)
+def test_the_action_forms_refuse_control_characters_and_keep_line_breaks(form_path, fields):
+    module, name = form_path.rsplit(".", 1)
+    form_class = getattr(importlib.import_module(module), name)
+    assert not form_class(data=fields).is_valid()
+    text_field = next(k for k in fields if k != "action")
+    lines = {"action": fields["action"], text_field: "Dòng một\r\nDòng hai"}
+    assert form_class(data=lines).is_valid()

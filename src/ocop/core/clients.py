@@ -25,14 +25,17 @@ def client_address(request) -> str:
 
 
 def client_ip(request) -> str | None:
-    """``client_address`` if it is a valid IP address (to be stored), else None."""
+    """The client as an IP address to be stored (failed logins, password
+    resets), else None: ``client_address``, an IPv6 address as the first
+    address of its network (``client_network``), so that the per-address
+    limits counted on it cannot be reset by moving inside one's /64."""
     if request is None:
         return None
-    address = client_address(request)
     try:
-        return str(ipaddress.ip_address(address))
+        ip = ipaddress.ip_address(client_network(client_address(request)).split("/")[0])
     except ValueError:
         return None
+    return str(ip)
 
 
 def client_network(address: str) -> str:

@@ -93,6 +93,14 @@ def _multi_line(value) -> None:
     _check_characters(value, multiline=True)
 
 
+def check_characters(value, *, multiline: bool) -> None:
+    """Refuse (``ValidationError``) the control and bidirectional-override
+    characters of ``value``, line breaks and tabs too unless ``multiline``:
+    what the forms check, for text that reaches a domain function otherwise
+    (a workflow's reason)."""
+    _check_characters(value, multiline=multiline)
+
+
 def _check_characters(value, *, multiline: bool) -> None:
     if not isinstance(value, str):
         return

@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ocop.core.domain.activity import log_action
+from ocop.core.forms import check_characters
 
 LOG_NAME = re.compile(r"^ocop\.[a-z_]+\.[a-z_]+$")
 
@@ -206,6 +207,13 @@ class Workflow:
         if not system and not transition.may(by, obj):
             raise PermissionDenied(transition.forbidden or self.forbidden)
         reason = (reason or "").strip()
+        try:  # a reason typed outside a form is checked as a form's text is
+            check_characters(reason, multiline=True)
+        except ValidationError as error:
+            raise ValidationError(
+                {self.reason_field: error.messages} if self.reason_field else error.messages,
+                code="control_characters",
+            ) from error
         if transition.needs_reason and not self.reason_given(reason, data):
             message = str(self.reason_missing)
             raise ValidationError(

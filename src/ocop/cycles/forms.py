@@ -153,10 +153,10 @@ class CommuneCheckForm(BootstrapMixin, forms.Form):
             del self.fields["site_visit_on"]
 
 
-class ActionForm(forms.Form):
+class ActionForm(BootstrapMixin, forms.Form):
     action = forms.CharField(max_length=30)
-    reason = forms.CharField(required=False, max_length=2000)
-    missing = forms.CharField(required=False, max_length=5000)
+    reason = forms.CharField(required=False, max_length=2000, widget=forms.Textarea)
+    missing = forms.CharField(required=False, max_length=5000, widget=forms.Textarea)
 
     def missing_items(self) -> list[str]:
         text = self.cleaned_data.get("missing", "") if hasattr(self, "cleaned_data") else ""

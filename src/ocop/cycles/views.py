@@ -341,7 +341,8 @@ def dossier_act(request, pk: int):
     registration = commune = None
     try:
         if not form.is_valid():
-            raise ValidationError(_("Choose an action."))
+            text_errors = [e for name in ("reason", "missing") for e in form.errors.get(name, [])]
+            raise ValidationError(text_errors or _("Choose an action."))
         action = form.cleaned_data["action"]
         if action == "submit" and any(name in request.POST for name in DossierForm.Meta.fields):
             registration = DossierForm(request.POST, instance=_dossier(request, pk))

@@ -44,7 +44,7 @@ class ComplaintForm(HumanCheckMixin, BootstrapMixin, forms.Form):
     too_fast_message = _("That was very quick. Please check your report and send it again.")
 
 
-class ComplaintActionForm(forms.Form):
+class ComplaintActionForm(BootstrapMixin, forms.Form):
     action = forms.CharField()
     resolution = forms.CharField(required=False, max_length=MESSAGE_MAX, widget=forms.Textarea)
 

@@ -183,7 +183,7 @@ class InquiryForm(HumanCheckMixin, BootstrapMixin, forms.Form):
     too_fast_message = _("That was very quick. Please check your inquiry and send it again.")
 
 
-class InquiryActionForm(forms.Form):
+class InquiryActionForm(BootstrapMixin, forms.Form):
     action = forms.CharField()
     note = forms.CharField(required=False, max_length=NOTE_MAX, widget=forms.Textarea)
 
