@@ -371,3 +371,18 @@ def test_the_producer_chooses_the_case_of_the_tourism_sheet_for_the_self_assessm
     )
     assert client.get(url("self_assessment", dossier)).context["score"]["total"] == 3
     assert ActivityLog.objects.filter(action="ocop.dossier.case_chosen").exists()
+
+
+def test_a_return_list_with_a_control_character_is_refused_and_kept(
+    client, dossier, producer_x, officer_x
+):
+    set_dossier_state(dossier=dossier, action="submit", by=producer_x)
+    client.force_login(officer_x)
+    typed = "Bổ sung phiếu kiểm nghiệm\u202e\nGhi rõ công suất"
+    response = act(client, dossier, "return", missing=typed)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "U+202E" in " ".join(str(m) for m in response.context["messages"])
+    assert "Bổ sung phiếu kiểm nghiệm\u202e\nGhi rõ công suất</textarea>" in page
+    dossier.refresh_from_db()
+    assert dossier.state == DossierState.SUBMITTED
