@@ -165,3 +165,32 @@ def test_the_label_sheet_embeds_every_font_the_serials_included(batch):
     pdf = render_labels(batch=batch)
     assert not_embedded(pdf) == []
     assert "LiberationMonoBold" in {font["plain"] for font in pdf_fonts(pdf)}
+
+
+def test_pending_label_sheets_say_plainly_when_no_worker_takes_them(
+    client, certified_x, producer_x, province_officer, settings, django_capture_on_commit_callbacks
+):
+    """Label sheets over the direct limit waited forever with no worker: after
+    OCOP_TASK_WORKER_WAIT_SECONDS the page says why."""
+    from datetime import timedelta
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    settings.OCOP_STAMPS_LABELS_DIRECT_MAX = 20
+    with django_capture_on_commit_callbacks(execute=False):  # no worker runs the task
+        batch = approved_batch(
+            product=certified_x, producer=producer_x, officer=province_officer, quantity=45
+        )
+    sheet = LabelSheet.objects.get(batch=batch)
+    assert sheet.state == LabelState.PENDING
+    client.force_login(producer_x)
+    url = reverse("stamps:labels_status", args=[batch.pk])
+    assert 'id="labels-no-worker"' not in client.get(url).content.decode()  # just asked
+    a_minute_ago = timezone.now() - timedelta(minutes=1)
+    LabelSheet.objects.filter(pk=sheet.pk).update(requested_at=a_minute_ago)
+    page = client.get(url).content.decode()
+    assert 'id="labels-no-worker"' in page
+    assert "No background process has taken this work up yet" in page
+    batch_page = client.get(reverse("stamps:batch", args=[batch.pk])).content.decode()
+    assert 'id="labels-no-worker"' in batch_page

@@ -1,7 +1,11 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ocop.core import jobs
 from ocop.core.models import BackgroundWork
 
 from .enums import LabelState, RequestState, StampState
@@ -109,6 +113,17 @@ class LabelSheet(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def no_worker_notice(self) -> str:
+        """The plain "no worker has taken this up" text while the sheets are
+        still pending longer than ``OCOP_TASK_WORKER_WAIT_SECONDS`` after the
+        request (without a worker they would wait forever); else empty."""
+        if self.state != LabelState.PENDING or self.requested_at is None:
+            return ""
+        if timezone.now() - self.requested_at < timedelta(seconds=jobs.worker_wait()):
+            return ""
+        return jobs.no_worker_text()
 
 
 class Stamp(models.Model):
