@@ -24,7 +24,7 @@ REDIS_URL = "redis://127.0.0.1:6379/13"
 
 def _redis_answers() -> bool:
     try:
-        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=5).ping()
     except redis.RedisError:
         return False
 
@@ -216,3 +216,18 @@ def test_a_stamps_marks_stay_few(stamp, buffer):
     assert buffer.client.zcard(done) == redisbuffer.KEEP_DONE
     assert 0 < buffer.client.pttl(done) <= redisbuffer.DONE_MS
     assert scan(stamp).stamp.scan_count == redisbuffer.KEEP_DONE + 6
+
+
+def test_with_redis_away_the_page_answers_and_keeps_the_scan(client, stamp, settings):
+    settings.OCOP_SCAN_BUFFER_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    settings.OCOP_SCAN_FLUSH_SECONDS = 3600
+    settings.OCOP_SCAN_FLUSH_MAX = 10**6
+    away = redisbuffer.current()
+    try:
+        response = client.get(f"/s/{stamp.token}")
+        assert response.status_code == 200
+        assert scan(stamp).stamp.scan_count == 2
+        assert scanbuffer.BUFFER.flush() == 2  # kept by this process's buffer
+        assert Stamp.objects.get(pk=stamp.pk).scan_count == 2
+    finally:
+        redisbuffer.forget(away)

@@ -41,7 +41,9 @@ lease has passed another flusher claims it (``CLAIM``) and writes it again
 with ``once``, which skips the scans already committed; so the batch is
 written exactly once, ``OCOP_SCAN_LEASE_SECONDS`` late (a database write
 longer than the lease could be written twice: keep the lease long). A failed
-write gives its lease up at once for the same path. One Redis server (not a
+write gives its lease up at once for the same path. With Redis away (no
+answer within ``TIMEOUT``) the page is answered all the same and the scan
+goes to the process's own buffer (``scanbuffer.BUFFER``, its crash bound). One Redis server (not a
 cluster): the scripts name keys derived from the prefix.
 """
 
@@ -65,6 +67,7 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICRO = timedelta(microseconds=1)
 DONE_MS = 60_000  # how long a committed batch's marks are kept (a page's row read
 KEEP_DONE = 16  # and its Redis call are never that far apart, nor 16 commits)
+TIMEOUT = 1.0  # seconds a page waits on Redis before keeping the scan itself
 BATCHES_PER_FLUSH = 1000  # a flush stops after this many batches (the rest: next time)
 
 # A stamp's marks: the batches of its scans being committed
@@ -203,7 +206,9 @@ class RedisBuffer(scanbuffer.Flusher):
     def __init__(self, *, url: str, prefix: str):
         super().__init__()
         self.url, self.prefix = url, prefix
-        self.client = redis.Redis.from_url(url)
+        self.client = redis.Redis.from_url(
+            url, socket_timeout=TIMEOUT, socket_connect_timeout=TIMEOUT
+        )
         self.push = self.client.register_script(PUSH)
         self.peek = self.client.register_script(PEEK)
         self.take = self.client.register_script(TAKE)
@@ -231,13 +236,22 @@ class RedisBuffer(scanbuffer.Flusher):
         stamp's scans that the row read with counter ``scanned`` does not
         hold, the earliest of their times): one Lua call."""
         k = self.keys
-        if scan is None:
-            keys = [k["pending"], k["first"], *self.marks_keys(stamp_id)]
-            waiting, first, size = self.peek(keys=keys, args=[stamp_id, scanned])
-        else:
-            keys = [k["queue"], k["pending"], k["first"], *self.marks_keys(stamp_id)]
-            args = [stamp_id, (scan.at - EPOCH) // MICRO, encode(scan), scanned]
-            waiting, first, size = self.push(keys=keys, args=args)
+        try:
+            if scan is None:
+                keys = [k["pending"], k["first"], *self.marks_keys(stamp_id)]
+                waiting, first, size = self.peek(keys=keys, args=[stamp_id, scanned])
+            else:
+                keys = [k["queue"], k["pending"], k["first"], *self.marks_keys(stamp_id)]
+                args = [stamp_id, (scan.at - EPOCH) // MICRO, encode(scan), scanned]
+                waiting, first, size = self.push(keys=keys, args=args)
+        except redis.RedisError:
+            # Redis away (or slower than TIMEOUT): the page is answered all the
+            # same and the scan kept in this process's buffer (its crash bound).
+            logger.exception("scan log: Redis unavailable, this process's buffer used")
+            local = scanbuffer.BUFFER
+            with local.reading():
+                return local.count(stamp_id=stamp_id, scan=scan, scanned=scanned)
+        if scan is not None:
             if settings.OCOP_SCAN_FLUSH_SECONDS <= 0:
                 self.flush()
             else:
