@@ -13,12 +13,13 @@ from django.utils.http import urlsafe_base64_encode
 from ocop.accounts.enums import InvitationChannel, InvitationState
 from ocop.accounts.models import Invitation
 from ocop.accounts.tokens import accept_url, new_token
+from ocop.core.jobs import WAITED_FOR
 
 SUBJECT_TEMPLATE = "registration/password_reset_subject.txt"
 BODY_TEMPLATE = "registration/password_reset_email.txt"
 
 
-@task
+@task(priority=WAITED_FOR)
 def send_password_reset(user_id: int, *, domain: str, protocol: str) -> bool:
     """E-mail a password-reset link to an active account. The link's token is
     made here, in the worker, so that no usable link is ever stored in the
@@ -45,7 +46,7 @@ INVITATION_SUBJECT = "accounts/invitation_email_subject.txt"
 INVITATION_BODY = "accounts/invitation_email.txt"
 
 
-@task
+@task(priority=WAITED_FOR)
 def send_invitation(invitation_id: int) -> bool:
     """E-mail an invitation's link. The one-time token is made here, in the
     worker (only its hash is stored), so no usable link sits in the queue."""

@@ -20,6 +20,15 @@ from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+# The order in which a worker takes waiting tasks (django-tasks priority,
+# -100 to 100, higher first). A worker runs one task at a time, so priority
+# cannot cut a running task short, but nobody's import waits behind a queue
+# of label sheets: what a person watches on the screen goes first.
+WAITED_FOR = 20  # an import being applied, a password-reset or invitation e-mail
+SOON = 10  # stamps being made, notification e-mails
+HEAVY = 0  # label sheets (minutes of rendering for a large batch)
+HOUSEKEEPING = -10  # link checks, the catalogue's counts
+
 
 def worker_wait() -> int:
     return settings.OCOP_TASK_WORKER_WAIT_SECONDS

@@ -6,13 +6,14 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.tasks import task
 
+from ocop.core.jobs import SOON
 from ocop.core.models import Notification
 from ocop.core.text import one_line
 
 logger = logging.getLogger(__name__)
 
 
-@task
+@task(priority=SOON)
 def send_notification_emails(ids: list[int]) -> int:
     """E-mail each notification to its person (once); returns how many were sent.
     One e-mail that fails (a bad address, a refused header) is logged and

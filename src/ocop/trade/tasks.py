@@ -2,10 +2,12 @@
 
 from django.tasks import task
 
+from ocop.core.jobs import HOUSEKEEPING
+
 from .domain.listings import check_due_listings
 
 
-@task
+@task(priority=HOUSEKEEPING)
 def check_listing_links() -> dict:
     """Open the listings due for a check (outside any transaction: the
     requests take seconds) and record what they answered."""

@@ -34,6 +34,7 @@ from django.db.models.expressions import RawSQL
 from django.tasks import task
 from django.utils import timezone
 
+from ocop.core.jobs import HOUSEKEEPING
 from ocop.products.enums import OcopStatus
 from ocop.products.models import Product
 from ocop.trade.models import ExportMarket
@@ -134,7 +135,7 @@ def refresh(*, today: date | None = None) -> dict:
     return data
 
 
-@task
+@task(priority=HOUSEKEEPING)
 def refresh_catalogue_summary() -> dict:
     """Rebuild the counts (a background task), then make the cached pages
     stale so that the next visitor sees them."""

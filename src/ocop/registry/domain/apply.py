@@ -227,7 +227,7 @@ def import_progress(batch: ImportBatch) -> jobs.Progress:
     )
 
 
-@task
+@task(priority=jobs.WAITED_FOR)
 def apply_import(batch_id: int) -> int:
     """The task (re-exported by ``registry/tasks.py``; defined here, where
     it is queued, so that no import goes in a circle): apply a queued list

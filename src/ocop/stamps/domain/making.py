@@ -97,7 +97,7 @@ def make_chunk(*, batch_id: int, size: int) -> tuple[int, int]:
     return count, left - count
 
 
-@task
+@task(priority=jobs.SOON)
 def make_batch_stamps(batch_id: int) -> int:
     """The task (re-exported by ``stamps/tasks.py``; defined here, where it
     is queued, so that no import goes in a circle): create a large approved
