@@ -242,7 +242,14 @@ class AgendaItem(models.Model):
             # "My tasks": the few items proposed to the centre (see cycles.domain.queries).
             models.Index(
                 fields=["id"], condition=models.Q(proposed=True), name="evaluation_item_proposed"
-            )
+            ),
+            # "Results waiting for a recognition decision" (certification's
+            # queue): a session's recognised items, read from the index alone.
+            models.Index(
+                fields=["session", "id"],
+                condition=models.Q(status="decided", recognised_star__isnull=False),
+                name="evaluation_item_recognised",
+            ),
         ]
 
     def __str__(self):

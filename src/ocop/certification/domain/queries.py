@@ -10,7 +10,8 @@
 
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from ocop.accounts.rules import scope_for
 from ocop.core.search import search
@@ -151,19 +152,18 @@ def sessions_awaiting_decision(user):
     decided = DecisionItem.objects.filter(
         agenda_item=OuterRef("pk"), decision__state__in=[DecisionState.DRAFT, DecisionState.ISSUED]
     )
-    open_items = AgendaItem.objects.filter(
+    recognised = AgendaItem.objects.filter(
         session=OuterRef("pk"), status=ItemStatus.DECIDED, recognised_star__isnull=False
-    ).exclude(Exists(decided))
+    )
+    # Counted by a sub-select per session shown (the partial index
+    # ``evaluation_item_recognised``), not by joining every item of every
+    # session and grouping.
+    counted = recognised.order_by().values("session").annotate(n=Count("pk")).values("n")
     return (
         Session.objects.filter(councils, state=SessionState.CLOSED)
-        .filter(Exists(open_items))
+        .filter(Exists(recognised.exclude(Exists(decided))))
         .select_related("council__unit")
-        .annotate(
-            recognised=Count(
-                "items",
-                filter=Q(items__status=ItemStatus.DECIDED, items__recognised_star__isnull=False),
-            )
-        )
+        .annotate(recognised=Coalesce(Subquery(counted), 0))
         .order_by("-date", "-pk")
     )
 
