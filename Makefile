@@ -69,9 +69,12 @@ run: db
 	@echo ""
 	@echo "OCOP Platform: $(SITE_URL)/   (SQLite in var/, files in var/media/)"
 	@$(DEV) $(MANAGE) demo_logins
-	@echo "Background tasks (imports, stamps, label sheets, e-mails): a task worker runs beside the server."
+	@echo "Background tasks (imports, stamps, label sheets, e-mails): a task worker runs beside the server;"
+	@echo "periodic jobs (reminders, expiry, dashboards' figures, scan counts) run every minute (log: var/periodic.log)."
+	@mkdir -p var
 	$(DEV) $(MANAGE) db_worker --no-reload & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
+	(while :; do $(DEV) $(MANAGE) run_periodic; sleep 60; done) >> var/periodic.log 2>&1 & periodic=$$!; \
+	trap 'kill $$worker $$periodic 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	$(DEV) $(MANAGE) runserver $(HOST):$(PORT)
 
 test: setup

@@ -60,12 +60,19 @@ def test_the_task_worker_starts_beside_the_server_with_the_same_settings():
     # In the background, one process (no reloader), so that stopping it stops all of it.
     assert "manage.py db_worker --no-reload & worker=$!;" in worker
     assert commands.index(worker) < commands.index(server)
+    # The periodic jobs (reminders, expiry, the dashboards' figures) every minute.
+    (periodic,) = lines_for(commands, "run_periodic")
+    assert "SITE_URL=http://127.0.0.1:8011 " in periodic
+    assert periodic.startswith("(while :; do ")
+    # Its output (and its sleep's) goes to a file, not to the terminal's pipe.
+    assert "sleep 60; done) >> var/periodic.log 2>&1 & periodic=$!;" in periodic
 
 
 FAKE_MANAGE = """#!/bin/sh
 # Stands in for manage.py: the worker records its pid and waits; the server stops soon.
 case "$1" in
   db_worker) echo $$ > "$OUT/worker.pid"; exec sleep 60 ;;
+  run_periodic) echo $PPID > "$OUT/periodic.pid" ;;
   runserver) sleep 1; echo stopped > "$OUT/server" ;;
 esac
 """
@@ -89,6 +96,9 @@ def test_the_worker_stops_when_the_server_stops(tmp_path):
     pid = int((tmp_path / "worker.pid").read_text())
     with pytest.raises(ProcessLookupError):  # the worker is gone with the server
         os.kill(pid, 0)
+    periodic = int((tmp_path / "periodic.pid").read_text())
+    with pytest.raises(ProcessLookupError):  # so is the loop of periodic jobs
+        os.kill(periodic, 0)
 
 
 def test_make_help_and_the_readme_document_host_and_port():
