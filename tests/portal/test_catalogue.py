@@ -55,6 +55,26 @@ def test_filters_by_star_province_group_and_set(client, honey, fish_sauce, tea):
     assert listed(client, q="mat ong", star="4", province="38") == {"Mật ong hoa nhãn Làng Y"}
 
 
+def test_a_broad_search_ranks_the_portals_few_candidates_and_asks_for_a_filter(
+    client, settings, honey, fish_sauce, tea
+):
+    """The catalogue ranks ``OCOP_PORTAL_SEARCH_CANDIDATES`` matches (so its
+    first page costs the same however many match) and says there are more;
+    the API keeps the back office's bound."""
+    settings.OCOP_PORTAL_SEARCH_CANDIDATES = 1
+    response = client.get(reverse("portal:catalogue"), {"q": "thanh hoa"})
+    html = response.content.decode()
+    assert "Hơn 1 sản phẩm: hãy thêm bộ lọc." in html
+    assert len({name for name in NAMES if f">{name}<" in html}) == 1
+    # A narrower search that fits is counted exactly.
+    assert listed(client, q="mat ong") == {"Mật ong hoa nhãn Làng Y"}
+    assert (
+        "1 sản phẩm" in client.get(reverse("portal:catalogue"), {"q": "mat ong"}).content.decode()
+    )
+    rows = client.get("/api/v1/public/products", {"q": "thanh hoa"}).json()["items"]
+    assert len(rows) == 2
+
+
 def test_bad_filter_values_get_a_message_not_an_error(client, honey):
     response = client.get(reverse("portal:catalogue"), {"province": "99", "star": "9"})
     assert response.status_code == 200

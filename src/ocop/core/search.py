@@ -208,11 +208,14 @@ def _score(tier: int, text: str, phrases: list[str]) -> tuple:
     return (0 if at_start else 1, tier, text)
 
 
-def ranked_ids(queryset, query: str, *, field: str = "search_text") -> list[int]:
+def ranked_ids(
+    queryset, query: str, *, field: str = "search_text", candidates: int | None = None
+) -> list[int]:
     """The ids of the best candidates for ``query``, best first (at most
-    ``candidates_limit()`` + 1: one more tells that there are more)."""
+    ``candidates`` — default ``candidates_limit()`` — + 1: one more tells
+    that there are more)."""
     words = fold_vi(query).split()
-    limit = candidates_limit() + 1
+    limit = (candidates or candidates_limit()) + 1
     best: dict[int, tuple] = {}
     for tier, rows, phrases in _tiers(queryset, words, field, limit):
         for pk, text in rows:
@@ -221,9 +224,18 @@ def ranked_ids(queryset, query: str, *, field: str = "search_text") -> list[int]
     return sorted(best, key=best.__getitem__)[:limit]
 
 
-def search(queryset, query: str, *, field: str = "search_text", exhaustive: bool = False):
+def search(
+    queryset,
+    query: str,
+    *,
+    field: str = "search_text",
+    exhaustive: bool = False,
+    candidates: int | None = None,
+):
     """Filter ``queryset`` by ``query`` and order it by relevance (see the
     module docstring); ``search_rank`` is annotated for ``match_order``.
+    ``candidates`` bounds the ranked rows (default ``candidates_limit()``;
+    a list that pages them passes the same number to ``CappedPaginator``).
 
     ``exhaustive=True`` is for exports and other complete reads: every row
     holding every word is kept (no bound; the phrase ranks first), and only
@@ -244,7 +256,7 @@ def search(queryset, query: str, *, field: str = "search_text", exhaustive: bool
                 output_field=IntegerField(),
             )
             return matching.annotate(**{RANK: rank}).order_by(RANK)
-    ids = ranked_ids(queryset, query, field=field)
+    ids = ranked_ids(queryset, query, field=field, candidates=candidates)
     if not ids:
         return queryset.none().annotate(**unranked)
     ranked = queryset.filter(pk__in=ids).annotate(**{RANK: _position(queryset.model, ids)})

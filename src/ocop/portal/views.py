@@ -22,6 +22,7 @@ from ocop.core.downloads import file_response
 from ocop.core.language import chosen_language, remember_language
 from ocop.core.pagination import CappedPaginator
 from ocop.core.qr import qr_svg_data_uri
+from ocop.core.search import is_ranked
 from ocop.producers.domain.queries import subjects_visible_to
 from ocop.trade.selectors import inquiry_url_for_subject, public_trade_for_product
 
@@ -116,8 +117,13 @@ def catalogue(request):
         products = queries.catalogue(today=today).none()
         if form.is_valid() or not form.is_bound:
             filters = form.cleaned_data if form.is_bound else {}
-            products = queries.filter_catalogue(queries.catalogue(today=today), filters=filters)
-        paginator = CappedPaginator(products, queries.PAGE_SIZE)
+            products = queries.filter_catalogue(
+                queries.catalogue(today=today),
+                filters=filters,
+                candidates=queries.search_candidates(),
+            )
+        cap = queries.search_candidates() if is_ranked(products) else None
+        paginator = CappedPaginator(products, queries.PAGE_SIZE, cap=cap)
         try:
             page = paginator.page(request.GET.get("page") or 1)
         except (EmptyPage, PageNotAnInteger):

@@ -364,6 +364,8 @@ OCOP_WHATIF_MAX_RESULTS = int(os.environ.get("OCOP_WHATIF_MAX_RESULTS", "20000")
 # A search reads at most this many candidate rows and ranks them (core/search.py):
 # its first page costs the same however many rows match.
 OCOP_SEARCH_CANDIDATES = int(os.environ.get("OCOP_SEARCH_CANDIDATES", "300"))
+# The public catalogue ranks fewer (four pages of 24): a visitor adds a filter.
+OCOP_PORTAL_SEARCH_CANDIDATES = int(os.environ.get("OCOP_PORTAL_SEARCH_CANDIDATES", "96"))
 OCOP_CLIENT_IP_HEADER = os.environ.get("OCOP_CLIENT_IP_HEADER", "")
 # IPv6 clients are told apart by their network of this prefix length (one
 # home or phone may use any address of its /64): per-client limits and

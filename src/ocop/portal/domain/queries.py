@@ -13,6 +13,7 @@
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404
 
@@ -58,12 +59,21 @@ def catalogue(*, today: date):
     )
 
 
+def search_candidates() -> int:
+    """How many matches of a searched catalogue are ranked and shown (four
+    pages): a visitor adds a filter rather than paging further, and the
+    first page then costs the same however many products match."""
+    return settings.OCOP_PORTAL_SEARCH_CANDIDATES
+
+
 def public_products():
     return Product.objects.filter(status__in=PUBLIC_STATUSES)
 
 
-def filter_catalogue(queryset, *, filters: dict):
-    """``filters``: cleaned data of ``forms.CatalogueFilter``."""
+def filter_catalogue(queryset, *, filters: dict, candidates: int | None = None):
+    """``filters``: cleaned data of ``forms.CatalogueFilter``; ``candidates``
+    bounds a search's ranked rows (``core.search``; the pages pass
+    ``search_candidates()``, the API keeps the default)."""
     if filters.get("province"):
         queryset = queryset.filter(province=filters["province"])
     if filters.get("star"):
@@ -76,7 +86,7 @@ def filter_catalogue(queryset, *, filters: dict):
         queryset = exported_products(queryset)
     ordering = SORTS.get(filters.get("sort") or "", SORTS["name"])
     if filters.get("q"):
-        queryset = search(queryset, filters["q"])
+        queryset = search(queryset, filters["q"], candidates=candidates)
         ordering = match_order(ordering)
     return queryset.order_by(*ordering)
 
