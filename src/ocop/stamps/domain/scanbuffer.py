@@ -88,6 +88,41 @@ def _statements(connection) -> tuple[str, str]:
     return insert, update, insert_once
 
 
+def _array_statements(connection) -> tuple[str, str, str]:
+    """PostgreSQL: a whole batch in three statements whatever its size — the
+    scans inserted from arrays (``unnest``), the stamps concerned locked in
+    key order (as the row-by-row updates took them: two flushers never wait
+    on each other in a circle), then their counters updated from arrays."""
+    quote = connection.ops.quote_name
+    stamp, scan = Stamp._meta, Scan._meta
+
+    def column(meta, name):
+        return quote(meta.get_field(name).column)
+
+    def array(meta, name):
+        return f"%s::{meta.get_field(name).db_type(connection)}[]"
+
+    count, first = column(stamp, "scan_count"), column(stamp, "first_scan_at")
+    table, key = quote(stamp.db_table), column(stamp, "id")
+    columns = ", ".join(column(scan, name) for name in ("stamp", "at", "fingerprint"))
+    insert = (
+        f"INSERT INTO {quote(scan.db_table)} ({columns}) SELECT t.s, t.a, t.f "  # noqa: S608 -- identifiers only
+        f"FROM unnest({array(scan, 'stamp')}, {array(scan, 'at')}, {array(scan, 'fingerprint')}) "
+        f"AS t(s, a, f) WHERE EXISTS (SELECT 1 FROM {table} WHERE {key} = t.s)"
+    )
+    lock = (
+        f"SELECT {key} FROM {table} WHERE {key} = ANY({array(stamp, 'id')}) "  # noqa: S608 -- identifiers only
+        f"ORDER BY {key} FOR NO KEY UPDATE"
+    )
+    update = (
+        f"UPDATE {table} SET {count} = {table}.{count} + t.n, "  # noqa: S608 -- identifiers only
+        f"{first} = COALESCE({table}.{first}, t.f) "
+        f"FROM unnest({array(stamp, 'id')}, {array(stamp, 'scan_count')}, "
+        f"{array(stamp, 'first_scan_at')}) AS t(id, n, f) WHERE {table}.{key} = t.id"
+    )
+    return insert, lock, update
+
+
 def _utc_text(at: datetime) -> str:
     return str(at.astimezone(UTC).replace(tzinfo=None))
 
@@ -123,7 +158,8 @@ def _write(
     once: bool = False,
 ) -> dict[int, list]:
     """Write buffered scans in one transaction: the Scan rows, then per stamp
-    one UPDATE of its counter and first-scan time (two ``executemany``).
+    one UPDATE of its counter and first-scan time (two ``executemany``; on
+    PostgreSQL three statements for the whole batch, from arrays).
     Scans of a stamp deleted since are dropped. With ``once`` (a batch that
     may have been written already, before a crash) a scan already in the log
     is skipped and counted no more (row by row: only after a crash).
@@ -147,13 +183,35 @@ def _write(
                     if cursor.rowcount:
                         written.append(scan)
                 by_stamp = _count(written)
+                _update_rows(cursor, update, by_stamp, adapt)
+            elif connection.vendor == "postgresql" and rows:
+                by_stamp = _count(scans)
+                _write_arrays(cursor, connection, rows, by_stamp, adapt)
             else:
                 cursor.executemany(insert, rows)
                 by_stamp = _count(scans)
-            counters = [(n, adapt(first), pk) for pk, (n, first) in sorted(by_stamp.items())]
-            cursor.executemany(update, counters)
+                _update_rows(cursor, update, by_stamp, adapt)
         before_commit(by_stamp)
     return by_stamp
+
+
+def _update_rows(cursor, update: str, by_stamp: dict[int, list], adapt) -> None:
+    """Each stamp's counter and first-scan time, one UPDATE per stamp in key order."""
+    counters = [(n, adapt(first), pk) for pk, (n, first) in sorted(by_stamp.items())]
+    cursor.executemany(update, counters)
+
+
+def _write_arrays(cursor, connection, rows, by_stamp, adapt) -> None:
+    """The batch on PostgreSQL: three statements (``_array_statements``)
+    instead of two per scan."""
+    insert, lock, update = _array_statements(connection)
+    stamp_ids, ats, fingerprints, _exists = zip(*rows, strict=True)
+    cursor.execute(insert, [list(stamp_ids), list(ats), list(fingerprints)])
+    keys = sorted(by_stamp)
+    cursor.execute(lock, [keys])
+    counts = [by_stamp[pk][0] for pk in keys]
+    firsts = [adapt(by_stamp[pk][1]) for pk in keys]
+    cursor.execute(update, [keys, counts, firsts])
 
 
 class Flusher:
