@@ -56,34 +56,46 @@ class Pending:
     fingerprint: str
 
 
-def _statements(connection) -> tuple[str, str]:
-    """INSERT of a scan and UPDATE of a stamp's counters, from the models'
-    ``_meta`` (identifiers quoted; values are parameters)."""
+def _names(connection) -> dict[str, str]:
+    """The quoted table and column names of the scan log's statements, from
+    the models' ``_meta``."""
     quote = connection.ops.quote_name
     stamp, scan = Stamp._meta, Scan._meta
 
     def column(meta, name):
         return quote(meta.get_field(name).column)
 
-    count, first = column(stamp, "scan_count"), column(stamp, "first_scan_at")
-    columns = ", ".join(column(scan, name) for name in ("stamp", "at", "fingerprint"))
-    table, key = quote(stamp.db_table), column(stamp, "id")
+    return {
+        "stamps": quote(stamp.db_table),
+        "key": column(stamp, "id"),
+        "count": column(stamp, "scan_count"),
+        "first": column(stamp, "first_scan_at"),
+        "scans": quote(scan.db_table),
+        "columns": ", ".join(column(scan, name) for name in ("stamp", "at", "fingerprint")),
+        "stamp": column(scan, "stamp"),
+        "at": column(scan, "at"),
+        "fingerprint": column(scan, "fingerprint"),
+    }
+
+
+def _statements(connection) -> tuple[str, str, str]:
+    """INSERT of a scan and UPDATE of a stamp's counters (identifiers quoted;
+    values are parameters)."""
+    n = _names(connection)
     # A scan of a stamp deleted since it was queued is dropped.
     insert = (
-        f"INSERT INTO {quote(scan.db_table)} ({columns}) SELECT %s, %s, %s "  # noqa: S608 -- identifiers only
-        f"WHERE EXISTS (SELECT 1 FROM {table} WHERE {key} = %s)"
+        f"INSERT INTO {n['scans']} ({n['columns']}) SELECT %s, %s, %s "  # noqa: S608 -- identifiers only
+        f"WHERE EXISTS (SELECT 1 FROM {n['stamps']} WHERE {n['key']} = %s)"
     )
     # A batch written again after a crash (``once``): a scan already logged
     # (same stamp, time to the microsecond and client) is not logged twice.
-    scans, stamp_key = quote(scan.db_table), column(scan, "stamp")
-    at, fingerprint = column(scan, "at"), column(scan, "fingerprint")
     insert_once = (
-        f"{insert} AND NOT EXISTS (SELECT 1 FROM {scans} WHERE {stamp_key} = %s "  # noqa: S608 -- identifiers only
-        f"AND {at} = %s AND {fingerprint} = %s)"
+        f"{insert} AND NOT EXISTS (SELECT 1 FROM {n['scans']} WHERE {n['stamp']} = %s "  # noqa: S608 -- identifiers only
+        f"AND {n['at']} = %s AND {n['fingerprint']} = %s)"
     )
     update = (
-        f"UPDATE {table} SET {count} = {count} + %s, "  # noqa: S608 -- identifiers only
-        f"{first} = COALESCE({first}, %s) WHERE {key} = %s"
+        f"UPDATE {n['stamps']} SET {n['count']} = {n['count']} + %s, "  # noqa: S608 -- identifiers only
+        f"{n['first']} = COALESCE({n['first']}, %s) WHERE {n['key']} = %s"
     )
     return insert, update, insert_once
 
@@ -93,32 +105,26 @@ def _array_statements(connection) -> tuple[str, str, str]:
     scans inserted from arrays (``unnest``), the stamps concerned locked in
     key order (as the row-by-row updates took them: two flushers never wait
     on each other in a circle), then their counters updated from arrays."""
-    quote = connection.ops.quote_name
-    stamp, scan = Stamp._meta, Scan._meta
+    n = _names(connection)
 
-    def column(meta, name):
-        return quote(meta.get_field(name).column)
+    def array(model, name):
+        return f"%s::{model._meta.get_field(name).db_type(connection)}[]"
 
-    def array(meta, name):
-        return f"%s::{meta.get_field(name).db_type(connection)}[]"
-
-    count, first = column(stamp, "scan_count"), column(stamp, "first_scan_at")
-    table, key = quote(stamp.db_table), column(stamp, "id")
-    columns = ", ".join(column(scan, name) for name in ("stamp", "at", "fingerprint"))
+    table, key, count, first = n["stamps"], n["key"], n["count"], n["first"]
     insert = (
-        f"INSERT INTO {quote(scan.db_table)} ({columns}) SELECT t.s, t.a, t.f "  # noqa: S608 -- identifiers only
-        f"FROM unnest({array(scan, 'stamp')}, {array(scan, 'at')}, {array(scan, 'fingerprint')}) "
+        f"INSERT INTO {n['scans']} ({n['columns']}) SELECT t.s, t.a, t.f "  # noqa: S608 -- identifiers only
+        f"FROM unnest({array(Scan, 'stamp')}, {array(Scan, 'at')}, {array(Scan, 'fingerprint')}) "
         f"AS t(s, a, f) WHERE EXISTS (SELECT 1 FROM {table} WHERE {key} = t.s)"
     )
     lock = (
-        f"SELECT {key} FROM {table} WHERE {key} = ANY({array(stamp, 'id')}) "  # noqa: S608 -- identifiers only
+        f"SELECT {key} FROM {table} WHERE {key} = ANY({array(Stamp, 'id')}) "  # noqa: S608 -- identifiers only
         f"ORDER BY {key} FOR NO KEY UPDATE"
     )
     update = (
         f"UPDATE {table} SET {count} = {table}.{count} + t.n, "  # noqa: S608 -- identifiers only
         f"{first} = COALESCE({table}.{first}, t.f) "
-        f"FROM unnest({array(stamp, 'id')}, {array(stamp, 'scan_count')}, "
-        f"{array(stamp, 'first_scan_at')}) AS t(id, n, f) WHERE {table}.{key} = t.id"
+        f"FROM unnest({array(Stamp, 'id')}, {array(Stamp, 'scan_count')}, "
+        f"{array(Stamp, 'first_scan_at')}) AS t(id, n, f) WHERE {table}.{key} = t.id"
     )
     return insert, lock, update
 
