@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import ipaddress
+from functools import lru_cache
 
 from django.conf import settings
 
@@ -44,6 +45,10 @@ def client_network(address: str) -> str:
     one home or phone is given a whole /64 and may use any address in it, so a
     client rotating its address inside it must stay one client). An
     IPv4-mapped IPv6 address is the IPv4 address; anything else is kept as is."""
+    return _network(address, getattr(settings, "OCOP_CLIENT_IPV6_PREFIX", 64))
+
+
+def _network(address: str, prefix: int) -> str:
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
@@ -52,7 +57,6 @@ def client_network(address: str) -> str:
         return str(ip)
     if ip.ipv4_mapped is not None:
         return str(ip.ipv4_mapped)
-    prefix = getattr(settings, "OCOP_CLIENT_IPV6_PREFIX", 64)
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
@@ -62,6 +66,14 @@ def client_key(request) -> str:
     User-Agent is deliberately left out, and IPv6 addresses count by network:
     a client that changes either at will must not get a fresh limit or count
     as many people."""
-    message = client_network(client_address(request)).encode("utf-8", "replace")
-    digest = hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+    prefix = getattr(settings, "OCOP_CLIENT_IPV6_PREFIX", 64)
+    return _key(client_address(request), settings.SECRET_KEY, prefix)
+
+
+@lru_cache(maxsize=8192)
+def _key(address: str, secret: str, prefix: int) -> str:
+    """``client_key`` of an address (kept per process: the public pages ask
+    for the same few addresses again and again)."""
+    message = _network(address, prefix).encode("utf-8", "replace")
+    digest = hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
     return digest[:CLIENT_KEY_LENGTH]

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ocop.core.lean.LeanPublicPagesMiddleware",  # public verification pages: see below
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -103,6 +104,23 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "ocop.core.middleware.PrivatePagesMiddleware",
     "ocop.core.middleware.BusyDatabaseMiddleware",
+]
+# The public verification pages (views marked ``@lean_public`` under these
+# prefixes; GET, HEAD, OPTIONS) skip the middleware below, which serve
+# sessions, signed-in users, forms, messages, HTMX and static files: none of
+# which those pages use (``ocop.core.lean``; the answers of both stacks are
+# compared in tests/core/test_lean.py).
+OCOP_LEAN_PREFIXES = ("/s/", "/c/", "/01/")
+OCOP_LEAN_SKIPPED_MIDDLEWARE = [
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "ocop.core.middleware.PrivatePagesMiddleware",
 ]
 
 ROOT_URLCONF = "ocop.urls"

@@ -11,6 +11,7 @@ template costs more than all of that, so identical pages are rendered once
 """
 
 import html
+import re
 import secrets
 import threading
 from collections import OrderedDict
@@ -35,6 +36,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from ocop.core.downloads import file_response
 from ocop.core.language import chosen_language, remember_language, render_in_chosen_language
+from ocop.core.lean import lean_public
 from ocop.core.ratelimit import allow
 
 from .domain import verify as verifying
@@ -55,17 +57,17 @@ class PageMemo:
 
     def __init__(self, size: int):
         self.size = size
-        self.pages: OrderedDict[tuple, str] = OrderedDict()
+        self.pages: OrderedDict[tuple, tuple[str, ...]] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: tuple) -> str | None:
+    def get(self, key: tuple) -> tuple[str, ...] | None:
         with self.lock:
             page = self.pages.get(key)
             if page is not None:
                 self.pages.move_to_end(key)
             return page
 
-    def put(self, key: tuple, page: str) -> None:
+    def put(self, key: tuple, page: tuple[str, ...]) -> None:
         with self.lock:
             self.pages[key] = page
             if len(self.pages) > self.size:
@@ -83,6 +85,20 @@ SLOTS = {
     name: f"\ue000{_MARK}:{name}\ue000"
     for name in ("serial", "first_scan", "scans", "report", "where", "nonce")
 }
+_SLOT = re.compile(f"\ue000{_MARK}:(\\w+)\ue000")
+
+
+def _parts(page: str) -> tuple[str, ...]:
+    """A page rendered with placeholders as its text between them and their
+    names: ``(text, name, text, name, …, text)``."""
+    return tuple(_SLOT.split(page))
+
+
+def _fill(parts: tuple[str, ...], values: dict[str, str]) -> str:
+    # ``django.utils.html.escape`` without its lazy-string wrapper.
+    return "".join(
+        part if index % 2 == 0 else html.escape(values[part]) for index, part in enumerate(parts)
+    )
 
 
 def _page_key(language: str, result, *, where: bool, batch, today) -> tuple | None:
@@ -115,6 +131,7 @@ def _page_key(language: str, result, *, where: bool, batch, today) -> tuple | No
 # Never stored (the status is live): what ``never_cache`` writes, as constants
 # (its per-request date formatting cost more than the page's read).
 NO_STORE = "max-age=0, no-cache, no-store, must-revalidate, private"
+HTML = f"text/html; charset={settings.DEFAULT_CHARSET}"
 EXPIRED = "Thu, 01 Jan 1970 00:00:00 GMT"
 
 
@@ -174,8 +191,8 @@ def _verification_page(request, result, batch, *, today, locate: bool = True) ->
     )
     values = _request_values(result, where)
     key = _page_key(translation.get_language(), result, where=bool(where), batch=batch, today=today)
-    page = PAGES.get(key) if key is not None else None
-    if page is None:
+    parts = PAGES.get(key) if key is not None else None
+    if parts is None:
         context = {
             "result": result,
             "product": result.product,
@@ -200,17 +217,15 @@ def _verification_page(request, result, batch, *, today, locate: bool = True) ->
             "report_url": SLOTS["report"],
             "csp_nonce": SLOTS["nonce"],
         }
-        page = render_to_string("stamps/public/verify.html", context, request=request)
+        parts = _parts(render_to_string("stamps/public/verify.html", context, request=request))
         if key is not None:
-            PAGES.put(key, page)
-    if SLOTS["nonce"] in page:
+            PAGES.put(key, parts)
+    if "nonce" in parts:
         values["nonce"] = str(get_nonce(request))
-    for name, value in values.items():
-        # ``django.utils.html.escape`` without its lazy-string wrapper.
-        page = page.replace(SLOTS[name], html.escape(value))
-    return page
+    return _fill(parts, values)
 
 
+@lean_public
 @login_not_required
 @require_safe
 def verify_page(request, **_ignored):
@@ -223,9 +238,10 @@ def verify_page(request, **_ignored):
     return verification_response(request)[0]
 
 
-def verification_response(request):
+def verification_response(request, *, code=None):
     """The verification page for ``request.path_info`` and the verdict shown
-    (None when the client is over its rate limit)."""
+    (None when the client is over its rate limit). ``code``: the path's code
+    when the caller has parsed it already (the resolver)."""
     client = fingerprint(request)
     if not allow(f"verify:{client}", limit=settings.OCOP_VERIFY_RATE_LIMIT, window=60):
         return _too_many(request), None
@@ -236,6 +252,7 @@ def verification_response(request):
         today=today,
         consumer_scan=request.method == "GET" and lang is None,
         fingerprint=client,
+        code=code,
     )
     batch = result.production_batch
     if lang is None:
@@ -243,7 +260,10 @@ def verification_response(request):
     else:
         with translation.override(lang):
             page = _verification_page(request, result, batch, today=today)
-    response = HttpResponse(page, status=result.http_status)
+    response = HttpResponse(
+        page, status=result.http_status, content_type=HTML, charset=settings.DEFAULT_CHARSET
+    )
+    response["Vary"] = "Cookie"  # the language cookie
     return no_store(remember_language(response, lang)), result
 
 

@@ -24,11 +24,13 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.csrf import csrf_exempt
 
+from ocop.core.lean import lean_public
+
 from .domain import resolver
 from .domain import verify as verifying
 from .domain.digital_link import DigitalLinkError, parse_compressed, parse_path, query_pairs
 from .enums import VerifyOutcome
-from .views_public import no_store, verification_response
+from .views_public import NO_STORE, no_store, verification_response
 
 ALLOW = "GET, HEAD, OPTIONS"
 LINKSET_TYPES = (resolver.LINKSET_TYPE, "application/json")
@@ -56,7 +58,7 @@ def _options():
 def _wants_linkset(request) -> bool:
     if request.GET.get("linkType") in ("linkset", "all"):
         return True
-    accept = request.headers.get("Accept", "")
+    accept = request.META.get("HTTP_ACCEPT", "")
     return any(kind in accept for kind in LINKSET_TYPES) and "text/html" not in accept
 
 
@@ -65,11 +67,17 @@ def _problem(status: int, title: str):
     return no_store(cors(response))
 
 
-def _finish(response, anchor: str, links):
+def _finish(response, anchor: str, links, *, header: str = ""):
+    """Link header (``header`` when already built), Vary, no-store, CORS. The
+    answer varies with the language cookie too (the titles, the page)."""
     if links:
-        response["Link"] = resolver.link_header(anchor, links)
-    response["Vary"] = "Accept"
-    return no_store(cors(response))
+        header = resolver.link_header(anchor, links)
+    if header:
+        response["Link"] = header
+    response["Vary"] = "Accept, Cookie"
+    if response.get("Cache-Control") != NO_STORE:
+        no_store(response)
+    return cors(response)
 
 
 def _answer(request, anchor: str, links, *, status: int = 200):
@@ -88,23 +96,32 @@ def _answer(request, anchor: str, links, *, status: int = 200):
     return _finish(TemporaryRedirect(target.href), anchor, links)
 
 
+def _links_shown(result) -> bool:
+    if result is None or result.stamp is None:
+        return False
+    return result.outcome != VerifyOutcome.VOIDED
+
+
 def _links(result, anchor: str) -> list:
-    if result is None or result.stamp is None or result.outcome == VerifyOutcome.VOIDED:
-        return []
-    return resolver.stamp_links(result, anchor=anchor)
+    return resolver.stamp_links(result, anchor=anchor) if _links_shown(result) else []
 
 
 def _stamp(request, link):
-    anchor = resolver.absolute(link.path())
+    path = link.path()
+    anchor = resolver.absolute(path)
+    code = verifying.code_of_link(link)
     if _wants_linkset(request) or request.GET.get("linkType"):
         # A machine's question: no scan counted.
-        result = verifying.verify(link.path(), today=timezone.localdate())
+        result = verifying.verify(path, today=timezone.localdate(), code=code)
         answer = _answer(request, anchor, _links(result, anchor), status=result.http_status)
         if answer is not None:
             return answer
     # People (and HEAD): the verification page, counted only for a GET.
-    response, result = verification_response(request)
-    return _finish(response, anchor, _links(result, anchor))
+    response, result = verification_response(request, code=code)
+    header = ""
+    if _links_shown(result):
+        header = resolver.stamp_link_header(result, anchor=anchor)
+    return _finish(response, anchor, [], header=header)
 
 
 def _unknown(request):
@@ -129,6 +146,7 @@ def _product(request, link):
     return _finish(TemporaryRedirect(links[0].href), anchor, links)
 
 
+@lean_public
 @csrf_exempt
 @login_not_required
 def resolve(request, rest: str = ""):

@@ -15,7 +15,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote
 
@@ -62,6 +62,7 @@ def tables() -> dict:
     return data
 
 
+@lru_cache(maxsize=4096)
 def check_digit_ok(digits: str) -> bool:
     """The GS1 mod-10 check digit of a GTIN (any length)."""
     if not digits.isascii() or not digits.isdigit() or len(digits) < 2:
@@ -214,8 +215,27 @@ def query_pairs(query_string: str) -> dict[str, str]:
     return dict(parse_qsl(query_string.replace(";", "&"), keep_blank_values=True))
 
 
+# What our stamps print: /01/{GTIN-14}[/10/{lot}]/21/{serial}, nothing escaped.
+PRINTED = re.compile(r"/01/([0-9]{14})(?:/10/([^/%]+))?/21/([^/%]+)")
+
+
 def parse_path(path: str, query_string: str = "") -> DigitalLink:
-    """An uncompressed Digital Link path (``/01/{gtin}/…``)."""
+    """An uncompressed Digital Link path (``/01/{gtin}/…``). The printed form
+    without a query is read by one pattern, each value checked as below (the
+    same checks in the same order: ``tests/verify/test_resolver.py``)."""
+    printed = None if query_string else PRINTED.fullmatch(path)
+    if printed is None:
+        return _parse_path(path, query_string)
+    gtin, lot, serial = printed.groups()
+    validate("01", gtin)
+    if lot is not None:
+        validate("10", lot)
+    validate("21", serial)
+    qualifiers = {"10": lot, "21": serial} if lot is not None else {"21": serial}
+    return DigitalLink(gtin=gtin, qualifiers=qualifiers)
+
+
+def _parse_path(path: str, query_string: str = "") -> DigitalLink:
     parts = [unquote(p) for p in path.strip("/").split("/")]
     if len(parts) < 2 or len(parts) % 2 or parts[0] != "01":
         raise DigitalLinkError("a GTIN path is /01/{GTIN} followed by key qualifiers")

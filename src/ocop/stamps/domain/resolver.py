@@ -134,6 +134,29 @@ def link_header(anchor: str, links: list[Link]) -> str:
     return ", ".join(parts)
 
 
+# A stamp's Link header under one read-model version: its links but the
+# stamp's own URI (the anchor) are those of its batch, so the header is kept
+# as a template per (batch, version, site) with a marker for the anchor.
+_ANCHOR = "\ue000anchor\ue000"
+_HEADERS: dict[tuple, str] = {}
+_HEADERS_MAX = 4096
+
+
+def stamp_link_header(result, *, anchor: str) -> str:
+    """``link_header(anchor, stamp_links(result, anchor=anchor))``, built once
+    per batch and read-model version (the anchor filled in per stamp)."""
+    if result.version is None or result.batch_id is None:
+        return link_header(anchor, stamp_links(result, anchor=anchor))
+    key = (result.batch_id, result.version, settings.SITE_URL)
+    template = _HEADERS.get(key)
+    if template is None:
+        template = link_header(_ANCHOR, stamp_links(result, anchor=_ANCHOR))
+        if len(_HEADERS) >= _HEADERS_MAX:
+            _HEADERS.clear()
+        _HEADERS[key] = template
+    return template.replace(_ANCHOR, anchor)
+
+
 def resolver_description() -> dict:
     """``/.well-known/gs1resolver`` (GS1-Conformant Resolver standard)."""
     return {

@@ -129,6 +129,42 @@ def _array_statements(connection) -> tuple[str, str, str]:
     return insert, lock, update
 
 
+# SQLite: a batch written by multi-row statements of at most this many rows
+# (3 or 4 parameters a row, far below SQLite's 32,766 parameters).
+VALUES_ROWS = 500
+
+
+def _values_statements(connection, rows: int) -> tuple[str, str]:
+    """SQLite: ``rows`` scans inserted, and ``rows`` stamps' counters updated,
+    each by one statement from a ``VALUES`` list (SQLite ≥ 3.33)."""
+    n = _names(connection)
+    table, key, count, first = n["stamps"], n["key"], n["count"], n["first"]
+    scans = ", ".join(["(%s, %s, %s)"] * rows)
+    counters = ", ".join(["(%s, %s, %s)"] * rows)
+    insert = (
+        f"INSERT INTO {n['scans']} ({n['columns']}) SELECT v.column1, v.column2, v.column3 "  # noqa: S608 -- identifiers only
+        f"FROM (VALUES {scans}) AS v WHERE EXISTS (SELECT 1 FROM {table} WHERE {key} = v.column1)"
+    )
+    update = (
+        f"UPDATE {table} SET {count} = {table}.{count} + v.column2, "  # noqa: S608 -- identifiers only
+        f"{first} = COALESCE({table}.{first}, v.column3) "
+        f"FROM (VALUES {counters}) AS v WHERE {table}.{key} = v.column1"
+    )
+    return insert, update
+
+
+def _write_values(cursor, connection, rows, by_stamp, adapt) -> None:
+    """The batch on SQLite: multi-row statements of ``VALUES_ROWS`` rows
+    (``_values_statements``) instead of two statements per scan; the
+    counters in key order."""
+    counters = [(pk, n, adapt(first)) for pk, (n, first) in sorted(by_stamp.items())]
+    for items, position in ((rows, 0), (counters, 1)):
+        for start in range(0, len(items), VALUES_ROWS):
+            chunk = items[start : start + VALUES_ROWS]
+            statement = _values_statements(connection, len(chunk))[position]
+            cursor.execute(statement, [value for item in chunk for value in item[:3]])
+
+
 def _utc_text(at: datetime) -> str:
     return str(at.astimezone(UTC).replace(tzinfo=None))
 
@@ -193,6 +229,9 @@ def _write(
             elif connection.vendor == "postgresql" and rows:
                 by_stamp = _count(scans)
                 _write_arrays(cursor, connection, rows, by_stamp, adapt)
+            elif connection.vendor == "sqlite" and rows:
+                by_stamp = _count(scans)
+                _write_values(cursor, connection, rows, by_stamp, adapt)
             else:
                 cursor.executemany(insert, rows)
                 by_stamp = _count(scans)

@@ -43,7 +43,7 @@ from ocop.traceability.models import ProductionBatch
 from ..enums import StampState, VerifyOutcome
 from ..models import Stamp
 from . import redisbuffer
-from .digital_link import DigitalLinkError, parse_path
+from .digital_link import DigitalLink, DigitalLinkError, parse_path
 from .hotpath import stamp_row
 from .links import TOKEN_ALPHABET, TOKEN_LENGTH, gtin14
 from .readmodel import CertificateView, ProductView, batch_view, certificate_view, product_view
@@ -137,16 +137,20 @@ def is_certificate_token(token: str) -> bool:
     return len(token) in CERTIFICATE_TOKEN_LENGTHS and set(token) <= CERTIFICATE_CHARS
 
 
-def _gs1(path: str) -> Code | None:
-    # 01/{gtin}[/22/{cpv}][/10/{lot}]/21/{serial}: the qualifiers of AI 01 in
-    # GS1 Digital Link's order (``digital_link.parse_path``: a syntax error
-    # raises); query attributes are never part of the path.
-    link = parse_path(path)
+def code_of_link(link: DigitalLink) -> Code | None:
+    """The stamp a parsed GS1 Digital Link designates (None: no stamp token)."""
     if not is_stamp_token(link.serial):
         return None
     return Code(
         "stamp", link.serial, link.gtin, lot=link.lot, variant=link.qualifiers.get("22", "")
     )
+
+
+def _gs1(path: str) -> Code | None:
+    # 01/{gtin}[/22/{cpv}][/10/{lot}]/21/{serial}: the qualifiers of AI 01 in
+    # GS1 Digital Link's order (``digital_link.parse_path``: a syntax error
+    # raises); query attributes are never part of the path.
+    return code_of_link(parse_path(path))
 
 
 def is_malformed(path: str) -> bool:
@@ -293,7 +297,12 @@ def verify_certificate(code: Code, *, path: str, today: date) -> Verification:
 
 
 def verify(
-    path: str, *, today: date, consumer_scan: bool = False, fingerprint: str = ""
+    path: str,
+    *,
+    today: date,
+    consumer_scan: bool = False,
+    fingerprint: str = "",
+    code: Code | None = None,
 ) -> Verification:
     """The verdict on a scanned path: malformed and unknown codes are unknown.
 
@@ -301,8 +310,10 @@ def verify(
     of a stamp and queues it for the scan log under ``fingerprint``
     (``scans.fingerprint(request)``); machine requests (the API, linksets,
     HEAD, OPTIONS) leave it False and count nothing. A stamp costs one
-    statement when its read model is warm; a certificate three reads."""
-    code = parse_code(path)
+    statement when its read model is warm; a certificate three reads.
+    ``code``: the code of ``path`` when the caller has already parsed it
+    (``parse_code``, ``code_of_link``)."""
+    code = code or parse_code(path)
     if code is None:
         return Verification(VerifyOutcome.UNKNOWN, clean_code(path), malformed=is_malformed(path))
     if code.kind == "certificate":
