@@ -104,6 +104,7 @@ bench: setup
 	$(PY) -m bench.bench_concurrency --pg
 	@command -v wrk >/dev/null || { echo "bench_verify and bench_peak need wrk: sudo apt-get install wrk"; exit 1; }
 	$(PY) -m bench.bench_verify
+	$(PY) -m bench.bench_verify --pg
 	@# The national data set needs PostgreSQL (BENCH_PG, default the local server).
 	$(PY) -m bench.bench_national
 	$(PY) -m bench.bench_portal

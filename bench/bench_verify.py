@@ -22,12 +22,20 @@ after the server's graceful stop are counted against wrk's answered requests.
 
 It then times the label sheet PDF of a 10,000-stamp batch (BENCH_LABELS).
 
+The verification page is served through the lean middleware stack
+(``ocop.core.lean``: no session, user, CSRF, messages…), the minimal view
+through the whole one. For reading the figure, the same minimal view served
+through the lean stack is measured too and the page's throughput is printed
+as a share of it (no aim: it is the page's own work beside the framework's).
+
 Both views run with persistent database connections (CONN_MAX_AGE = 60 s,
 see verify_settings.py), as a production server would; on SQLite the base
 settings would otherwise open a connection per request.
 
 Needs `wrk` (Debian package `wrk`). BENCH_SECONDS (default 15) sets the
-length of each load run; DATABASE_URL selects PostgreSQL instead of SQLite.
+length of each load run; ``--pg`` serves a new PostgreSQL database
+(``ocop_bench_verify`` on ``BENCH_PG``, default the local server) instead of
+SQLite (or give DATABASE_URL).
 """
 
 import os
@@ -59,6 +67,13 @@ NATIONAL = float(os.environ.get("BENCH_VERIFY_NATIONAL", "0") or 0)
 # BENCH_VERIFY_REDIS=redis://127.0.0.1:6379/15: a second server with the scan
 # buffer in Redis (OCOP_SCAN_BUFFER_URL), its ratio printed beside the local's.
 REDIS_URL = os.environ.get("BENCH_VERIFY_REDIS", "")
+
+
+VIEWS = {
+    "minimal": "minimal Django view",
+    "verify": "verification (stamp scan)",
+    "lean": "minimal view, lean stack",
+}
 
 
 def free_port() -> int:
@@ -244,6 +259,7 @@ def measure(paths: list[str], *, shows: str, redis_url: str = "") -> dict:
         run_wrk(base, ["/bench/minimal"])  # warm-up of both workers
         minimal = run_wrk(base, ["/bench/minimal"])
         verify = run_wrk(base, paths)
+        lean = run_wrk(base, ["/s/bench-lean-minimal"])
     finally:
         server.terminate()
         server.wait(timeout=60)
@@ -254,7 +270,18 @@ def measure(paths: list[str], *, shows: str, redis_url: str = "") -> dict:
         buffer.flush()
         buffer.discard()
     logged = Scan.objects.filter(id__gt=before).count()
-    return {"minimal": minimal, "verify": verify, "logged": logged, "left": left}
+    return {"minimal": minimal, "verify": verify, "lean": lean, "logged": logged, "left": left}
+
+
+def fresh_pg_database() -> str:
+    """``--pg``: a new database ``ocop_bench_verify`` on ``BENCH_PG``."""
+    import psycopg
+
+    server = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute('DROP DATABASE IF EXISTS "ocop_bench_verify"')
+        connection.execute('CREATE DATABASE "ocop_bench_verify"')
+    return f"{server}/ocop_bench_verify"
 
 
 def main() -> None:
@@ -262,6 +289,8 @@ def main() -> None:
         raise SystemExit("bench_verify needs wrk: apt-get install wrk")
     if NATIONAL:
         os.environ["DATABASE_URL"] = database_url(NATIONAL)
+    elif "--pg" in sys.argv[1:]:
+        os.environ["DATABASE_URL"] = fresh_pg_database()
     import django
 
     django.setup()
@@ -300,9 +329,8 @@ def main() -> None:
     print(f"persistent database connections for both views (CONN_MAX_AGE={conn_max_age})")
     print(f"{'scan buffer':<14}{'view':<28}{'requests/s':>12}{'p99 ms':>10}{'non-2xx':>9}")
     for buffer, run in runs.items():
-        for name in ("minimal", "verify"):
+        for name, label in VIEWS.items():
             r = run[name]
-            label = "minimal Django view" if name == "minimal" else "verification (stamp scan)"
             figures = f"{r['rps']:>12.0f}{r['p99_ms']:>10.1f}{r['non_2xx']:>9}"
             print(f"{buffer:<14}{label:<28}{figures}  {r['socket_errors']}")
     for buffer, run in runs.items():
@@ -310,6 +338,12 @@ def main() -> None:
         print(
             f"ratio verification/minimal, {buffer}: {ratio:.2f} (aim ≥ 0.8 on SQLite, "
             f"≥ 0.6 on PostgreSQL); p99 {run['verify']['p99_ms']:.1f} ms (aim < 50)"
+        )
+    for buffer, run in runs.items():
+        lean = run["verify"]["rps"] / run["lean"]["rps"]
+        print(
+            f"for reading, {buffer}: verification / the minimal view through the lean stack "
+            f"{lean:.2f} (the page's own work; no aim)"
         )
     for buffer, run in runs.items():
         answered = run["verify"]["requests"]

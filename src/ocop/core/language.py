@@ -10,6 +10,8 @@ LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
 def chosen_language(request) -> str | None:
+    if not request.META.get("QUERY_STRING"):
+        return None
     lang = request.GET.get("lang")
     return lang if lang in LANGUAGES else None
 

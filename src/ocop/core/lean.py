@@ -17,10 +17,18 @@ the answers of both stacks, header by header.
 """
 
 from django.conf import settings
+from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.core.exceptions import MiddlewareNotUsed
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.exception import convert_exception_to_response
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.middleware.csp import ContentSecurityPolicyMiddleware, get_nonce
+from django.middleware.locale import LocaleMiddleware
 from django.urls import Resolver404, resolve
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.csp import CSP, build_policy
 from django.utils.module_loading import import_string
 
 THIS = "ocop.core.lean.LeanPublicPagesMiddleware"
@@ -38,9 +46,86 @@ def lean_public(view):
 
 
 def lean_middleware() -> list[str]:
-    """The middleware a lean page goes through, in the project's order."""
+    """The middleware a lean page goes through, in the project's order (a
+    middleware with a lean variant, ``LEAN_VARIANTS``, replaced by it)."""
     skipped = set(settings.OCOP_LEAN_SKIPPED_MIDDLEWARE) | {THIS}
-    return [path for path in settings.MIDDLEWARE if path not in skipped]
+    return [LEAN_VARIANTS.get(path, path) for path in settings.MIDDLEWARE if path not in skipped]
+
+
+class LeanLocaleMiddleware(LocaleMiddleware):
+    """Django's ``LocaleMiddleware`` for the lean pages, without its per-request
+    look for a language in the path when the URLconf has no
+    ``i18n_patterns`` (this project's): the language of the cookie, else the
+    default, as ``get_language_from_request`` decides it; ``Vary`` and
+    ``Content-Language`` as Django sets them. With ``i18n_patterns`` (or a
+    per-request URLconf) it is Django's own."""
+
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        self.prefixed = is_language_prefix_patterns_used(settings.ROOT_URLCONF)[0]
+
+    def process_request(self, request):
+        if self.prefixed or hasattr(request, "urlconf"):
+            return super().process_request(request)
+        translation.activate(translation.get_language_from_request(request, check_path=False))
+        request.LANGUAGE_CODE = translation.get_language()
+        return None
+
+    def process_response(self, request, response):
+        if self.prefixed or hasattr(request, "urlconf"):
+            return super().process_response(request, response)
+        patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+
+_NONCE_SLOT = "\ue000nonce\ue000"
+_POLICIES: dict[int, tuple[object, str, str]] = {}
+
+
+@receiver(setting_changed)
+def _forget_policies(*, setting, **_kwargs):
+    if setting in ("SECURE_CSP", "SECURE_CSP_REPORT_ONLY"):
+        _POLICIES.clear()
+
+
+def _policy(config, nonce) -> str:
+    """``build_policy(config, nonce)``, built once per configuration with a
+    slot for the nonce (the configuration is a setting: fixed while the
+    process runs, and forgotten when a test changes it)."""
+    kept = _POLICIES.get(id(config))
+    if kept is None or kept[0] is not config:
+        kept = (config, build_policy(config, _NONCE_SLOT), build_policy(config, None))
+        _POLICIES[id(config)] = kept
+    if nonce:
+        return kept[1].replace(_NONCE_SLOT, str(nonce))
+    return kept[2]
+
+
+class LeanContentSecurityPolicyMiddleware(ContentSecurityPolicyMiddleware):
+    """Django's CSP middleware for the lean pages with the policy built once
+    per configuration (``_policy``) instead of on every answer. A view that
+    sets its own policy (``_csp_config``) gets Django's own handling."""
+
+    def process_response(self, request, response):
+        if hasattr(response, "_csp_config") or hasattr(response, "_csp_ro_config"):
+            return super().process_response(request, response)
+        nonce = get_nonce(request)
+        for header, config in (
+            (CSP.HEADER_ENFORCE, settings.SECURE_CSP),
+            (CSP.HEADER_REPORT_ONLY, settings.SECURE_CSP_REPORT_ONLY),
+        ):
+            if config and header not in response:
+                response.headers[str(header)] = _policy(config, nonce)
+        return response
+
+
+LEAN_VARIANTS = {
+    "django.middleware.locale.LocaleMiddleware": "ocop.core.lean.LeanLocaleMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware": (
+        "ocop.core.lean.LeanContentSecurityPolicyMiddleware"
+    ),
+}
 
 
 class LeanHandler(BaseHandler):

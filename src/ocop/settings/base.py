@@ -167,6 +167,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "transaction_mode": "IMMEDIATE",
         }
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Server-side prepared statements for the statements that ask for them:
+    # the verification page's one read (stamps/domain/hotpath.py), which
+    # otherwise pays parsing and planning on every scan. Django's own queries
+    # bind on the client and are never prepared. An empty
+    # DB_PREPARE_THRESHOLD turns preparing off (behind a PgBouncer in
+    # transaction mode older than 1.21).
+    _threshold = os.environ.get("DB_PREPARE_THRESHOLD", "5")
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        int(_threshold) if _threshold else None
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # CACHE --------------------------------------------------------------------

@@ -55,8 +55,13 @@ def _options():
     return cors(response)
 
 
+def _link_type(request) -> str:
+    """The ``linkType`` asked for ("" without a query: a phone's scan)."""
+    return request.GET.get("linkType", "") if request.META.get("QUERY_STRING") else ""
+
+
 def _wants_linkset(request) -> bool:
-    if request.GET.get("linkType") in ("linkset", "all"):
+    if _link_type(request) in ("linkset", "all"):
         return True
     accept = request.META.get("HTTP_ACCEPT", "")
     return any(kind in accept for kind in LINKSET_TYPES) and "text/html" not in accept
@@ -87,7 +92,7 @@ def _answer(request, anchor: str, links, *, status: int = 200):
             return _problem(status if status >= 400 else 404, "no links for this identifier")
         body = JsonResponse(resolver.linkset(anchor, links), content_type=resolver.LINKSET_TYPE)
         return _finish(body, anchor, links)
-    wanted = resolver.link_type(request.GET.get("linkType", ""))
+    wanted = resolver.link_type(_link_type(request))
     if wanted is None or status >= 400:
         return None
     target = next((link for link in links if link.rel == wanted), links[0] if links else None)
@@ -110,7 +115,7 @@ def _stamp(request, link):
     path = link.path()
     anchor = resolver.absolute(path)
     code = verifying.code_of_link(link)
-    if _wants_linkset(request) or request.GET.get("linkType"):
+    if _wants_linkset(request) or _link_type(request):
         # A machine's question: no scan counted.
         result = verifying.verify(path, today=timezone.localdate(), code=code)
         answer = _answer(request, anchor, _links(result, anchor), status=result.http_status)

@@ -21,6 +21,7 @@ on a new one, which is what the check would have done.
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 
 import psycopg
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
@@ -85,7 +86,13 @@ def _driver_read(connection, sql: str, token: str):
             with psycopg_cursor(connection.connection) as cursor:
                 cursor.execute(sql, [token], prepare=True)
                 return cursor.fetchone()
-        return connection.connection.execute(sql.replace("%s", "?"), [token]).fetchone()
+        return connection.connection.execute(_qmark(sql), [token]).fetchone()
+
+
+@cache
+def _qmark(sql: str) -> str:
+    """The statement in sqlite3's parameter style (the token is its only one)."""
+    return sql.replace("%s", "?")
 
 
 def psycopg_cursor(raw):
