@@ -2,11 +2,13 @@
 ORM, and the buffered scan log (counts, graceful stop, crash bound)."""
 
 import html
+import math
 import sqlite3
 from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -17,6 +19,7 @@ from ocop.certification.models import RevocationGround
 from ocop.stamps.domain import readmodel, scanbuffer
 from ocop.stamps.domain.batches import void_stamps
 from ocop.stamps.domain.hotpath import ROW_FIELDS, stamp_row
+from ocop.stamps.domain.links import new_stamp_token
 from ocop.stamps.domain.verify import Verification, clean_code, verify
 from ocop.stamps.enums import VerifyOutcome
 from ocop.stamps.models import ReadVersion, Scan, Stamp
@@ -116,6 +119,63 @@ def test_the_read_model_is_the_orms(stamp, certificate, product_x):
     assert readmodel.batch_view(row.batch_id, version=row.version + 1) is not view
 
 
+def spied(calls: list):
+    """An execute wrapper of Django's cursors that records their statements."""
+
+    def spy(execute, sql, params, many, context):
+        calls.append(sql)
+        return execute(sql, params, many, context)
+
+    return connection.execute_wrapper(spy)
+
+
+@pytest.mark.parametrize("scanned", [False, True])
+def test_the_drivers_row_is_djangos_cursors(client, stamp, scanned, django_assert_num_queries):
+    if scanned:
+        client.get(f"/s/{stamp.token}")
+    calls = []
+    with spied(calls):
+        driver = stamp_row(stamp.token)  # on the driver's connection
+        missing = stamp_row("x" * 20)
+    assert calls == []
+    with django_assert_num_queries(1):  # query logging on: Django's cursor
+        django = stamp_row(stamp.token)
+    assert driver == django
+    assert (driver.pk, driver.token, driver.scan_count) == (stamp.pk, stamp.token, int(scanned))
+    assert (driver.first_scan_at is not None) is scanned
+    with django_assert_num_queries(1):
+        assert stamp_row("x" * 20) is missing is None
+
+
+def terminate(raw) -> None:
+    """The server ends this connection's session, as a restart would."""
+    import psycopg
+
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [raw.info.backend_pid])
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="a database server that goes away (SQLite: none; the test database lives in memory)",
+)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("how", ["closed", "terminated"])
+def test_a_broken_connection_is_replaced_and_the_read_made_again(reference_data, stamp, how):
+    """The connection broke between two requests (closed under Django, or
+    ended by the server): the next read is made once more on a new one."""
+    expected = stamp_row(stamp.token)
+    assert not connection.in_atomic_block
+    broken = connection.connection
+    if how == "closed":
+        broken.close()
+    else:
+        terminate(broken)
+    assert stamp_row(stamp.token) == expected
+    assert connection.connection is not broken
+    assert stamp_row(stamp.token) == expected  # and goes on on the new one
+
+
 # The buffered scan log --------------------------------------------------------
 
 
@@ -180,6 +240,53 @@ def test_the_buffer_is_bounded(stamp, buffered, settings):
     buffered._cap()
     assert len(buffered.queue) == 3
     assert buffered.waiting_for(stamp.pk)[0] == 3
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's multi-row statements")
+def test_a_large_flush_on_sqlite_writes_every_scan_and_counter(stamp, buffered):
+    """More scans than two statements' worth, over more stamps than one: every
+    row and every stamp's counters, as the row-by-row writes gave them."""
+    rows = scanbuffer.VALUES_ROWS
+    stamps = Stamp.objects.bulk_create(
+        Stamp(batch=stamp.batch, serial=f"38-{900_000_000 + i:09d}-K", token=new_stamp_token())
+        for i in range(rows + 37)
+    )
+    stamps.append(stamp)
+    earlier = timezone.now() - timedelta(days=3)  # one already scanned
+    Stamp.objects.filter(pk=stamp.pk).update(scan_count=5, first_scan_at=earlier)
+    base = timezone.now() - timedelta(hours=1)
+    queued = []
+    for round_ in range(3):  # later rounds, earlier times: the first scan is not the first queued
+        for i, one in enumerate(stamps):
+            if round_ <= i % 3:
+                at = base - timedelta(seconds=round_ * 5000 + i, microseconds=i)
+                queued.append(scanbuffer.Pending(one.pk, at, f"{round_}{i:031d}"))
+    doomed = stamps.pop(7)  # deleted before the write: its scans are dropped
+    assert len(queued) > 2 * rows
+    assert len(stamps) > rows
+    for scan in queued:
+        buffered.add(scan)
+    Stamp.objects.filter(pk=doomed.pk).delete()
+    with CaptureQueriesContext(connection) as statements:
+        assert buffered.flush() == len(queued)
+    kept = [scan for scan in queued if scan.stamp_id != doomed.pk]
+    logged = Scan.objects.values_list("stamp_id", "at", "fingerprint")
+    assert sorted(logged) == sorted((s.stamp_id, s.at, s.fingerprint) for s in kept)
+    expected = {one.pk: [0, None] for one in stamps}
+    expected[stamp.pk] = [5, earlier]
+    for scan in kept:
+        entry = expected[scan.stamp_id]
+        entry[0] += 1
+        entry[1] = min(entry[1] or scan.at, scan.at)
+    counters = Stamp.objects.filter(pk__in=expected)
+    found = counters.values_list("pk", "scan_count", "first_scan_at")
+    assert {pk: [n, first] for pk, n, first in found} == expected
+    # In statements of VALUES_ROWS rows, not one a scan.
+    sql = [query["sql"].lstrip().upper() for query in statements.captured_queries]
+    inserts = sum(1 for text in sql if text.startswith("INSERT"))
+    updates = sum(1 for text in sql if text.startswith("UPDATE"))
+    assert inserts == math.ceil(len(queued) / rows)
+    assert updates == math.ceil((len(stamps) + 1) / rows)
 
 
 # The page's per-request values, built without Django's general helpers -------

@@ -8,10 +8,15 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
+from ocop.certification.models import new_token
 from ocop.products.enums import OcopStatus
+from ocop.stamps.domain import digital_link, resolver
 from ocop.stamps.domain.digital_link import DigitalLinkError, decompress, parse_path
+from ocop.stamps.domain.hotpath import stamp_row
 from ocop.stamps.domain.links import stamp_url
+from ocop.stamps.domain.verify import verify
 from ocop.stamps.enums import StampState
 from ocop.stamps.models import Scan, Stamp
 from tests.factories.traceability import ProductionBatchFactory
@@ -238,3 +243,136 @@ def test_gs1_toolkit_conformance_against_the_running_server(
     assert run.returncode == 0, run.stdout + run.stderr
     assert " 0 failed" in run.stdout
     assert Scan.objects.filter(stamp=plain).count() == Stamp.objects.get(pk=plain.pk).scan_count
+
+
+# The printed form's one-pattern parse and the general parser ----------------
+
+
+def with_check_digit(body: str) -> str:
+    """A GTIN-14: ``body`` (13 digits) and its GS1 mod-10 check digit."""
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    return body + str((10 - total % 10) % 10)
+
+
+GTINS = [with_check_digit(body) for body in ("0893000000001", "0950600013435", "1234567890123")]
+SERIALS = ["AbCdEfGhIjKlMnOpQrSt", "12345", "x", "A-b.C_d!e'f(g)h*i+j,"]
+LOTS = ["LO-2026-01", "7", "Z" * 20, 'a+b,c"d&e']
+
+
+def parsed(parse, path):
+    """What ``parse`` makes of ``path``: the link, or its error's message."""
+    try:
+        return parse(path)
+    except DigitalLinkError as error:
+        return ("error", str(error))
+
+
+@pytest.mark.parametrize("gtin", GTINS)
+def test_printed_paths_parse_as_the_general_parser_does(gtin):
+    paths = [f"/01/{gtin}/21/{serial}" for serial in SERIALS]
+    paths += [f"/01/{gtin}/10/{lot}/21/{serial}" for lot in LOTS for serial in SERIALS]
+    for path in paths:
+        assert digital_link.PRINTED.fullmatch(path), path  # the one-pattern way
+        link = parse_path(path)
+        assert link == digital_link._parse_path(path), path
+        assert (link.gtin, link.serial) == (gtin, path.rsplit("/", 1)[1])
+
+
+@pytest.mark.parametrize(
+    ("path", "printed"),
+    [
+        (f"/01/{GTINS[0][:-1]}{(int(GTINS[0][-1]) + 1) % 10}/21/abc", True),  # check digit
+        (f"/01/{GTINS[1]}/10/LO 1/21/abc", True),  # a space in the lot
+        (f"/01/{GTINS[1]}/10/LÔ-1/21/abc", True),  # not GS1's character set
+        (f"/01/{GTINS[1]}/10/{'L' * 21}/21/abc", True),  # a lot too long
+        (f"/01/{GTINS[2]}/21/abc~", True),  # not in AI 21's set
+        (f"/01/{GTINS[2]}/21/a<b", True),
+        (f"/01/{GTINS[2]}/21/{'a' * 21}", True),  # a serial too long
+        (f"/01/{GTINS[2]}/10/LÔ/21/abc~", True),  # both wrong: the lot is reported
+        (f"/01/{GTINS[0][:-1]}0/10/LÔ/21/~", True),  # all wrong: the GTIN is reported
+        (f"/01/{GTINS[2]}/21/abc\n", True),
+        (f"/01/{GTINS[0][1:]}/21/abc", False),  # a 13-digit GTIN
+        (f"/01/{GTINS[0][2:]}/21/abc", False),  # 12 digits
+        (f"/01/{GTINS[0][3:]}/21/abc", False),  # 11 digits
+        (f"/01/{GTINS[0]}/21/abc/", False),  # a trailing slash
+        (f"/01/{GTINS[0]}/10/L%2F1/21/abc", False),  # a percent-escaped lot
+        (f"/01/{GTINS[0]}/10/L%ZZ/21/abc", False),
+        (f"/01/{GTINS[0]}/10//21/abc", False),  # an empty lot
+        (f"/01/{GTINS[0]}/21/", False),
+        (f"/01/{GTINS[0]}/21/abc/10/LOT", False),  # out of order
+        (f"/01/{GTINS[0]}/22/V1/10/LOT/21/abc", False),  # with a variant
+        (f"//01/{GTINS[0]}/21/abc", False),
+    ],
+)
+def test_other_paths_fail_or_parse_as_the_general_parser_does(path, printed):
+    assert bool(digital_link.PRINTED.fullmatch(path)) is printed
+    assert parsed(parse_path, path) == parsed(digital_link._parse_path, path)
+
+
+# The Link header kept per batch and read-model version -----------------------
+
+
+def link_headers(path: str) -> tuple[str, str]:
+    """(kept, built): the stamp's Link header as the resolver keeps it, and
+    as built from its links."""
+    result = verify(path, today=timezone.localdate())
+    assert result.stamp is not None
+    anchor = resolver.absolute(path)
+    built = resolver.link_header(anchor, resolver.stamp_links(result, anchor=anchor))
+    return resolver.stamp_link_header(result, anchor=anchor), built
+
+
+@pytest.fixture
+def plain_stamp(gtin_product, producer_x, certificate):
+    return make_stamp(make_batch(gtin_product, by=producer_x))
+
+
+@pytest.fixture
+def uncertified_stamp(product_y, producer_x):
+    return make_stamp(make_batch(product_y, by=producer_x))
+
+
+@pytest.mark.parametrize(
+    ("kind", "traceability", "certified"),
+    [("lot_stamp", True, True), ("plain_stamp", False, True), ("uncertified_stamp", False, False)],
+)
+def test_the_kept_link_header_is_the_built_one(request, kind, traceability, certified):
+    stamp = request.getfixturevalue(kind)
+    sibling = make_stamp(stamp.batch)  # the same batch: the same kept template
+    gtin = stamp.batch.product.gtin
+    for one in (stamp, sibling, stamp):
+        paths = [f"/s/{one.token}"]
+        if gtin and one.batch.production_batch:
+            paths.append(path_of(one))
+        elif gtin:
+            paths.append(f"/01/{GTIN}/21/{one.token}")
+        for path in paths:
+            kept, built = link_headers(path)
+            assert kept == built
+            assert kept.startswith(f"<{resolver.absolute(path)}?linkType=linkset>")
+            assert (f"{VOC}traceability" in kept) is traceability
+            assert (f"{VOC}certificationInfo" in kept) is certified
+
+
+def test_the_kept_link_header_follows_a_change(lot_stamp, gtin_product, certificate, settings):
+    path = path_of(lot_stamp)
+    before, _built = link_headers(path)
+    version = stamp_row(lot_stamp.token).version
+    gtin_product.status = OcopStatus.CERTIFIED  # now in the catalogue: pip changes
+    gtin_product.save()
+    assert stamp_row(lot_stamp.token).version > version
+    after, built = link_headers(path)
+    assert after == built != before
+    assert f'/san-pham/{gtin_product.pk}/>; rel="{VOC}pip"' in after
+    version = stamp_row(lot_stamp.token).version
+    certificate.token = new_token()  # the certificate saved
+    certificate.save()
+    assert stamp_row(lot_stamp.token).version > version
+    kept, built = link_headers(path)
+    assert kept == built != after
+    assert f'/c/{certificate.token}>; rel="{VOC}certificationInfo"' in kept
+    settings.SITE_URL = "https://ocop.example.vn"  # the same version, another site
+    kept, built = link_headers(path)
+    assert kept == built
+    assert kept.startswith(f"<https://ocop.example.vn{path}?linkType=linkset>")
+    assert kept.count("https://ocop.example.vn") == kept.count("<")
