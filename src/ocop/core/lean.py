@@ -74,7 +74,11 @@ class LeanLocaleMiddleware(LocaleMiddleware):
     def process_response(self, request, response):
         if self.prefixed or hasattr(request, "urlconf"):
             return super().process_response(request, response)
-        patch_vary_headers(response, ("Accept-Language",))
+        vary = response.get("Vary", "")
+        if not vary:  # what patch_vary_headers gives, without its parsing
+            response.headers["Vary"] = "Accept-Language"
+        elif "accept-language" not in vary.lower():
+            patch_vary_headers(response, ("Accept-Language",))
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
 

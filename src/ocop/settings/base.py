@@ -108,13 +108,13 @@ MIDDLEWARE = [
 # The public verification pages (views marked ``@lean_public`` under these
 # prefixes; GET, HEAD, OPTIONS) skip the middleware below, which serve
 # sessions, signed-in users, forms, messages, HTMX and static files: none of
-# which those pages use (``ocop.core.lean``; the answers of both stacks are
-# compared in tests/core/test_lean.py).
+# which those pages use. CommonMiddleware stays (the host checked against
+# ALLOWED_HOSTS, Content-Length). See ``ocop.core.lean``; the answers of both
+# stacks are compared in tests/core/test_lean.py.
 OCOP_LEAN_PREFIXES = ("/s/", "/c/", "/01/")
 OCOP_LEAN_SKIPPED_MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",

@@ -263,7 +263,7 @@ def verification_response(request, *, code=None):
     response = HttpResponse(
         page, status=result.http_status, content_type=HTML, charset=settings.DEFAULT_CHARSET
     )
-    response["Vary"] = "Cookie"  # the language cookie
+    response["Vary"] = "Cookie, Accept-Language"  # the language: cookie, as LocaleMiddleware says
     return no_store(remember_language(response, lang)), result
 
 

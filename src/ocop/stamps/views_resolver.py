@@ -49,10 +49,13 @@ def cors(response):
 
 
 def _options():
+    """204 with ``Allow``; never stored, and varying with the cookies as every
+    answer of the site does (the preflight's own cache is ``Max-Age``)."""
     response = HttpResponse(status=204)
     response["Allow"] = ALLOW
     response["Access-Control-Max-Age"] = "86400"
-    return cors(response)
+    response["Vary"] = "Cookie, Accept-Language"
+    return no_store(cors(response))
 
 
 def _link_type(request) -> str:
@@ -79,7 +82,7 @@ def _finish(response, anchor: str, links, *, header: str = ""):
         header = resolver.link_header(anchor, links)
     if header:
         response["Link"] = header
-    response["Vary"] = "Accept, Cookie"
+    response["Vary"] = "Accept, Cookie, Accept-Language"
     if response.get("Cache-Control") != NO_STORE:
         no_store(response)
     return cors(response)

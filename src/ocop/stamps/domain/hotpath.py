@@ -68,7 +68,13 @@ def _aware(value) -> datetime | None:
     """A datetime column as the ORM gives it (aware, UTC): SQLite returns text."""
     if value is None or (isinstance(value, datetime) and value.tzinfo is not None):
         return value
-    parsed = parse_datetime(value) if isinstance(value, str) else value
+    if isinstance(value, str):
+        try:  # what SQLite stores ("2026-12-05 10:00:00.123456"), read in C
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            parsed = parse_datetime(value)
+    else:
+        parsed = value
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
 
 
