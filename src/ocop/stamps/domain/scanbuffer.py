@@ -100,6 +100,23 @@ def _statements(connection) -> tuple[str, str, str]:
     return insert, update, insert_once
 
 
+def _from_rows(n: dict[str, str], scans: str, counters: str) -> tuple[str, str]:
+    """The batch's INSERT of scans from the row source ``scans`` (columns
+    ``t.s, t.a, t.f``: stamp, time, client; a scan of a stamp deleted since
+    is dropped) and UPDATE of counters from ``counters`` (``t.id, t.n,
+    t.f``: stamp, scans, earliest time)."""
+    table, key, count, first = n["stamps"], n["key"], n["count"], n["first"]
+    insert = (
+        f"INSERT INTO {n['scans']} ({n['columns']}) SELECT t.s, t.a, t.f FROM {scans} "  # noqa: S608 -- identifiers only
+        f"WHERE EXISTS (SELECT 1 FROM {table} WHERE {key} = t.s)"
+    )
+    update = (
+        f"UPDATE {table} SET {count} = {table}.{count} + t.n, "  # noqa: S608 -- identifiers only
+        f"{first} = COALESCE({table}.{first}, t.f) FROM {counters} WHERE {table}.{key} = t.id"
+    )
+    return insert, update
+
+
 def _array_statements(connection) -> tuple[str, str, str]:
     """PostgreSQL: a whole batch in three statements whatever its size — the
     scans inserted from arrays (``unnest``), the stamps concerned locked in
@@ -110,21 +127,16 @@ def _array_statements(connection) -> tuple[str, str, str]:
     def array(model, name):
         return f"%s::{model._meta.get_field(name).db_type(connection)}[]"
 
-    table, key, count, first = n["stamps"], n["key"], n["count"], n["first"]
-    insert = (
-        f"INSERT INTO {n['scans']} ({n['columns']}) SELECT t.s, t.a, t.f "  # noqa: S608 -- identifiers only
-        f"FROM unnest({array(Scan, 'stamp')}, {array(Scan, 'at')}, {array(Scan, 'fingerprint')}) "
-        f"AS t(s, a, f) WHERE EXISTS (SELECT 1 FROM {table} WHERE {key} = t.s)"
+    table, key = n["stamps"], n["key"]
+    scans = f"unnest({array(Scan, 'stamp')}, {array(Scan, 'at')}, {array(Scan, 'fingerprint')})"
+    counters = (
+        f"unnest({array(Stamp, 'id')}, {array(Stamp, 'scan_count')}, "
+        f"{array(Stamp, 'first_scan_at')})"
     )
+    insert, update = _from_rows(n, f"{scans} AS t(s, a, f)", f"{counters} AS t(id, n, f)")
     lock = (
         f"SELECT {key} FROM {table} WHERE {key} = ANY({array(Stamp, 'id')}) "  # noqa: S608 -- identifiers only
         f"ORDER BY {key} FOR NO KEY UPDATE"
-    )
-    update = (
-        f"UPDATE {table} SET {count} = {table}.{count} + t.n, "  # noqa: S608 -- identifiers only
-        f"{first} = COALESCE({table}.{first}, t.f) "
-        f"FROM unnest({array(Stamp, 'id')}, {array(Stamp, 'scan_count')}, "
-        f"{array(Stamp, 'first_scan_at')}) AS t(id, n, f) WHERE {table}.{key} = t.id"
     )
     return insert, lock, update
 
@@ -137,20 +149,12 @@ VALUES_ROWS = 500
 def _values_statements(connection, rows: int) -> tuple[str, str]:
     """SQLite: ``rows`` scans inserted, and ``rows`` stamps' counters updated,
     each by one statement from a ``VALUES`` list (SQLite ≥ 3.33)."""
-    n = _names(connection)
-    table, key, count, first = n["stamps"], n["key"], n["count"], n["first"]
-    scans = ", ".join(["(%s, %s, %s)"] * rows)
-    counters = ", ".join(["(%s, %s, %s)"] * rows)
-    insert = (
-        f"INSERT INTO {n['scans']} ({n['columns']}) SELECT v.column1, v.column2, v.column3 "  # noqa: S608 -- identifiers only
-        f"FROM (VALUES {scans}) AS v WHERE EXISTS (SELECT 1 FROM {table} WHERE {key} = v.column1)"
+    values = ", ".join(["(%s, %s, %s)"] * rows)
+    return _from_rows(
+        _names(connection),
+        f"(SELECT column1 AS s, column2 AS a, column3 AS f FROM (VALUES {values})) AS t",  # noqa: S608 -- placeholders only
+        f"(SELECT column1 AS id, column2 AS n, column3 AS f FROM (VALUES {values})) AS t",  # noqa: S608 -- placeholders only
     )
-    update = (
-        f"UPDATE {table} SET {count} = {table}.{count} + v.column2, "  # noqa: S608 -- identifiers only
-        f"{first} = COALESCE({table}.{first}, v.column3) "
-        f"FROM (VALUES {counters}) AS v WHERE {table}.{key} = v.column1"
-    )
-    return insert, update
 
 
 def _write_values(cursor, connection, rows, by_stamp, adapt) -> None:
