@@ -73,8 +73,8 @@ run: db
 	@echo "periodic jobs (reminders, expiry, dashboards' figures, scan counts) run every minute (log: var/periodic.log)."
 	@mkdir -p var
 	$(DEV) $(MANAGE) db_worker --no-reload & worker=$$!; \
-	(while :; do $(DEV) $(MANAGE) run_periodic; sleep 60; done) >> var/periodic.log 2>&1 & periodic=$$!; \
-	trap 'kill $$worker $$periodic 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
+	(trap 'kill $$! 2>/dev/null; exit 0' TERM; while :; do $(DEV) $(MANAGE) run_periodic; sleep 60 & wait $$!; done) >> var/periodic.log 2>&1 & periodic=$$!; \
+	trap 'kill $$worker $$periodic 2>/dev/null; wait $$worker $$periodic 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	$(DEV) $(MANAGE) runserver $(HOST):$(PORT)
 
 test: setup
