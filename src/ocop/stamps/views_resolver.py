@@ -30,7 +30,7 @@ from .domain import resolver
 from .domain import verify as verifying
 from .domain.digital_link import DigitalLinkError, parse_compressed, parse_path, query_pairs
 from .enums import VerifyOutcome
-from .views_public import NO_STORE, no_store, verification_response
+from .views_public import no_store, verification_response
 
 ALLOW = "GET, HEAD, OPTIONS"
 LINKSET_TYPES = (resolver.LINKSET_TYPE, "application/json")
@@ -83,9 +83,7 @@ def _finish(response, anchor: str, links, *, header: str = ""):
     if header:
         response["Link"] = header
     response["Vary"] = "Accept, Cookie, Accept-Language"
-    if response.get("Cache-Control") != NO_STORE:
-        no_store(response)
-    return cors(response)
+    return no_store(cors(response))
 
 
 def _answer(request, anchor: str, links, *, status: int = 200):
