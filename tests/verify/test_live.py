@@ -1,13 +1,14 @@
 """Live status with a warm read model, the hot path's contract with the
 ORM, and the buffered scan log (counts, graceful stop, crash bound)."""
 
+import contextlib
 import html
 import math
 import sqlite3
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +17,7 @@ from django.utils.http import urlencode
 
 from ocop.certification.domain.certificates import revoke
 from ocop.certification.models import RevocationGround
-from ocop.stamps.domain import readmodel, scanbuffer
+from ocop.stamps.domain import hotpath, readmodel, scanbuffer
 from ocop.stamps.domain.batches import void_stamps
 from ocop.stamps.domain.hotpath import ROW_FIELDS, stamp_row
 from ocop.stamps.domain.links import new_stamp_token
@@ -174,6 +175,72 @@ def test_a_broken_connection_is_replaced_and_the_read_made_again(reference_data,
     assert stamp_row(stamp.token) == expected
     assert connection.connection is not broken
     assert stamp_row(stamp.token) == expected  # and goes on on the new one
+
+
+only_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="libpq's prepared statement: PostgreSQL only"
+)
+
+
+def cursor_row(token: str):
+    """The statement read by a psycopg cursor, as the hot path did before libpq."""
+    sql = hotpath._statement(connection)
+    with hotpath.psycopg_cursor(connection.connection) as cursor:
+        cursor.execute(sql, [token])
+        return cursor.fetchone()
+
+
+@only_postgresql
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("scanned", [False, True])
+def test_the_libpq_row_is_the_cursors(reference_data, client, stamp, scanned):
+    """Outside a transaction (a request's read) the row comes through libpq."""
+    if scanned:
+        client.get(f"/s/{stamp.token}")
+        scanbuffer.BUFFER.flush()
+    connection.ensure_connection()
+    raw, sql = connection.connection, hotpath._statement(connection)
+    row = hotpath._libpq_read(raw, sql, stamp.token)
+    assert row is not hotpath._UNANSWERED
+    assert row == cursor_row(stamp.token)
+    assert (row[5] is not None) is scanned  # the first scan's time, decoded
+    assert hotpath._libpq_read(raw, sql, "x" * 20) is None
+
+
+@only_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_dropped_by_the_server_is_prepared_again(reference_data, stamp):
+    expected = stamp_row(stamp.token)
+    raw = connection.connection
+    assert hotpath._PG_PREPARED[raw] is not None  # read through libpq
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")  # as a pooler's DISCARD ALL would
+    assert stamp_row(stamp.token) == expected  # the cursor answered
+    assert raw not in hotpath._PG_PREPARED
+    assert stamp_row(stamp.token) == expected  # prepared again
+    assert hotpath._PG_PREPARED[raw] is not None
+
+
+@only_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_without_prepared_statements_the_cursor_reads(reference_data, stamp):
+    connection.ensure_connection()
+    raw = connection.connection
+    threshold, raw.prepare_threshold = raw.prepare_threshold, None  # DB_PREPARE_THRESHOLD=""
+    try:
+        hotpath._PG_PREPARED.pop(raw, None)
+        assert stamp_row(stamp.token).token == stamp.token
+        assert raw not in hotpath._PG_PREPARED
+    finally:
+        raw.prepare_threshold = threshold
+
+
+@only_postgresql
+def test_a_failed_transaction_fails_the_read_as_djangos_cursor_would(stamp):
+    with pytest.raises(DatabaseError), transaction.atomic():
+        with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
+            cursor.execute("SELECT 1 / 0")
+        stamp_row(stamp.token)
 
 
 # The buffered scan log --------------------------------------------------------
