@@ -33,9 +33,9 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 
 import psycopg
-from psycopg import pq
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
 from django.utils.dateparse import parse_datetime
+from psycopg import pq
 
 from ..models import ReadVersion, Stamp
 
