@@ -128,6 +128,7 @@ _PG_DECODERS = {20: _pg_int, 23: _pg_int, 21: _pg_int, 25: _pg_text, 1043: _pg_t
 _PG_DECODERS[1184] = _pg_timestamptz
 _PG_NAME = b"ocop_stamp_row"
 _UNANSWERED = object()
+_NO_SUCH_STATEMENT = b"26000"  # invalid_sql_statement_name
 # Per psycopg connection: the decoders of the statement prepared on it (None:
 # a column this path does not decode, so the cursor reads instead).
 _PG_PREPARED: "weakref.WeakKeyDictionary[psycopg.Connection, list | None]" = (
@@ -165,7 +166,8 @@ def _libpq_read(raw: psycopg.Connection, sql: str, token: str):
         return _UNANSWERED
     result = raw.pgconn.exec_prepared(_PG_NAME, [token.encode()], result_format=pq.Format.BINARY)
     if result.status != pq.ExecStatus.TUPLES_OK:
-        del _PG_PREPARED[raw]  # prepared again next time (e.g. after a DISCARD ALL)
+        if result.error_field(pq.DiagnosticField.SQLSTATE) == _NO_SUCH_STATEMENT:
+            del _PG_PREPARED[raw]  # gone (a DISCARD ALL): prepared again next time
         return _UNANSWERED
     if not result.ntuples:
         return None
