@@ -124,8 +124,14 @@ def _pg_timestamptz(value: bytes) -> datetime:
     return _PG_EPOCH + timedelta(microseconds=_pg_int(value))
 
 
-_PG_DECODERS = {20: _pg_int, 23: _pg_int, 21: _pg_int, 25: _pg_text, 1043: _pg_text}
-_PG_DECODERS[1184] = _pg_timestamptz
+_PG_DECODERS = {
+    20: _pg_int,
+    23: _pg_int,
+    21: _pg_int,
+    25: _pg_text,
+    1043: _pg_text,
+    1184: _pg_timestamptz,
+}
 _PG_NAME = b"ocop_stamp_row"
 _UNANSWERED = object()
 _NO_SUCH_STATEMENT = b"26000"  # invalid_sql_statement_name
