@@ -190,7 +190,7 @@ CACHES = {
 # Request counters of the rate limits (ocop.core.ratelimit): in Redis when
 # there is one (shared by all web processes), else in each process's memory.
 CACHES["ratelimit"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "BACKEND": "ocop.core.ratelimit.CounterCache",  # a LocMemCache for counters
     "LOCATION": "ocop-ratelimit",
 }
 if os.environ.get("REDIS_URL"):

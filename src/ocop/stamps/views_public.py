@@ -23,7 +23,6 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
-from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -34,6 +33,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from ocop.core import clock
 from ocop.core.downloads import file_response
 from ocop.core.language import chosen_language, remember_language, render_in_chosen_language
 from ocop.core.lean import lean_public
@@ -52,8 +52,10 @@ class PageMemo:
     it shows (the language, the outcome and every field of the product and
     certificate it was rendered from) except the values that change with each
     request, which are rendered as placeholders and replaced on the way out:
-    the stamp's serial and scans, the scanned code (in the report link), the
-    timestamp and the CSP nonce."""
+    the stamp's serial and scans, the scanned code (in the report link) and
+    the timestamp. The page makes no CSP nonce: its one script is the site's
+    own file, which ``script-src 'self'`` allows; so its policy header lists
+    no nonce, and no request pays for a random one."""
 
     def __init__(self, size: int):
         self.size = size
@@ -83,7 +85,7 @@ PAGES = PageMemo(size=512)
 _MARK = secrets.token_hex(8)
 SLOTS = {
     name: f"\ue000{_MARK}:{name}\ue000"
-    for name in ("serial", "first_scan", "scans", "report", "where", "nonce")
+    for name in ("serial", "first_scan", "scans", "report", "where")
 }
 _SLOT = re.compile(f"\ue000{_MARK}:(\\w+)\ue000")
 
@@ -135,6 +137,10 @@ HTML = f"text/html; charset={settings.DEFAULT_CHARSET}"
 EXPIRED = "Thu, 01 Jan 1970 00:00:00 GMT"
 
 
+# The language: the cookie, as LocaleMiddleware says.
+VARY = "Cookie, Accept-Language"
+
+
 def no_store(response):
     response["Cache-Control"] = NO_STORE
     response["Expires"] = EXPIRED
@@ -162,11 +168,24 @@ def _scans_text(count: int, language: str) -> str:
     }
 
 
+# What quote_plus leaves as it is, and "/" (which it quotes as %2F): a
+# printed code is made of these alone.
+_PLAIN_CODE = re.compile(r"[A-Za-z0-9_.~/-]*")
+
+
+def _quoted(code: str) -> str:
+    """``quote_plus(code)``, the printed codes' common case without its
+    per-character loop."""
+    if _PLAIN_CODE.fullmatch(code):
+        return code.replace("/", "%2F")
+    return quote_plus(code)
+
+
 def _request_values(result, where: str) -> dict[str, str]:
     stamp = result.stamp
     values = {
         # What ``urlencode({"code": ...})`` gives, without its per-call checks.
-        "report": f"{_url('complaints:report')}?code={quote_plus(result.code)}",
+        "report": f"{_url('complaints:report')}?code={_quoted(result.code)}",
         "where": where,
         "serial": "",
         "first_scan": "—",
@@ -215,13 +234,10 @@ def _verification_page(request, result, batch, *, today, locate: bool = True) ->
             "first_scan": SLOTS["first_scan"],
             "scans_text": SLOTS["scans"],
             "report_url": SLOTS["report"],
-            "csp_nonce": SLOTS["nonce"],
         }
         parts = _parts(render_to_string("stamps/public/verify.html", context, request=request))
         if key is not None:
             PAGES.put(key, parts)
-    if "nonce" in parts[1::2]:  # the slots' names
-        values["nonce"] = str(get_nonce(request))
     return _fill(parts, values)
 
 
@@ -238,15 +254,19 @@ def verify_page(request, **_ignored):
     return verification_response(request)[0]
 
 
-def verification_response(request, *, code=None):
+def verification_response(request, *, code=None, vary: str = VARY):
     """The verification page for ``request.path_info`` and the verdict shown
-    (None when the client is over its rate limit). ``code``: the path's code
-    when the caller has parsed it already (the resolver)."""
+    (None when the client is over its rate limit), never stored. ``code``:
+    the path's code when the caller has parsed it already (the resolver);
+    ``vary``: its ``Vary`` header (the resolver's answer varies with
+    ``Accept`` too)."""
     client = fingerprint(request)
     if not allow(f"verify:{client}", limit=settings.OCOP_VERIFY_RATE_LIMIT, window=60):
-        return _too_many(request), None
+        response = _too_many(request)
+        response["Vary"] = vary
+        return response, None
     lang = chosen_language(request)
-    today = timezone.localdate()
+    today = clock.localdate()
     result = verifying.verify(
         request.path_info,
         today=today,
@@ -263,7 +283,7 @@ def verification_response(request, *, code=None):
     response = HttpResponse(
         page, status=result.http_status, content_type=HTML, charset=settings.DEFAULT_CHARSET
     )
-    response["Vary"] = "Cookie, Accept-Language"  # the language: cookie, as LocaleMiddleware says
+    response["Vary"] = vary
     return no_store(remember_language(response, lang)), result
 
 
@@ -291,7 +311,7 @@ def serial_page(request):
         error = ""
         if text:
             try:
-                today = timezone.localdate()
+                today = clock.localdate()
                 result = verifying.verify_serial(text, today=today)
             except ValidationError as exc:
                 error = exc.messages[0]

@@ -20,10 +20,10 @@ Machine requests (linkset, HEAD, OPTIONS, redirects) count no scan.
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.csrf import csrf_exempt
 
+from ocop.core import clock
 from ocop.core.lean import lean_public
 
 from .domain import resolver
@@ -33,6 +33,7 @@ from .enums import VerifyOutcome
 from .views_public import no_store, verification_response
 
 ALLOW = "GET, HEAD, OPTIONS"
+VARY = "Accept, Cookie, Accept-Language"
 LINKSET_TYPES = (resolver.LINKSET_TYPE, "application/json")
 
 
@@ -75,14 +76,12 @@ def _problem(status: int, title: str):
     return no_store(cors(response))
 
 
-def _finish(response, anchor: str, links, *, header: str = ""):
-    """Link header (``header`` when already built), Vary, no-store, CORS. The
-    answer varies with the language cookie too (the titles, the page)."""
+def _finish(response, anchor: str, links):
+    """Link header, Vary, no-store, CORS. The answer varies with the language
+    cookie too (the titles, the page)."""
     if links:
-        header = resolver.link_header(anchor, links)
-    if header:
-        response["Link"] = header
-    response["Vary"] = "Accept, Cookie, Accept-Language"
+        response["Link"] = resolver.link_header(anchor, links)
+    response["Vary"] = VARY
     return no_store(cors(response))
 
 
@@ -118,16 +117,16 @@ def _stamp(request, link):
     code = verifying.code_of_link(link)
     if _wants_linkset(request) or _link_type(request):
         # A machine's question: no scan counted.
-        result = verifying.verify(path, today=timezone.localdate(), code=code)
+        result = verifying.verify(path, today=clock.localdate(), code=code)
         answer = _answer(request, anchor, _links(result, anchor), status=result.http_status)
         if answer is not None:
             return answer
-    # People (and HEAD): the verification page, counted only for a GET.
-    response, result = verification_response(request, code=code)
-    header = ""
+    # People (and HEAD): the verification page, counted only for a GET; never
+    # stored already (what ``_finish`` would add but the Link header and CORS).
+    response, result = verification_response(request, code=code, vary=VARY)
     if _links_shown(result):
-        header = resolver.stamp_link_header(result, anchor=anchor)
-    return _finish(response, anchor, [], header=header)
+        response["Link"] = resolver.stamp_link_header(result, anchor=anchor)
+    return cors(response)
 
 
 def _unknown(request):
