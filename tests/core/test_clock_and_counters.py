@@ -79,7 +79,7 @@ def test_counter_cache_expires(counters):
         counters.add("window", 1, timeout=2)
         assert counters.incr("window") == 2
     with time_machine.travel(start + timedelta(seconds=3), tick=False):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="not found"):
             counters.incr("window")
         assert counters.add("window", 1, timeout=2)  # the window starts again
         assert counters.get("window") == 1

@@ -57,9 +57,13 @@ def test_the_writers_commit_leaves_the_checkpoint_until_after(wal_database):
 
 
 def test_a_failed_write_still_puts_the_setting_back(wal_database):
-    with pytest.raises(ZeroDivisionError), scanbuffer.checkpoint_after(using=ALIAS):
-        fill()
-        1 / 0  # noqa: B018 -- the write's failure
+    def failing_write():
+        with scanbuffer.checkpoint_after(using=ALIAS):
+            fill()
+            raise RuntimeError("the write failed")
+
+    with pytest.raises(RuntimeError, match="the write failed"):
+        failing_write()
     assert autocheckpoint() == 10
     rows = connections[ALIAS].connection.execute("SELECT COUNT(*) FROM filler").fetchone()
     assert rows == (150,)  # what was committed stays
