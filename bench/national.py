@@ -1041,6 +1041,9 @@ class Generator:
         from django.apps import apps
 
         self.load.reset_sequences(*apps.get_models(include_auto_created=True))
+        from ocop.certification.domain import awaiting
+
+        awaiting.refresh_all()  # each closed session's products waiting for a decision
         start = time.perf_counter()
         with connection.cursor() as cursor:
             # VACUUM sets the visibility map (index-only scans, as on a live

@@ -160,6 +160,11 @@ class Session(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The closed session's recognised products on no draft or issued
+    # recognition decision: set when it closes, kept by the certification
+    # app's decisions (``certification.domain.awaiting``), so that "results
+    # waiting for a decision" reads one number a session, not every product.
+    awaiting_decision = models.PositiveIntegerField(default=0, db_default=0, editable=False)
 
     class Meta:
         verbose_name = _("council session")

@@ -38,6 +38,7 @@ from ocop.products.models import Product
 from ..enums import AuthorityLevel, CertificateSource, CertificateStatus, DecisionState
 from ..models import Certificate, Decision, DecisionItem
 from ..rules import can_draft_from_session, can_manage_decision
+from . import awaiting
 from .numbering import allocate_numbers
 from .rules import NoRuleInForce, rule_on, valid_until_for
 
@@ -199,6 +200,7 @@ def draft_from_session(*, session: Session, by) -> Decision:
             for order, item in enumerate(items, start=1)
         ]
     )
+    awaiting.refresh(session_id=session.pk)
     log_action(
         action="ocop.decision.drafted",
         by=by,
@@ -261,6 +263,8 @@ def remove_draft_item(*, item: DecisionItem, by) -> None:
         )
     product = str(item.product)
     item.delete()
+    if decision.session_id:  # the product waits for a decision again
+        awaiting.refresh(session_id=decision.session_id)
     log_action(
         action="ocop.decision.item_removed",
         by=by,
@@ -525,6 +529,16 @@ WORKFLOW = Workflow(
     related=("session", "unit"),
 )
 available = WORKFLOW.available  # (decision, user) -> the buttons on the decision page
+
+
+def _count_waiting(move: Move) -> None:
+    """Issued or discarded: the session's products waiting for a decision
+    are counted again (a discarded draft gives its products back)."""
+    if move.obj.session_id:
+        awaiting.refresh(session_id=move.obj.session_id)
+
+
+WORKFLOW.watch(_count_waiting)
 
 
 def set_decision_state(*, decision: Decision, action: str, by, reason: str = "") -> Decision:

@@ -149,19 +149,16 @@ def sessions_awaiting_decision(user):
     councils = managed_units_q(user, "council__unit") & ~Q(council__level=AuthorityLevel.CENTRAL)
     if scope.is_national(CENTRAL_ROLES):
         councils |= Q(council__level=AuthorityLevel.CENTRAL)
-    decided = DecisionItem.objects.filter(
-        agenda_item=OuterRef("pk"), decision__state__in=[DecisionState.DRAFT, DecisionState.ISSUED]
-    )
     recognised = AgendaItem.objects.filter(
         session=OuterRef("pk"), status=ItemStatus.DECIDED, recognised_star__isnull=False
     )
     # Counted by a sub-select per session shown (the partial index
     # ``evaluation_item_recognised``), not by joining every item of every
-    # session and grouping.
+    # session and grouping. Which sessions wait: their kept number
+    # (``awaiting.py``), not a look through every product they recognised.
     counted = recognised.order_by().values("session").annotate(n=Count("pk")).values("n")
     return (
-        Session.objects.filter(councils, state=SessionState.CLOSED)
-        .filter(Exists(recognised.exclude(Exists(decided))))
+        Session.objects.filter(councils, state=SessionState.CLOSED, awaiting_decision__gt=0)
         .select_related("council__unit")
         .annotate(recognised=Coalesce(Subquery(counted), 0))
         .order_by("-date", "-pk")

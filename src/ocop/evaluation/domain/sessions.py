@@ -453,6 +453,12 @@ def _close(move: Move) -> None:
         )
     session.closed_at = timezone.now()
     move.fields.append("closed_at")
+    # Every recognised product waits for a recognition decision (none can be
+    # drafted before the session closes); the certification app keeps it.
+    session.awaiting_decision = session.items.filter(
+        status=ItemStatus.DECIDED, recognised_star__isnull=False
+    ).count()
+    move.fields.append("awaiting_decision")
     if move.reason:
         session.note = move.reason
         move.fields.append("note")

@@ -69,7 +69,8 @@ def forwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("products", "0009_national_code"),
-        ("certification", "0001_initial"),
+        # The product FK with related_name="certificates" (read below) comes in 0002.
+        ("certification", "0002_initial"),
     ]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
