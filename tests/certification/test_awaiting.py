@@ -65,9 +65,7 @@ def test_a_session_without_a_recognised_product_waits_for_nothing(province_offic
     assert waiting_sessions(province_officer) == []
 
 
-def test_counting_everything_again_gives_each_sessions_number(
-    closed, province_officer, product_x
-):
+def test_counting_everything_again_gives_each_sessions_number(closed, province_officer, product_x):
     """What a database loaded in bulk (the national set) and the migration run."""
     other = closed_session(officer=province_officer, products=[product_x])
     decisions.draft_from_session(session=other, by=province_officer)
