@@ -28,6 +28,11 @@ from .enums import (
 )
 
 POINTS = {"max_digits": 6, "decimal_places": 2}
+# An agenda item whose product the council recognised (a star it may be
+# granted): what a recognition decision is drafted from, what waits for one,
+# and the condition of the partial index ``evaluation_item_recognised``, so
+# that every query written with it can read that index.
+RECOGNISED = models.Q(status="decided", recognised_star__isnull=False)
 TWO_PLACES = Decimal("0.01")
 
 
@@ -252,7 +257,7 @@ class AgendaItem(models.Model):
             # queue): a session's recognised items, read from the index alone.
             models.Index(
                 fields=["session", "id"],
-                condition=models.Q(status="decided", recognised_star__isnull=False),
+                condition=RECOGNISED,
                 name="evaluation_item_recognised",
             ),
         ]

@@ -21,8 +21,8 @@ same).
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from ocop.evaluation.enums import ItemStatus, SessionState
-from ocop.evaluation.models import AgendaItem, Session
+from ocop.evaluation.enums import SessionState
+from ocop.evaluation.models import RECOGNISED, AgendaItem, Session
 
 from ..enums import DecisionState
 from ..models import DecisionItem
@@ -36,9 +36,7 @@ def _waiting(session):
     on_decision = DecisionItem.objects.filter(
         agenda_item=OuterRef("pk"), decision__state__in=HOLDING
     )
-    return AgendaItem.objects.filter(
-        session=session, status=ItemStatus.DECIDED, recognised_star__isnull=False
-    ).exclude(Exists(on_decision))
+    return AgendaItem.objects.filter(RECOGNISED, session=session).exclude(Exists(on_decision))
 
 
 def refresh(*, session_id: int) -> int:

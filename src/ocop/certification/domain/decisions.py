@@ -28,8 +28,8 @@ from ocop.core.domain.notify import notify
 from ocop.core.workflow import Move, Transition, Workflow
 from ocop.criteria.domain.queries import in_force, recognition_rule
 from ocop.criteria.models import LegalBasis
-from ocop.evaluation.enums import ItemStatus, SessionState
-from ocop.evaluation.models import Session
+from ocop.evaluation.enums import SessionState
+from ocop.evaluation.models import RECOGNISED, Session
 from ocop.geo.enums import Level
 from ocop.products.domain.national_code import assign_missing_codes
 from ocop.products.enums import OcopStatus
@@ -157,11 +157,7 @@ def draft_from_session(*, session: Session, by) -> Decision:
         raise ValidationError(
             _("This session already has a draft decision: edit it, or discard it first.")
         )
-    items = list(
-        session.items.filter(status=ItemStatus.DECIDED, recognised_star__isnull=False)
-        .select_related("product")
-        .order_by("order", "id")
-    )
+    items = list(session.items.filter(RECOGNISED).select_related("product").order_by("order", "id"))
     taken = set(
         DecisionItem.objects.filter(
             agenda_item__in=items, decision__state=DecisionState.ISSUED

@@ -15,8 +15,8 @@ from django.db.models.functions import Coalesce
 
 from ocop.accounts.rules import scope_for
 from ocop.core.search import search
-from ocop.evaluation.enums import ItemStatus, SessionState
-from ocop.evaluation.models import AgendaItem, Session
+from ocop.evaluation.enums import SessionState
+from ocop.evaluation.models import RECOGNISED, AgendaItem, Session
 
 from ..enums import AuthorityLevel, CertificateStatus, DecisionState, LiveStatus
 from ..models import Certificate, CertificationRule, Decision, DecisionItem
@@ -149,9 +149,7 @@ def sessions_awaiting_decision(user):
     councils = managed_units_q(user, "council__unit") & ~Q(council__level=AuthorityLevel.CENTRAL)
     if scope.is_national(CENTRAL_ROLES):
         councils |= Q(council__level=AuthorityLevel.CENTRAL)
-    recognised = AgendaItem.objects.filter(
-        session=OuterRef("pk"), status=ItemStatus.DECIDED, recognised_star__isnull=False
-    )
+    recognised = AgendaItem.objects.filter(RECOGNISED, session=OuterRef("pk"))
     # Counted by a sub-select per session shown (the partial index
     # ``evaluation_item_recognised``), not by joining every item of every
     # session and grouping. Which sessions wait: their kept number

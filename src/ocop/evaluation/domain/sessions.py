@@ -28,7 +28,7 @@ from ocop.criteria.domain.queries import sheets_for_product_set
 from ocop.criteria.domain.sheets import scoring_refusal
 
 from ..enums import Body, ConflictKind, ConflictSource, ItemStatus, SessionState
-from ..models import AgendaItem, Attendance, Conflict, Scoresheet, Session
+from ..models import RECOGNISED, AgendaItem, Attendance, Conflict, Scoresheet, Session
 from ..rules import can_manage_session, is_chair
 from ..signals import item_withdrawn
 from . import queries
@@ -455,9 +455,7 @@ def _close(move: Move) -> None:
     move.fields.append("closed_at")
     # Every recognised product waits for a recognition decision (none can be
     # drafted before the session closes); the certification app keeps it.
-    session.awaiting_decision = session.items.filter(
-        status=ItemStatus.DECIDED, recognised_star__isnull=False
-    ).count()
+    session.awaiting_decision = session.items.filter(RECOGNISED).count()
     move.fields.append("awaiting_decision")
     if move.reason:
         session.note = move.reason
