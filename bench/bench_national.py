@@ -5,10 +5,12 @@ into its own PostgreSQL database (``ocop_national_1x``, ``ocop_national_10x``
 on ``BENCH_PG``, default ``postgres://postgres@127.0.0.1:5432``; generated once
 by ``bench/national.py`` and reused while its marker says the same seed and
 scale), then measures in a fresh process the server time of the main pages
-(Django test client, in-process: no network, no browser), p50 and p95 over
-``BENCH_N`` requests (default 50) after 5 warm-up requests, with the SQL
-queries of one request. It prints both sizes side by side and the ratio
-10× / 1× of the p50 and p95.
+(Django test client, in-process: no network, no browser), p50, p95 and p99
+over ``BENCH_N`` requests (default 50) after 5 warm-up requests, with the SQL
+queries of one request. The sizes are measured in turn, ``BENCH_ROUNDS``
+times (default 3: 1×, 10×, 1×, 10×, 1×, 10×), each page's samples pooled per
+size. It prints both sizes side by side and the ratio 10× / 1× of the p50
+and p95.
 
 The pages, and who reads them:
 * the central office (whole country) and Hà Nội's provincial officer (the
@@ -215,6 +217,7 @@ def child(scale: float, out: str) -> None:
                         "p95": percentile(times, 95),
                         "p99": percentile(times, 99),
                         "queries": queries,
+                        "times": times,
                     }
                     for label, times, queries in results
                 ],
@@ -223,41 +226,72 @@ def child(scale: float, out: str) -> None:
     )
 
 
-def run_at_scales(child_module: str) -> list[dict]:
+def run_at_scales(child_module: str, *, rounds: int = 1) -> list[dict]:
     """Generate the national data at each scale of ``BENCH_SCALES`` and run
-    ``child_module --child SCALE OUT`` against it; the children's results."""
+    ``child_module --child SCALE OUT`` against it; the children's results.
+
+    With ``rounds`` > 1 the sizes are measured in turn (1×, 10×, 1×, 10×, …)
+    and the samples of each page are pooled per size (``pool``): a slow
+    minute of the machine then weighs on both sizes alike instead of on the
+    one measured during it (one run after another, the same page's ratio
+    moved by up to 0.4 between runs: docs/benchmarks.md)."""
     scales = [float(s) for s in os.environ.get("BENCH_SCALES", "1,10").split(",")]
     print(
         f"Machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, PostgreSQL; seed {SEED}, "
-        f"n={os.environ.get('BENCH_N', '50')}"
+        f"n={os.environ.get('BENCH_N', '50')}, rounds={rounds}"
     )
-    runs = []
+    envs = {}
     for scale in scales:
         url = database_url(scale)
         create_database(url)
-        env = dict(os.environ, DATABASE_URL=url)
+        envs[scale] = dict(os.environ, DATABASE_URL=url)
         # Load first, then measure in a fresh process: the generator's heap
         # would otherwise slow the measured requests (garbage collection).
         subprocess.run(
             [sys.executable, "-m", "bench.national", "--scale", f"{scale:g}", "--seed", str(SEED)],
             cwd=ROOT,
-            env=env,
+            env=envs[scale],
             check=True,
         )
-        with tempfile.NamedTemporaryFile(suffix=".json") as out:
-            subprocess.run(
-                [sys.executable, "-m", child_module, "--child", f"{scale:g}", out.name],
-                cwd=ROOT,
-                env=env,
-                check=True,
+    measured = {scale: [] for scale in scales}
+    for _ in range(rounds):
+        for scale in scales:
+            with tempfile.NamedTemporaryFile(suffix=".json") as out:
+                subprocess.run(
+                    [sys.executable, "-m", child_module, "--child", f"{scale:g}", out.name],
+                    cwd=ROOT,
+                    env=envs[scale],
+                    check=True,
+                )
+                measured[scale].append(json.loads(Path(out.name).read_text()))
+    return [pool(measured[scale]) for scale in scales]
+
+
+def pool(runs: list[dict]) -> dict:
+    """One size's runs as one: each page's samples (``times``) pooled and its
+    percentiles taken again; the rest as the last run had it."""
+    from bench.run import percentile
+
+    pooled = dict(runs[-1])
+    pages = []
+    for i, page in enumerate(runs[-1]["pages"]):
+        page = dict(page)
+        if "times" in page:
+            times = [t for run in runs for t in run["pages"][i]["times"]]
+            page.update(
+                times=times,
+                p50=statistics.median(times),
+                p95=percentile(times, 95),
+                p99=percentile(times, 99),
             )
-            runs.append(json.loads(Path(out.name).read_text()))
-    return runs
+        pages.append(page)
+    pooled["pages"] = pages
+    return pooled
 
 
 def main() -> None:
-    runs = run_at_scales("bench.bench_national")
+    runs = run_at_scales("bench.bench_national", rounds=int(os.environ.get("BENCH_ROUNDS", "3")))
     print()
     for run in runs:
         counts = ", ".join(f"{k.split('_', 1)[1]} {v:,}" for k, v in run["counts"].items())
