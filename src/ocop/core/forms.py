@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ocop.core.text import forbidden_characters
+from ocop.core.widgets import speed_up
 
 # The range of a 32-bit integer column, the smallest any of our integer
 # columns has: a plain form's whole number outside it is refused as a form
@@ -140,6 +141,7 @@ class BootstrapMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            speed_up(widget)  # the same HTML, rendered in Python (core/widgets.py)
             self._guard(field)
         self.edit_guard = EditGuard.for_form(self)
 
