@@ -10,7 +10,10 @@ escape it; ``tests/core/test_widgets.py`` compares it with Django's rendering
 of the project's forms, character for character.
 
 ``BootstrapMixin`` (``core/forms.py``) gives it to every plain ``Select`` of
-the project's forms; a subclass with its own templates keeps Django's.
+the project's forms; a subclass with its own templates keeps Django's. It
+does not go through the form renderer: the project sets no ``FORM_RENDERER``
+and overrides none of Django's widget templates; one that did would have to
+give that widget its own templates.
 """
 
 from django import forms
