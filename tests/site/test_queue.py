@@ -264,3 +264,38 @@ def test_the_old_dossiers_list_is_not_the_only_one_paged(client, subject_x, offi
     sections = queue.sections_for(officer_x, per_page=2, pages={"dossiers": "2"})
     dossiers = next(s for s in sections if s.kind == "dossiers")
     assert (dossiers.count, dossiers.page.number, len(dossiers.page.object_list)) == (3, 2, 1)
+
+
+def test_dossier_and_idea_rows_show_what_they_name(
+    product_x, subject_x, commune_x, producer_x, officer_x, province_officer
+):
+    """The dossier and idea rows read only the columns they show (the
+    subject's and the commune's names among them): each row still names its
+    product, subject, state and commune, with no query per row."""
+    from ocop.cycles.domain import cycles as cycle_domain
+    from ocop.cycles.domain import ideas as idea_domain
+
+    cycle = cycle_domain.create_cycle(
+        by=province_officer, province=province("38"), year=2025, title="Chu trình OCOP 2025"
+    )
+    for name in ("Nước mắm rươi", "Mắm tép"):
+        idea_domain.register_idea(
+            by=producer_x, cycle=cycle, subject=subject_x, product_name=name, description="Ủ chượp"
+        )
+    set_dossier_state(
+        dossier=ready_dossier(product=product_x, producer=producer_x),
+        action="submit",
+        by=producer_x,
+    )
+    with CaptureQueriesContext(connection) as captured:
+        rows = {s.kind: list(s.page.object_list) for s in sections_for(officer_x) if s.count}
+    assert [r.title for r in rows["dossiers"]] == [product_x.name]
+    assert [r.title for r in rows["ideas"]] == ["Nước mắm rươi", "Mắm tép"]
+    for row in rows["dossiers"] + rows["ideas"]:
+        assert row.detail.startswith(f"{subject_x.name} · ")
+        assert row.detail != f"{subject_x.name} · "  # the state's label
+        assert row.unit == commune_x.name
+        assert row.since is not None
+    # The role's reads, the counts, then one page of rows per kind.
+    rows_read = [q for q in captured.captured_queries if "cycles_" in q["sql"]]
+    assert len(rows_read) == 3, [q["sql"][:80] for q in rows_read]

@@ -32,7 +32,7 @@ POINTS = {"max_digits": 6, "decimal_places": 2}
 # granted): what a recognition decision is drafted from, what waits for one,
 # and the condition of the partial index ``evaluation_item_recognised``, so
 # that every query written with it can read that index.
-RECOGNISED = models.Q(status="decided", recognised_star__isnull=False)
+RECOGNISED = models.Q(status=ItemStatus.DECIDED, recognised_star__isnull=False)
 TWO_PLACES = Decimal("0.01")
 
 
