@@ -378,7 +378,8 @@ def main() -> None:
         extra = f", left in Redis after the graceful stop: {run['left']}" if REDIS_URL else ""
         print(
             f"scans logged, {buffer}: {run['logged']} for {answered} answered scans "
-            f"(wrk's count; requests cut at the end may add up to {CONNECTIONS}){extra}"
+            f"(wrk's count; the requests cut at the end of each of the {ROUNDS} runs, up to "
+            f"{CONNECTIONS} a run, are answered but not counted by wrk){extra}"
         )
     if labelled is None:
         return
