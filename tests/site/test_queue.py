@@ -296,6 +296,6 @@ def test_dossier_and_idea_rows_show_what_they_name(
         assert row.detail != f"{subject_x.name} · "  # the state's label
         assert row.unit == commune_x.name
         assert row.since is not None
-    # The role's reads, the counts, then one page of rows per kind.
+    # One query counts every kind, then one reads a page of rows per kind.
     rows_read = [q for q in captured.captured_queries if "cycles_" in q["sql"]]
     assert len(rows_read) == 3, [q["sql"][:80] for q in rows_read]
